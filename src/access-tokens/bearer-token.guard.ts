@@ -1,0 +1,38 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { InsufficientScopeError, InvalidTokenError } from '../common/oauth/oauth.error';
+import { AccessTokenClaims } from './access-token.claims';
+import { AccessTokensService } from './access-tokens.service';
+import { REQUIRED_SCOPE } from './require-scope.decorator';
+
+export type BearerRequest = FastifyRequest & { accessToken: AccessTokenClaims };
+
+/** RFC 6750: a valid access token of this provider in the Authorization header, with the route's scope. */
+@Injectable()
+export class BearerTokenGuard implements CanActivate {
+  constructor(
+    private readonly tokens: AccessTokensService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<BearerRequest>();
+    const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(request.headers.authorization ?? '');
+    if (!match) {
+      const error = new InvalidTokenError('a bearer access token is required');
+      error.tokenMissing = !request.headers.authorization;
+      throw error;
+    }
+    request.accessToken = await this.tokens.verify(match[1]);
+
+    const required = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_SCOPE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (required && !request.accessToken.scope.split(' ').includes(required)) {
+      throw new InsufficientScopeError(`the access token lacks the "${required}" scope`);
+    }
+    return true;
+  }
+}

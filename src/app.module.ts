@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { AssetsController } from './assets/assets.controller';
+import { AuthCodesModule } from './auth-codes/auth-codes.module';
+import { AuthModule } from './auth/auth.module';
+import { ClientsModule } from './clients/clients.module';
+import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
+import { validateEnvironment } from './config/environment';
+import { DatabaseModule } from './database/database.module';
+import { DiscoveryModule } from './discovery/discovery.module';
+import { HealthModule } from './health/health.module';
+import { KeysModule } from './keys/keys.module';
+import { TokensModule } from './tokens/tokens.module';
+import { UsersModule } from './users/users.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }),
+    DatabaseModule,
+    UsersModule,
+    AuthModule,
+    KeysModule,
+    ClientsModule,
+    AuthCodesModule,
+    TokensModule,
+    DiscoveryModule,
+    HealthModule,
+  ],
+  controllers: [AssetsController],
+  providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }],
+})
+export class AppModule {}

@@ -1,0 +1,16 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const STYLESHEET = readFileSync(join(__dirname, '..', 'views', 'provider.css'), 'utf8');
+
+/** The pages' one stylesheet, served by the provider itself (no CDN). */
+@Controller('assets')
+export class AssetsController {
+  @Get('provider.css')
+  @Header('Content-Type', 'text/css; charset=utf-8')
+  @Header('Cache-Control', 'public, max-age=3600')
+  stylesheet() {
+    return STYLESHEET;
+  }
+}

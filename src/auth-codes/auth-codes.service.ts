@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
+import { SessionUser } from '../auth/session.types';
+import { randomToken, sha256 } from '../common/crypto/tokens';
+import { ProviderEnvironment } from '../config/environment';
+import { UsersService } from '../users/users.service';
+import { AuthorizationRequest } from './authorization-request';
+import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
+
+/** Authorization codes (RFC 6749 §4.1.2): made at consent, redeemed once at the token endpoint. */
+@Injectable()
+export class AuthCodesService {
+  private readonly ttl: number;
+
+  constructor(
+    config: ConfigService<ProviderEnvironment, true>,
+    private readonly users: UsersService,
+    @InjectRepository(AuthorizationCodeEntity) private readonly codes: Repository<AuthorizationCodeEntity>,
+  ) {
+    this.ttl = config.get('AUTH_CODE_TTL', { infer: true });
+  }
+
+  /**
+   * Makes a code for what the user allowed: 256 random bits, stored only as
+   * their SHA-256. Only an administrator can hand out the `admin` scope.
+   */
+  async issue(request: AuthorizationRequest, sessionUser: SessionUser): Promise<string> {
+    const user = await this.users.findById(sessionUser.id);
+    const scope = user?.isAdmin ? request.scope : request.scope.filter((s) => s !== 'admin');
+    const code = randomToken(32);
+    await this.codes.insert({
+      codeHash: sha256(code),
+      clientId: request.client.clientId,
+      userId: sessionUser.id,
+      redirectUri: request.redirectUri,
+      redirectUriSent: request.redirectUriSent,
+      scope: scope.join(' '),
+      codeChallenge: request.codeChallenge ?? null,
+      nonce: request.nonce ?? null,
+      authTime: new Date(sessionUser.authTime * 1000),
+      expiresAt: new Date(Date.now() + this.ttl * 1000),
+      consumedAt: null,
+      grantId: null,
+    });
+    return code;
+  }
+
+  find(code: string): Promise<AuthorizationCodeEntity | null> {
+    return this.codes.findOneBy({ codeHash: sha256(code) });
+  }
+
+  /**
+   * Marks the code used by the grant it produced, in the caller's transaction.
+   * One conditional UPDATE: of concurrent redemptions exactly one sees true.
+   */
+  async consume(manager: EntityManager, code: AuthorizationCodeEntity, grantId: string): Promise<boolean> {
+    const { affected } = await manager.update(
+      AuthorizationCodeEntity,
+      { codeHash: code.codeHash, consumedAt: IsNull() },
+      { consumedAt: new Date(), grantId },
+    );
+    return affected === 1;
+  }
+}

@@ -1,0 +1,28 @@
+import { ClientEntity } from '../clients/entities/client.entity';
+
+/** A validated authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3). */
+export interface AuthorizationRequest {
+  client: ClientEntity;
+  /** Where the response goes: the URI the request named, or the client's only one. */
+  redirectUri: string;
+  redirectUriSent: boolean;
+  scope: string[];
+  state?: string;
+  codeChallenge?: string;
+  nonce?: string;
+}
+
+/** The request's parameters as the consent form carries them back. */
+export function authorizationRequestParams(request: AuthorizationRequest): Record<string, string> {
+  const params: Record<string, string | undefined> = {
+    response_type: 'code',
+    client_id: request.client.clientId,
+    redirect_uri: request.redirectUriSent ? request.redirectUri : undefined,
+    scope: request.scope.join(' '),
+    state: request.state,
+    code_challenge: request.codeChallenge,
+    code_challenge_method: request.codeChallenge ? 'S256' : undefined,
+    nonce: request.nonce,
+  };
+  return Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { ClientsService } from '../clients/clients.service';
+import { ClientEntity } from '../clients/entities/client.entity';
+import { redirectUriMatches } from '../clients/redirect-uri';
+import {
+  InvalidRequestError,
+  InvalidScopeError,
+  OAuthError,
+  UnauthorizedClientError,
+  UnsupportedResponseTypeError,
+} from '../common/oauth/oauth.error';
+import { isSubset, parseScope } from '../common/oauth/scope';
+import { AuthorizationRequest } from './authorization-request';
+import { RedirectableAuthorizationError } from './redirectable-authorization.error';
+
+/** RFC 7636 §4.2: 43 to 128 unreserved characters. */
+const PKCE_VALUE = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+/**
+ * Checks an authorization request in the order RFC 6749 §4.1.2.1 demands:
+ * first the client and redirect URI, whose errors are shown to the user and
+ * never redirected; then everything else, whose errors go back to the client.
+ */
+@Injectable()
+export class AuthorizationRequestValidator {
+  constructor(private readonly clients: ClientsService) {}
+
+  async validate(params: Record<string, unknown>): Promise<AuthorizationRequest> {
+    const { client, redirectUri, redirectUriSent } = await this.clientAndRedirectUri(params);
+
+    const stateValue = params.state;
+    const state = typeof stateValue === 'string' ? stateValue : undefined;
+    const fail = (error: OAuthError) => new RedirectableAuthorizationError(error, redirectUri, state);
+
+    for (const [name, value] of Object.entries(params)) {
+      if (typeof value !== 'string') throw fail(new InvalidRequestError(`${name} must be given once`));
+    }
+    const p = params as Record<string, string | undefined>;
+
+    if (!p.response_type) throw fail(new InvalidRequestError('response_type is required'));
+    // RFC 9700 §2.1.2: only the code flow; implicit and hybrid responses are refused.
+    if (p.response_type !== 'code') throw fail(new UnsupportedResponseTypeError('only response_type=code is supported'));
+    if (!client.grantTypes.includes('authorization_code')) {
+      throw fail(new UnauthorizedClientError('this client may not use the authorization code grant'));
+    }
+
+    const scope = this.scope(client, p.scope);
+    if (typeof scope === 'string') throw fail(new InvalidScopeError(scope));
+
+    if (p.code_challenge === undefined) {
+      if (p.code_challenge_method !== undefined) throw fail(new InvalidRequestError('code_challenge is missing'));
+      // RFC 9700 §2.1.1: public clients must use PKCE.
+      if (client.isPublic) throw fail(new InvalidRequestError('code_challenge is required for public clients'));
+    } else {
+      if (p.code_challenge_method !== 'S256') throw fail(new InvalidRequestError('code_challenge_method must be S256'));
+      if (!PKCE_VALUE.test(p.code_challenge)) throw fail(new InvalidRequestError('code_challenge is malformed'));
+    }
+    if (p.state !== undefined && p.state.length > 2048) throw fail(new InvalidRequestError('state is too long'));
+    if (p.nonce !== undefined && p.nonce.length > 512) throw fail(new InvalidRequestError('nonce is too long'));
+
+    return {
+      client,
+      redirectUri,
+      redirectUriSent,
+      scope,
+      state: p.state,
+      codeChallenge: p.code_challenge,
+      nonce: p.nonce,
+    };
+  }
+
+  /** RFC 6749 §3.1.2.3 and §4.1.2.1: exact match of a registered URI; failures are not redirected. */
+  private async clientAndRedirectUri(params: Record<string, unknown>) {
+    const { client_id: clientId, redirect_uri: given } = params;
+    if (typeof clientId !== 'string' || clientId === '') {
+      throw new InvalidRequestError('The request names no client, or names one more than once.');
+    }
+    const client = clientId.length <= 64 ? await this.clients.findById(clientId) : null;
+    if (!client) throw new InvalidRequestError('The application that sent you here is not registered.');
+
+    if (given === undefined) {
+      if (client.redirectUris.length !== 1) {
+        throw new InvalidRequestError('The request does not say where to send you back (redirect_uri).');
+      }
+      return { client, redirectUri: client.redirectUris[0], redirectUriSent: false };
+    }
+    if (typeof given !== 'string' || !client.redirectUris.some((uri) => redirectUriMatches(uri, given))) {
+      throw new InvalidRequestError('The address the application asked to send you back to is not registered for it.');
+    }
+    return { client, redirectUri: given, redirectUriSent: true };
+  }
+
+  /** The requested scope, the client's registered scope when none is asked for, or why it is refused. */
+  private scope(client: ClientEntity, requested: string | undefined): string[] | string {
+    const allowed = parseScope(client.scope) ?? [];
+    if (requested === undefined || requested === '') {
+      return allowed.length > 0 ? allowed : 'scope is required';
+    }
+    const tokens = parseScope(requested);
+    if (!tokens) return 'scope is malformed';
+    if (!isSubset(tokens, allowed)) return 'scope asks for more than this client may have';
+    return tokens;
+  }
+}

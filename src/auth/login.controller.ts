@@ -1,0 +1,38 @@
+import { Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { UserEntity } from '../users/entities/user.entity';
+import { CsrfGuard } from './csrf.guard';
+import { LocalAuthGuard } from './local-auth.guard';
+import { LoginPageFilter } from './login-page.filter';
+import { LoginService } from './login.service';
+import { CurrentUser } from './current-user.decorator';
+import { SessionUser } from './session.types';
+
+@Controller()
+@UseFilters(LoginPageFilter)
+export class LoginController {
+  constructor(private readonly login: LoginService) {}
+
+  @Get('/')
+  home(@Req() request: FastifyRequest, @CurrentUser() user: SessionUser | undefined, @Res() reply: FastifyReply) {
+    return this.login.renderHome(request, reply, user);
+  }
+
+  @Get('login')
+  loginPage(@Req() request: FastifyRequest, @Query('return_to') returnTo: unknown, @Res() reply: FastifyReply) {
+    return this.login.renderLoginPage(request, reply, returnTo);
+  }
+
+  @Post('login')
+  @UseGuards(CsrfGuard, LocalAuthGuard)
+  signIn(@Req() request: FastifyRequest & { user: UserEntity }, @Res() reply: FastifyReply) {
+    return this.login.signIn(request, reply, request.user);
+  }
+
+  @Post('logout')
+  @HttpCode(303)
+  @UseGuards(CsrfGuard)
+  signOut(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.login.signOut(request, reply);
+  }
+}

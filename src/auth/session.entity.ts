@@ -1,0 +1,15 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** Server side of a browser session, so that it survives restarts and is shared by every instance. */
+@Entity('sessions')
+export class SessionEntity {
+  @PrimaryColumn({ type: 'varchar', length: 128 })
+  id: string;
+
+  @Column({ type: 'text' })
+  data: string;
+
+  @Index('IDX_sessions_expires_at')
+  @Column({ name: 'expires_at', type: 'datetime' })
+  expiresAt: Date;
+}

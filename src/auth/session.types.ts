@@ -1,0 +1,18 @@
+import '@fastify/session';
+
+declare module 'fastify' {
+  interface Session {
+    /** The signed-in user. */
+    userId?: string;
+    /** When the user last entered their password (epoch seconds), for `auth_time`. */
+    authTime?: number;
+    /** Secret behind this session's CSRF tokens. */
+    csrfSecret?: string;
+  }
+}
+
+/** The signed-in user as guards attach it to the request. */
+export interface SessionUser {
+  id: string;
+  authTime: number;
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { ClientsModule } from '../clients/clients.module';
+import { validateEnvironment } from '../config/environment';
+import { DatabaseModule } from '../database/database.module';
+import { UsersModule } from '../users/users.module';
+
+/** The modules the administration CLI drives: the same services, on the same DATABASE_URL, as the server. */
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }),
+    DatabaseModule,
+    UsersModule,
+    ClientsModule,
+  ],
+})
+export class CliModule {}

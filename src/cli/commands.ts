@@ -1,0 +1,104 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { parseArgs } from 'node:util';
+import { ClientsService } from '../clients/clients.service';
+import { ClientMetadataDto } from '../clients/dto/client-metadata.dto';
+import { DEFAULT_GRANT_TYPES } from '../common/oauth/grant-types';
+import { OAuthError } from '../common/oauth/oauth.error';
+import { UsersService } from '../users/users.service';
+
+/** A failure the CLI reports as one line on stderr. */
+export class CliError extends Error {}
+
+export interface CliResult {
+  json: Record<string, unknown>;
+  text: string;
+}
+
+type Command = {
+  usage: string;
+  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+  run(app: INestApplicationContext, values: Record<string, string | boolean | string[] | undefined>): Promise<CliResult>;
+};
+
+export const COMMANDS: Record<string, Command> = {
+  'user:create': {
+    usage: 'user:create --username NAME --password PASS [--email E] [--name "Full Name"] [--admin] [--json]',
+    options: {
+      username: { type: 'string' },
+      password: { type: 'string' },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      admin: { type: 'boolean' },
+    },
+    async run(app, values) {
+      const username = values.username as string | undefined;
+      const password = values.password as string | undefined;
+      if (!username) throw new CliError('--username is required');
+      if (!password) throw new CliError('--password is required');
+      const user = await app.get(UsersService).create({
+        username,
+        password,
+        email: values.email as string | undefined,
+        name: values.name as string | undefined,
+        isAdmin: values.admin === true,
+      });
+      return { json: { id: user.id, username: user.username }, text: `Created user ${user.username} (${user.id})` };
+    },
+  },
+  'client:create': {
+    usage: 'client:create --name NAME [--redirect-uri URI]... [--grant TYPE]... [--scope "a b c"] [--public] [--json]',
+    options: {
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      grant: { type: 'string', multiple: true },
+      scope: { type: 'string' },
+      public: { type: 'boolean' },
+    },
+    async run(app, values) {
+      const metadata = plainToInstance(ClientMetadataDto, {
+        name: values.name,
+        redirect_uris: values['redirect-uri'] ?? [],
+        grant_types: values.grant ?? DEFAULT_GRANT_TYPES,
+        scope: values.scope ?? '',
+        token_endpoint_auth_method: values.public ? 'none' : 'client_secret_basic',
+      });
+      const errors = validateSync(metadata);
+      if (errors.length > 0) throw new CliError(Object.values(errors[0].constraints ?? {})[0] ?? 'invalid client');
+      const client = await app.get(ClientsService).create(metadata);
+      const json = { client_id: client.client_id, ...(client.client_secret && { client_secret: client.client_secret }) };
+      const text = [`Created client ${client.client_name}`, `client_id: ${client.client_id}`]
+        .concat(client.client_secret ? [`client_secret: ${client.client_secret} (shown only now)`] : [])
+        .join('\n');
+      return { json, text };
+    },
+  },
+};
+
+/** Parses and runs one command; every failure becomes a CliError with a one-line message. */
+export async function runCommand(
+  createApp: () => Promise<INestApplicationContext>,
+  argv: string[],
+): Promise<{ result: CliResult; json: boolean }> {
+  const [name, ...rest] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    throw new CliError(`usage: npm run -s cli -- <command>; commands: ${Object.keys(COMMANDS).join(', ')}`);
+  }
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    ({ values } = parseArgs({ args: rest, options: { ...command.options, json: { type: 'boolean' } }, strict: true }));
+  } catch (error) {
+    throw new CliError(`${(error as Error).message.split('\n')[0]}; usage: ${command.usage}`);
+  }
+  const app = await createApp();
+  try {
+    return { result: await command.run(app, values), json: values.json === true };
+  } catch (error) {
+    if (error instanceof OAuthError) throw new CliError(error.description);
+    throw error;
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,53 @@
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { GRANT_TYPES } from '../../common/oauth/grant-types';
+import { TokenEndpointAuthMethod } from '../entities/client.entity';
+
+export const AUTH_METHODS: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
+
+/** Client metadata as RFC 7591 §2 names it; every field optional, as in PATCH. */
+export class ClientMetadataDto {
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  @Matches(/^[^\x00-\x1f\x7f]*$/, { message: 'name must not contain control characters' })
+  name?: string;
+
+  /** RFC 7591 spelling of `name`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  @Matches(/^[^\x00-\x1f\x7f]*$/, { message: 'client_name must not contain control characters' })
+  client_name?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  redirect_uris?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(GRANT_TYPES.length)
+  @IsIn(GRANT_TYPES, { each: true, message: `grant_types must be among: ${GRANT_TYPES.join(', ')}` })
+  grant_types?: string[];
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  scope?: string;
+
+  @IsOptional()
+  @IsIn(AUTH_METHODS, { message: `token_endpoint_auth_method must be one of: ${AUTH_METHODS.join(', ')}` })
+  token_endpoint_auth_method?: TokenEndpointAuthMethod;
+}

@@ -1,0 +1,88 @@
+import '@fastify/view';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { authorizationResponseUrl } from '../../auth-codes/authorization-response';
+import { RedirectableAuthorizationError } from '../../auth-codes/redirectable-authorization.error';
+import { LoginRequiredError } from '../../auth/login-required.error';
+import { ProviderEnvironment } from '../../config/environment';
+import { OAuthError } from './oauth.error';
+
+interface Described {
+  status: number;
+  error: string;
+  description: string;
+  challenge?: string;
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  403: 'access_denied',
+  404: 'not_found',
+  503: 'temporarily_unavailable',
+};
+
+/**
+ * The one place where errors become answers: RFC 6749 §5.2 JSON for the
+ * APIs, a readable page for the pages a person sees (routes marked
+ * `page: true`), a redirect back to the client for authorization errors
+ * that may be redirected. Anything unexpected is logged and answered as a
+ * bare server_error, never with its message or stack.
+ */
+@Catch()
+export class OAuthExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('OAuthExceptionFilter');
+  private readonly issuer: string;
+
+  constructor(config: ConfigService<ProviderEnvironment, true>) {
+    this.issuer = config.get('ISSUER', { infer: true });
+  }
+
+  catch(exception: unknown, host: ArgumentsHost) {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    reply.header('Cache-Control', 'no-store');
+
+    if (exception instanceof RedirectableAuthorizationError) {
+      const { oauthError, redirectUri, state } = exception;
+      const url = authorizationResponseUrl(redirectUri, {
+        error: oauthError.error,
+        error_description: oauthError.description,
+        state,
+        iss: this.issuer,
+      });
+      return reply.redirect(url, 303);
+    }
+    if (exception instanceof LoginRequiredError && request.method === 'GET') {
+      return reply.redirect(`/login?return_to=${encodeURIComponent(request.url)}`, 303);
+    }
+
+    const described = this.describe(exception);
+    if ((request.routeOptions?.config as { page?: boolean } | undefined)?.page) {
+      return reply.status(described.status).view('error', {
+        title: 'Something went wrong',
+        status: described.status,
+        description: described.description,
+      });
+    }
+    if (described.challenge) reply.header('WWW-Authenticate', described.challenge);
+    return reply.status(described.status).send({ error: described.error, error_description: described.description });
+  }
+
+  private describe(exception: unknown): Described {
+    if (exception instanceof OAuthError) {
+      if (exception.detail) this.logger.debug(`${exception.error}: ${exception.detail}`);
+      const { status, error, description, challenge } = exception;
+      return { status, error, description, challenge };
+    }
+    if (exception instanceof LoginRequiredError) {
+      return { status: 401, error: 'login_required', description: 'Your session has ended. Go back to the application and sign in again.' };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const error = CODE_BY_STATUS[status] ?? (status < 500 ? 'invalid_request' : 'server_error');
+      return { status, error, description: status < 500 ? exception.message : 'The service is not available right now.' };
+    }
+    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    return { status: 500, error: 'server_error', description: 'An unexpected error occurred.' };
+  }
+}

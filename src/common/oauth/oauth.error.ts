@@ -1,0 +1,103 @@
+/**
+ * OAuth errors, one class per RFC error code. `description` is public (it
+ * becomes `error_description`); `detail` is for the log only.
+ */
+export abstract class OAuthError extends Error {
+  abstract readonly error: string;
+  readonly status: number = 400;
+
+  /** The WWW-Authenticate challenge this error answers with, if any. */
+  get challenge(): string | undefined {
+    return undefined;
+  }
+
+  constructor(
+    readonly description: string,
+    readonly detail?: string,
+  ) {
+    super(description);
+  }
+}
+
+/** RFC 6749 §5.2 */
+export class InvalidRequestError extends OAuthError {
+  readonly error = 'invalid_request';
+}
+export class InvalidClientError extends OAuthError {
+  readonly error = 'invalid_client';
+  override readonly status = 401;
+  /** Set when the client tried HTTP Basic or sent no credentials: the answer then carries WWW-Authenticate (RFC 6749 §5.2). */
+  usedBasic = false;
+
+  override get challenge() {
+    return this.usedBasic ? 'Basic realm="oauth", charset="UTF-8"' : undefined;
+  }
+}
+export class InvalidGrantError extends OAuthError {
+  readonly error = 'invalid_grant';
+}
+export class UnauthorizedClientError extends OAuthError {
+  readonly error = 'unauthorized_client';
+}
+export class UnsupportedGrantTypeError extends OAuthError {
+  readonly error = 'unsupported_grant_type';
+}
+export class InvalidScopeError extends OAuthError {
+  readonly error = 'invalid_scope';
+}
+
+/** RFC 6749 §4.1.2.1 */
+export class AccessDeniedError extends OAuthError {
+  readonly error = 'access_denied';
+}
+export class UnsupportedResponseTypeError extends OAuthError {
+  readonly error = 'unsupported_response_type';
+}
+export class ServerError extends OAuthError {
+  readonly error = 'server_error';
+  override readonly status = 500;
+}
+export class TemporarilyUnavailableError extends OAuthError {
+  readonly error = 'temporarily_unavailable';
+  override readonly status = 503;
+}
+
+/** RFC 6750 §3.1 */
+export class InvalidTokenError extends OAuthError {
+  readonly error = 'invalid_token';
+  override readonly status = 401;
+  /** RFC 6750 §3.1: a request with no token at all gets a challenge without an error code. */
+  tokenMissing = false;
+
+  override get challenge() {
+    return this.tokenMissing ? 'Bearer realm="oauth"' : 'Bearer realm="oauth", error="invalid_token"';
+  }
+}
+export class InsufficientScopeError extends OAuthError {
+  readonly error = 'insufficient_scope';
+  override readonly status = 403;
+
+  override get challenge() {
+    return 'Bearer realm="oauth", error="insufficient_scope"';
+  }
+}
+
+/** RFC 7591 §3.2.2 */
+export class InvalidClientMetadataError extends OAuthError {
+  readonly error = 'invalid_client_metadata';
+}
+export class InvalidRedirectUriError extends OAuthError {
+  readonly error = 'invalid_redirect_uri';
+}
+
+/** Not an RFC code: a resource that does not exist (admin API). */
+export class NotFoundError extends OAuthError {
+  readonly error = 'not_found';
+  override readonly status = 404;
+}
+
+/** A request with the wrong HTTP method (RFC 6749 §3.2: the token endpoint takes POST). */
+export class MethodNotAllowedError extends OAuthError {
+  readonly error = 'invalid_request';
+  override readonly status = 405;
+}

@@ -1,0 +1,12 @@
+/** What each scope lets a client do, in the words the consent page shows. */
+const DESCRIPTIONS: Record<string, string> = {
+  openid: 'Sign you in with your account',
+  profile: 'See your name and username',
+  email: 'See your email address',
+  offline_access: 'Stay connected when you are not using it',
+  admin: 'Administer the partner applications registered with this provider',
+};
+
+export function describeScope(scope: string): string {
+  return DESCRIPTIONS[scope] ?? `Use the "${scope}" permission`;
+}

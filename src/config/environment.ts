@@ -1,0 +1,89 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+
+/**
+ * Every setting the provider reads from its environment, with its default.
+ * Each one is documented in .env.example; a bad value stops start-up.
+ */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  /** HTTP port. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 1 to 65535' })
+  @Min(1, { message: 'must be a whole number from 1 to 65535' })
+  @Max(65535, { message: 'must be a whole number from 1 to 65535' })
+  PORT = 3000;
+
+  /** Bind address; 0.0.0.0 to listen on every interface. */
+  @IsString()
+  HOST = '127.0.0.1';
+
+  /** The `iss` of everything issued, and the base of every published URL. Set it to the public https URL in production. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*[^/?#\s])?$/, {
+    message: 'must be an absolute http(s) URL without query, fragment or trailing slash',
+  })
+  ISSUER?: string;
+
+  /** `sqlite:<path>`, `sqlite::memory:` or `mysql://user:pass@host:port/db`. */
+  @Matches(/^(sqlite:.+|mysql:\/\/.+)$/, { message: 'must be sqlite:<path> or mysql://user:pass@host:port/db' })
+  DATABASE_URL = 'sqlite:./data/provider.sqlite';
+
+  /** Signs the session cookie. Required in production; elsewhere generated once and kept under ./data. */
+  @IsOptional()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  SESSION_SECRET?: string;
+
+  /** Authorization code lifetime in seconds (RFC 6749 §4.1.2 recommends at most ten minutes). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds from 1 to 600' })
+  @Min(1, { message: 'must be a whole number of seconds from 1 to 600' })
+  @Max(600, { message: 'must be a whole number of seconds from 1 to 600' })
+  AUTH_CODE_TTL = 600;
+
+  /** Access token lifetime in seconds. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds, at least 1' })
+  @Min(1, { message: 'must be a whole number of seconds, at least 1' })
+  ACCESS_TOKEN_TTL = 3600;
+
+  /** Refresh token lifetime in seconds. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds, at least 1' })
+  @Min(1, { message: 'must be a whole number of seconds, at least 1' })
+  REFRESH_TOKEN_TTL = 2592000;
+
+  /** Algorithm of the access token signature: ES256 (fast, small) or RS256 (widest support). */
+  @IsIn(['ES256', 'RS256'], { message: 'must be ES256 or RS256' })
+  ACCESS_TOKEN_SIGNING_ALG: 'ES256' | 'RS256' = 'ES256';
+}
+
+export type ProviderEnvironment = Environment & { ISSUER: string };
+
+/**
+ * Validates the environment for @nestjs/config. Throws one line per bad
+ * variable, naming it and what is wrong, so that start-up stops clearly.
+ */
+export function validateEnvironment(raw: Record<string, unknown>): ProviderEnvironment {
+  const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const env = plainToInstance(Environment, defined, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {})[0]}`);
+    throw new ConfigurationError(lines.join('\n'));
+  }
+  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+    throw new ConfigurationError('SESSION_SECRET: is required when NODE_ENV=production');
+  }
+  env.ISSUER ??= `http://localhost:${env.PORT}`;
+  return env as ProviderEnvironment;
+}
+
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}

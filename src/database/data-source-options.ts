@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+/**
+ * The one set of database options, used by the application, the CLI and the
+ * TypeORM CLI (ormconfig.ts). The schema comes only from migrations, which run
+ * on start; `synchronize` is never used.
+ */
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    logging: false,
+  } as const;
+
+  if (databaseUrl.startsWith('mysql://')) {
+    return {
+      ...common,
+      type: 'mysql',
+      url: databaseUrl,
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      // Sized for a small machine; each pool connection serves many requests.
+      extra: { connectionLimit: 10 },
+      migrationsTransactionMode: 'each',
+    };
+  }
+
+  const database = databaseUrl.slice('sqlite:'.length);
+  if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database,
+    // WAL lets the CLI write while the server reads and writes the same file.
+    enableWAL: database !== ':memory:',
+    timeout: 5000,
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      db.pragma('foreign_keys = ON');
+      db.pragma('synchronous = NORMAL');
+    },
+  };
+}

@@ -1,0 +1,8 @@
+import { SessionEntity } from '../auth/session.entity';
+import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-code.entity';
+import { GrantEntity } from '../auth-codes/entities/grant.entity';
+import { ClientEntity } from '../clients/entities/client.entity';
+import { SigningKeyEntity } from '../keys/entities/signing-key.entity';
+import { UserEntity } from '../users/entities/user.entity';
+
+export const ENTITIES = [UserEntity, ClientEntity, SigningKeyEntity, SessionEntity, GrantEntity, AuthorizationCodeEntity];

@@ -1,0 +1,14 @@
+import { CreateUsers1795839801942 } from './1795839801942-CreateUsers';
+import { CreateClients1795839801943 } from './1795839801943-CreateClients';
+import { CreateSigningKeys1795839801944 } from './1795839801944-CreateSigningKeys';
+import { CreateSessions1795839801945 } from './1795839801945-CreateSessions';
+import { CreateGrantsAndAuthorizationCodes1795839801946 } from './1795839801946-CreateGrantsAndAuthorizationCodes';
+
+/** In the order they run. */
+export const MIGRATIONS = [
+  CreateUsers1795839801942,
+  CreateClients1795839801943,
+  CreateSigningKeys1795839801944,
+  CreateSessions1795839801945,
+  CreateGrantsAndAuthorizationCodes1795839801946,
+];

@@ -1,0 +1,14 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { DiscoveryService } from './discovery.service';
+
+@Controller('.well-known')
+export class DiscoveryController {
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  /** RFC 8414 authorization server metadata. */
+  @Get('oauth-authorization-server')
+  @Header('Cache-Control', 'public, max-age=300')
+  metadata() {
+    return this.discovery.metadata;
+  }
+}

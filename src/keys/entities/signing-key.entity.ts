@@ -1,0 +1,27 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+export type SigningAlgorithm = 'ES256' | 'RS256';
+
+@Entity('signing_keys')
+export class SigningKeyEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  kid: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  alg: SigningAlgorithm;
+
+  /** PKCS#8 PEM. Kept in the database so that every instance and every restart signs with the same key. */
+  @Column({ name: 'private_key', type: 'text' })
+  privateKey: string;
+
+  /** The public half as a JWK, as published at the JWKS endpoint. */
+  @Column({ name: 'public_jwk', type: 'simple-json' })
+  publicJwk: Record<string, string>;
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt: Date;
+
+  /** Set when a newer key takes over; the key is still published until the tokens it signed have expired. */
+  @Column({ name: 'retired_at', type: 'datetime', nullable: true })
+  retiredAt: Date | null;
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { AccessTokensService } from '../../access-tokens/access-tokens.service';
+import { AuthCodesService } from '../../auth-codes/auth-codes.service';
+import { GrantsService } from '../../auth-codes/grants.service';
+import { ClientEntity } from '../../clients/entities/client.entity';
+import { safeEqual, sha256 } from '../../common/crypto/tokens';
+import { InvalidGrantError } from '../../common/oauth/oauth.error';
+import { TransactionsService } from '../../database/transactions.service';
+import { TokenResponse } from '../token-response';
+import { GrantHandler } from './grant-handler';
+
+export class AuthorizationCodeParams {
+  @IsString()
+  @MaxLength(512)
+  code: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  redirect_uri?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  code_verifier?: string;
+}
+
+const PKCE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+/** RFC 6749 §4.1.3: the authorization code grant, with PKCE (RFC 7636 §4.6). */
+@Injectable()
+export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodeParams> {
+  readonly grantType = 'authorization_code';
+  readonly parameters = AuthorizationCodeParams;
+
+  constructor(
+    private readonly codes: AuthCodesService,
+    private readonly grants: GrantsService,
+    private readonly accessTokens: AccessTokensService,
+    private readonly transactions: TransactionsService,
+  ) {}
+
+  async handle(params: AuthorizationCodeParams, client: ClientEntity): Promise<TokenResponse> {
+    const invalid = (detail: string) => new InvalidGrantError('the authorization code is invalid, expired or already used', detail);
+    const code = await this.codes.find(params.code);
+
+    // §4.1.3: "ensure that the authorization code was issued to the authenticated confidential client".
+    if (!code || code.clientId !== client.clientId) throw invalid('unknown code or another client’s');
+    // §4.1.2: a code used twice is refused, and what it produced is revoked.
+    if (code.consumedAt) {
+      if (code.grantId) await this.grants.revoke(code.grantId);
+      throw invalid('code replayed');
+    }
+    if (code.expiresAt.getTime() <= Date.now()) throw invalid('code expired');
+    // §4.1.3: redirect_uri required and identical if the authorization request named it.
+    if (code.redirectUriSent ? params.redirect_uri !== code.redirectUri : params.redirect_uri !== undefined && params.redirect_uri !== code.redirectUri) {
+      throw new InvalidGrantError('redirect_uri does not match the authorization request');
+    }
+    // RFC 7636 §4.6, and RFC 9700 §4.8.2 against downgrade: a verifier exactly when a challenge was made.
+    if (code.codeChallenge) {
+      if (!params.code_verifier || !PKCE_VERIFIER.test(params.code_verifier)) {
+        throw new InvalidGrantError('code_verifier is missing or malformed');
+      }
+      const computed = Buffer.from(sha256(params.code_verifier), 'hex').toString('base64url');
+      if (!safeEqual(computed, code.codeChallenge)) throw new InvalidGrantError('code_verifier does not match the challenge');
+    } else if (params.code_verifier !== undefined) {
+      throw new InvalidGrantError('code_verifier sent for a code issued without a code_challenge');
+    }
+
+    return this.transactions.run(async (manager) => {
+      const grant = await this.grants.create(manager, {
+        clientId: client.clientId,
+        userId: code.userId,
+        scope: code.scope,
+        authTime: code.authTime,
+      });
+      if (!(await this.codes.consume(manager, code, grant.id))) throw invalid('lost a concurrent redemption');
+      const access = this.accessTokens.issue({ sub: code.userId, clientId: client.clientId, scope: code.scope, grantId: grant.id });
+      return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope: code.scope };
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { AccessTokensService } from '../../access-tokens/access-tokens.service';
+import { ClientEntity } from '../../clients/entities/client.entity';
+import { InvalidScopeError, UnauthorizedClientError } from '../../common/oauth/oauth.error';
+import { isSubset, parseScope } from '../../common/oauth/scope';
+import { TokenResponse } from '../token-response';
+import { GrantHandler } from './grant-handler';
+
+export class ClientCredentialsParams {
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  scope?: string;
+}
+
+/** RFC 6749 §4.4: a confidential client acting for itself, within its registered scope. No refresh token (§4.4.3). */
+@Injectable()
+export class ClientCredentialsGrant implements GrantHandler<ClientCredentialsParams> {
+  readonly grantType = 'client_credentials';
+  readonly parameters = ClientCredentialsParams;
+
+  constructor(private readonly accessTokens: AccessTokensService) {}
+
+  async handle(params: ClientCredentialsParams, client: ClientEntity): Promise<TokenResponse> {
+    if (client.isPublic) throw new UnauthorizedClientError('public clients cannot use client_credentials');
+    const allowed = parseScope(client.scope) ?? [];
+    const requested = params.scope === undefined || params.scope === '' ? allowed : parseScope(params.scope);
+    if (!requested) throw new InvalidScopeError('scope is malformed');
+    if (!isSubset(requested, allowed)) throw new InvalidScopeError('scope asks for more than this client may have');
+    const scope = requested.join(' ');
+    // RFC 9068 §2.2: with no user, the subject is the client itself.
+    const access = this.accessTokens.issue({ sub: client.clientId, clientId: client.clientId, scope });
+    return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope };
+  }
+}

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { ClientEntity } from '../clients/entities/client.entity';
+import {
+  InvalidRequestError,
+  UnauthorizedClientError,
+  UnsupportedGrantTypeError,
+} from '../common/oauth/oauth.error';
+import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
+import { TokenResponse } from './token-response';
+
+/** The token endpoint (RFC 6749 §3.2): the checks every grant shares, then the grant's own handler. */
+@Injectable()
+export class TokensService {
+  private readonly handlers: Map<string, GrantHandler>;
+
+  constructor(@Inject(GRANT_HANDLERS) handlers: GrantHandler[]) {
+    this.handlers = new Map(handlers.map((h) => [h.grantType, h]));
+  }
+
+  async exchange(body: Record<string, unknown>, client: ClientEntity): Promise<TokenResponse> {
+    const grantType = body.grant_type;
+    if (grantType === undefined) throw new InvalidRequestError('grant_type is required');
+    if (typeof grantType !== 'string') throw new InvalidRequestError('grant_type must be given once');
+    const handler = this.handlers.get(grantType);
+    if (!handler) throw new UnsupportedGrantTypeError(`grant_type ${grantType.slice(0, 50)} is not supported`);
+    if (!client.grantTypes.includes(grantType)) {
+      throw new UnauthorizedClientError(`this client may not use the ${grantType} grant`);
+    }
+    return handler.handle(this.parameters(handler, body), client);
+  }
+
+  /** RFC 6749 §3.2: parameters sent once each and well formed; undeclared ones are ignored. */
+  private parameters<P extends object>(handler: GrantHandler<P>, body: Record<string, unknown>): P {
+    for (const [name, value] of Object.entries(body)) {
+      if (typeof value !== 'string') throw new InvalidRequestError(`${name} must be given once`);
+    }
+    const params = plainToInstance(handler.parameters, body, { excludeExtraneousValues: false });
+    const errors = validateSync(params, { whitelist: true, forbidUnknownValues: true });
+    if (errors.length > 0) throw new InvalidRequestError(Object.values(errors[0].constraints ?? {})[0] ?? 'invalid parameters');
+    return params;
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { PasswordHasher } from '../common/crypto/password-hasher';
+import { UserEntity } from './entities/user.entity';
+
+export interface NewUser {
+  username: string;
+  password: string;
+  email?: string;
+  name?: string;
+  isAdmin?: boolean;
+}
+
+export class UsernameTakenError extends Error {
+  constructor(username: string) {
+    super(`username "${username}" is already taken`);
+  }
+}
+
+@Injectable()
+export class UsersService implements OnModuleInit {
+  /** Verified against when the username is unknown, so that both cases take the same time. */
+  private dummyHash: string;
+
+  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+
+  async onModuleInit(): Promise<void> {
+    this.dummyHash = await PasswordHasher.hash('not a password');
+  }
+
+  async create(input: NewUser): Promise<UserEntity> {
+    if (await this.users.existsBy({ username: input.username })) throw new UsernameTakenError(input.username);
+    return this.users.save(
+      this.users.create({
+        id: randomUUID(),
+        username: input.username,
+        passwordHash: await PasswordHasher.hash(input.password),
+        email: input.email ?? null,
+        name: input.name ?? null,
+        isAdmin: input.isAdmin ?? false,
+      }),
+    );
+  }
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  /** The user whose credentials these are, or null; unknown users cost as much as wrong passwords. */
+  async verifyCredentials(username: unknown, password: unknown): Promise<UserEntity | null> {
+    if (typeof username !== 'string' || typeof password !== 'string' || username.length > 255 || password.length > 1024) {
+      await PasswordHasher.verify('', this.dummyHash);
+      return null;
+    }
+    const user = await this.users.findOneBy({ username });
+    const valid = await PasswordHasher.verify(password, user?.passwordHash ?? this.dummyHash);
+    return user && valid ? user : null;
+  }
+}
