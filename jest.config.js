@@ -1,10 +1,12 @@
-/** Unit specs live beside the code (src/**/*.spec.ts), end-to-end specs in test/. */
+// Unit specs live beside the code (src/, *.spec.ts), end-to-end specs in test/ (*.e2e-spec.ts).
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   moduleFileExtensions: ['js', 'json', 'ts'],
   testRegex: '(src/.*\\.spec|test/.*\\.e2e-spec)\\.ts$',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json', isolatedModules: true }] },
+  transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.spec.json' }] },
+  // The JOSE and OpenID client libraries ship only as ES modules; compile them to CommonJS for Jest.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'],
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   setupFiles: ['<rootDir>/test/helpers/env.ts'],
   testTimeout: 30000,

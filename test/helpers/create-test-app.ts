@@ -1,0 +1,65 @@
+import { ConfigService } from '@nestjs/config';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { AppModule } from '../../src/app.module';
+import { configureApp, createAdapter } from '../../src/app.setup';
+import { ClientsService, ClientWithSecret } from '../../src/clients/clients.service';
+import { ClientMetadataDto } from '../../src/clients/dto/client-metadata.dto';
+import { validateEnvironment } from '../../src/config/environment';
+import { UserEntity } from '../../src/users/entities/user.entity';
+import { UsersService } from '../../src/users/users.service';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** A client of the app's HTTP server without cookies. */
+  http: () => TestAgent;
+  /** A browser: a cookie jar kept across requests. */
+  browser: () => TestAgent;
+  createUser(overrides?: Partial<{ username: string; password: string; isAdmin: boolean; email: string; name: string }>): Promise<UserEntity & { password: string }>;
+  createClient(metadata?: ClientMetadataDto): Promise<ClientWithSecret>;
+  close(): Promise<void>;
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * The real application, configured exactly as main.ts does, on the test
+ * database. `env` overrides settings for this app only.
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = new ConfigService(validateEnvironment({ ...process.env, ...env }));
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(ConfigService)
+    .useValue(config)
+    .compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), { logger: false });
+  await configureApp(app);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const server = app.getHttpServer();
+  return {
+    app,
+    http: () => request(server),
+    browser: () => request.agent(server),
+    async createUser(overrides = {}) {
+      const password = overrides.password ?? 'correct horse battery staple';
+      const user = await app.get(UsersService).create({ username: uniqueName('user'), ...overrides, password });
+      return Object.assign(user, { password });
+    },
+    createClient(metadata = {}) {
+      return app.get(ClientsService).create({
+        name: 'Test Partner',
+        redirect_uris: ['https://partner.example/callback'],
+        grant_types: ['authorization_code'],
+        scope: 'openid profile email',
+        ...metadata,
+      });
+    },
+    close: () => app.close(),
+  };
+}
