@@ -13,9 +13,14 @@ import { resolveSessionSecret } from './config/session-secret';
 /** How long a browser session lasts without a new login. */
 const SESSION_TTL_SECONDS = 12 * 60 * 60;
 
-/** The HTTP layer: Fastify, with small bodies (OAuth requests are a few hundred bytes). */
+/**
+ * The HTTP layer: Fastify, with small bodies (OAuth requests are a few hundred bytes).
+ * X-Forwarded-Proto/-For are believed only from a proxy on this host (the default HOST is
+ * 127.0.0.1): behind a TLS-terminating proxy the request must count as https, or the
+ * Secure session cookie of an https ISSUER is never set and nobody can sign in.
+ */
 export function createAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: 64 * 1024, routerOptions: { maxParamLength: 256 } });
+  return new FastifyAdapter({ bodyLimit: 64 * 1024, routerOptions: { maxParamLength: 256 }, trustProxy: 'loopback' });
 }
 
 /** Everything around the modules that main.ts and the tests share: sessions, security headers, views. */

@@ -8,5 +8,7 @@ export function safeReturnTo(value: unknown): string {
   }
   const base = 'http://provider.invalid';
   const url = new URL(value, base);
-  return url.origin === base ? url.pathname + url.search : '/';
+  const path = url.pathname + url.search;
+  // Dot segments ("/.//x", "/a/..//x", "/%2e%2e//x") normalise to "//x", which a browser reads as another host.
+  return url.origin === base && !path.startsWith('//') ? path : '/';
 }

@@ -1,10 +1,16 @@
 import type { Session } from 'fastify';
-import { DataSource, LessThan, Repository } from 'typeorm';
+import { DataSource, LessThan, MoreThan, Repository } from 'typeorm';
 import { SessionEntity } from './session.entity';
 
 type Callback = (err?: unknown) => void;
 
-/** @fastify/session store on the provider's database: sessions survive restarts and are shared by every instance. */
+/**
+ * @fastify/session store on the provider's database: sessions survive restarts and are shared by every instance.
+ *
+ * A destroyed session stays as an emptied, expired row (a tombstone) until prune(), and set() never
+ * brings such a row back: a request still in flight at logout, or at the new id of a login, saves its
+ * copy of the old session when it ends, and a plain upsert would sign that old id back in.
+ */
 export class TypeOrmSessionStore {
   private readonly sessions: Repository<SessionEntity>;
 
@@ -18,7 +24,7 @@ export class TypeOrmSessionStore {
   set(id: string, session: Session, callback: Callback): void {
     const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000);
     const data = JSON.stringify({ ...session, cookie: undefined });
-    this.sessions.upsert({ id, data, expiresAt }, ['id']).then(() => callback(), callback);
+    this.save(id, data, expiresAt).then(() => callback(), callback);
   }
 
   get(id: string, callback: (err: unknown, session?: Session | null) => void): void {
@@ -29,11 +35,19 @@ export class TypeOrmSessionStore {
   }
 
   destroy(id: string, callback: Callback): void {
-    this.sessions.delete({ id }).then(() => callback(), callback);
+    this.sessions.update({ id }, { data: '{}', expiresAt: new Date() }).then(() => callback(), callback);
   }
 
-  /** Removes expired sessions. */
+  /** Removes expired sessions and tombstones. */
   async prune(): Promise<void> {
     await this.sessions.delete({ expiresAt: LessThan(new Date()) });
+  }
+
+  /** Updates a live session in one conditional statement; only an id never stored before is inserted. */
+  private async save(id: string, data: string, expiresAt: Date): Promise<void> {
+    const { affected } = await this.sessions.update({ id, expiresAt: MoreThan(new Date()) }, { data, expiresAt });
+    if (affected) return;
+    // A row that exists here is dead (destroyed or expired): ignoring the insert keeps it dead.
+    await this.sessions.createQueryBuilder().insert().values({ id, data, expiresAt }).orIgnore().execute();
   }
 }
