@@ -12,6 +12,7 @@ import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
 import { TokensModule } from './tokens/tokens.module';
+import { UserInfoModule } from './userinfo/userinfo.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -24,6 +25,7 @@ import { UsersModule } from './users/users.module';
     ClientsModule,
     AuthCodesModule,
     TokensModule,
+    UserInfoModule,
     DiscoveryModule,
     HealthModule,
   ],

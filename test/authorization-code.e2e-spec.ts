@@ -52,7 +52,13 @@ describe('authorization code flow', () => {
 
     const res = await exchange(code, verifier).expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, scope: 'openid profile' });
+    expect(res.body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 3600,
+      scope: 'openid profile',
+      id_token: expect.any(String),
+    });
 
     const jwks = await t.http().get('/oauth/jwks').expect(200);
     const { payload, protectedHeader } = await jwtVerify(res.body.access_token, createLocalJWKSet(jwks.body), {
@@ -76,7 +82,7 @@ describe('authorization code flow', () => {
   it('shows the client name escaped and each scope in words on the consent page', async () => {
     const browser = t.browser();
     await authorize(browser, { response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, scope: 'openid', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' }, user);
-    const page = await browser.get(authorizeUrl({ response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, scope: 'profile email' })).expect(200);
+    const page = await browser.get(authorizeUrl({ response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, scope: 'profile email', prompt: 'consent' })).expect(200);
     expect(page.text).toContain('Partner &lt;b&gt;App&lt;/b&gt;');
     expect(page.text).not.toContain('<b>App</b>');
     expect(page.text).toContain('See your name and username');
@@ -86,7 +92,7 @@ describe('authorization code flow', () => {
   });
 
   it('redirects with access_denied when the user denies', async () => {
-    const location = await authorize(t.browser(), { response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, state: 's1' }, user, 'deny');
+    const location = await authorize(t.browser(), { response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, state: 's1', prompt: 'consent' }, user, 'deny');
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('state')).toBe('s1');
     expect(location.searchParams.get('code')).toBeNull();

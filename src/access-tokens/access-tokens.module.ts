@@ -6,6 +6,7 @@ import { ClientEntity } from '../clients/entities/client.entity';
 import { KeysModule } from '../keys/keys.module';
 import { AccessTokensService } from './access-tokens.service';
 import { BearerTokenGuard } from './bearer-token.guard';
+import { RevokedAccessTokenEntity } from './revoked-access-token.entity';
 
 /**
  * Access tokens: issuing them and checking those presented to the
@@ -13,7 +14,7 @@ import { BearerTokenGuard } from './bearer-token.guard';
  * they still stand) so that the modules owning them can use its guard.
  */
 @Module({
-  imports: [KeysModule, JwtModule.register({}), TypeOrmModule.forFeature([ClientEntity, GrantEntity])],
+  imports: [KeysModule, JwtModule.register({}), TypeOrmModule.forFeature([ClientEntity, GrantEntity, RevokedAccessTokenEntity])],
   providers: [AccessTokensService, BearerTokenGuard],
   exports: [AccessTokensService, BearerTokenGuard],
 })

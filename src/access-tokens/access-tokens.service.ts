@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
 import { GrantEntity } from '../auth-codes/entities/grant.entity';
 import { ClientEntity } from '../clients/entities/client.entity';
+import { RevokedAccessTokenEntity } from './revoked-access-token.entity';
 import { InvalidTokenError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment } from '../config/environment';
 import { KeysService } from '../keys/keys.service';
@@ -31,6 +32,7 @@ export class AccessTokensService {
     private readonly keys: KeysService,
     @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
     @InjectRepository(GrantEntity) private readonly grants: Repository<GrantEntity>,
+    @InjectRepository(RevokedAccessTokenEntity) private readonly revoked: Repository<RevokedAccessTokenEntity>,
   ) {
     this.issuer = config.get('ISSUER', { infer: true });
     this.ttl = config.get('ACCESS_TOKEN_TTL', { infer: true });
@@ -83,10 +85,19 @@ export class AccessTokensService {
     } catch (error) {
       throw invalid((error as Error).message);
     }
-    if (!(await this.clients.existsBy({ clientId: claims.client_id }))) throw invalid('client deleted');
-    if (claims.gid && !(await this.grants.existsBy({ id: claims.gid, revokedAt: IsNull() }))) {
-      throw invalid('grant revoked');
-    }
+    const [clientExists, grantActive, revoked] = await Promise.all([
+      this.clients.existsBy({ clientId: claims.client_id }),
+      claims.gid ? this.grants.existsBy({ id: claims.gid, revokedAt: IsNull() }) : true,
+      this.revoked.existsBy({ jti: claims.jti }),
+    ]);
+    if (!clientExists) throw invalid('client deleted');
+    if (!grantActive) throw invalid('grant revoked');
+    if (revoked) throw invalid('token revoked');
     return claims;
+  }
+
+  /** Revokes one access token (RFC 7009) until it would have expired anyway. */
+  async revoke(claims: AccessTokenClaims): Promise<void> {
+    await this.revoked.upsert({ jti: claims.jti, expiresAt: new Date(claims.exp * 1000) }, ['jti']);
   }
 }

@@ -7,14 +7,16 @@ import { AuthCodesService } from './auth-codes.service';
 import { GrantsService } from './grants.service';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
 import { AuthorizeController } from './authorize.controller';
-import { ConsentService } from './consent.service';
+import { AuthorizationService } from './authorization.service';
+import { ConsentsService } from './consents.service';
+import { ConsentEntity } from './entities/consent.entity';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 import { GrantEntity } from './entities/grant.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AuthorizationCodeEntity, GrantEntity]), AuthModule, ClientsModule, UsersModule],
+  imports: [TypeOrmModule.forFeature([AuthorizationCodeEntity, GrantEntity, ConsentEntity]), AuthModule, ClientsModule, UsersModule],
   controllers: [AuthorizeController],
-  providers: [AuthCodesService, GrantsService, AuthorizationRequestValidator, ConsentService],
+  providers: [AuthCodesService, GrantsService, AuthorizationRequestValidator, AuthorizationService, ConsentsService],
   exports: [AuthCodesService, GrantsService],
 })
 export class AuthCodesModule {}

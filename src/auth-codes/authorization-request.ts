@@ -10,10 +10,19 @@ export interface AuthorizationRequest {
   state?: string;
   codeChallenge?: string;
   nonce?: string;
+  /** OpenID Connect Core §3.1.2.1 `prompt` values. */
+  prompt: Set<string>;
+  /** Seconds since the last login beyond which the user must sign in again. */
+  maxAge?: number;
 }
 
-/** The request's parameters as the consent form carries them back. */
+/**
+ * The request's parameters as the consent form carries them back, or as the
+ * login page returns to them. `max_age` and `prompt=login` are left out: a
+ * login has just satisfied them, and keeping them would ask for login forever.
+ */
 export function authorizationRequestParams(request: AuthorizationRequest): Record<string, string> {
+  const prompt = [...request.prompt].filter((p) => p !== 'login').join(' ');
   const params: Record<string, string | undefined> = {
     response_type: 'code',
     client_id: request.client.clientId,
@@ -23,6 +32,7 @@ export function authorizationRequestParams(request: AuthorizationRequest): Recor
     code_challenge: request.codeChallenge,
     code_challenge_method: request.codeChallenge ? 'S256' : undefined,
     nonce: request.nonce,
+    prompt: prompt || undefined,
   };
   return Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
 }

@@ -13,6 +13,8 @@ import { isSubset, parseScope } from '../common/oauth/scope';
 import { AuthorizationRequest } from './authorization-request';
 import { RedirectableAuthorizationError } from './redirectable-authorization.error';
 
+const PROMPT_VALUES = new Set(['none', 'login', 'consent', 'select_account']);
+
 /** RFC 7636 §4.2: 43 to 128 unreserved characters. */
 const PKCE_VALUE = /^[A-Za-z0-9\-._~]{43,128}$/;
 
@@ -58,6 +60,15 @@ export class AuthorizationRequestValidator {
     if (p.state !== undefined && p.state.length > 2048) throw fail(new InvalidRequestError('state is too long'));
     if (p.nonce !== undefined && p.nonce.length > 512) throw fail(new InvalidRequestError('nonce is too long'));
 
+    // OpenID Connect Core §3.1.2.1: `none` stands alone.
+    const prompt = new Set(p.prompt ? p.prompt.split(' ') : []);
+    if ([...prompt].some((v) => !PROMPT_VALUES.has(v)) || (prompt.has('none') && prompt.size > 1)) {
+      throw fail(new InvalidRequestError('prompt is not valid'));
+    }
+    if (p.max_age !== undefined && !/^\d{1,9}$/.test(p.max_age)) {
+      throw fail(new InvalidRequestError('max_age must be a whole number of seconds'));
+    }
+
     return {
       client,
       redirectUri,
@@ -66,6 +77,8 @@ export class AuthorizationRequestValidator {
       state: p.state,
       codeChallenge: p.code_challenge,
       nonce: p.nonce,
+      prompt,
+      maxAge: p.max_age === undefined ? undefined : Number(p.max_age),
     };
   }
 

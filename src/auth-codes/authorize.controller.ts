@@ -1,32 +1,34 @@
-import { Body, Controller, Get, Post, Query, Render, Res, Session, UseGuards } from '@nestjs/common';
+import '@fastify/view';
+import { Body, Controller, Get, Post, Query, Res, Session, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, Session as FastifySession } from 'fastify';
 import { CsrfGuard } from '../auth/csrf.guard';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { SessionGuard } from '../auth/session.guard';
 import { SessionUser } from '../auth/session.types';
-import { ConsentService } from './consent.service';
+import { AuthorizationService } from './authorization.service';
 
-/** RFC 6749 §3.1 authorization endpoint: GET shows the consent page, POST takes the user's answer. */
+/** RFC 6749 §3.1 authorization endpoint: GET starts the conversation, POST takes the user's consent. */
 @Controller('oauth/authorize')
 export class AuthorizeController {
-  constructor(private readonly consent: ConsentService) {}
+  constructor(private readonly authorization: AuthorizationService) {}
 
   @Get()
   @RouteConfig({ page: true })
-  @Render('consent')
-  authorize(
+  async authorize(
     @Query() query: Record<string, unknown>,
     @CurrentUser() user: SessionUser | undefined,
     @Session() session: FastifySession,
+    @Res() reply: FastifyReply,
   ) {
-    return this.consent.consentPage(query, user, session);
+    const outcome = await this.authorization.authorize(query, user, session);
+    return 'redirect' in outcome ? reply.redirect(outcome.redirect, 303) : reply.view('consent', outcome.consentPage);
   }
 
   @Post()
   @RouteConfig({ page: true })
   @UseGuards(SessionGuard, CsrfGuard)
   async decide(@Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() reply: FastifyReply) {
-    return reply.redirect(await this.consent.decide(body, user), 303);
+    return reply.redirect(await this.authorization.decide(body, user), 303);
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { GrantEntity } from './entities/grant.entity';
 
@@ -12,11 +11,16 @@ export class GrantsService {
   /** Records a new grant in the caller's transaction. */
   async create(
     manager: EntityManager,
-    fields: Pick<GrantEntity, 'clientId' | 'userId' | 'scope' | 'authTime'>,
+    fields: Pick<GrantEntity, 'id' | 'clientId' | 'userId' | 'scope' | 'authTime'>,
   ): Promise<GrantEntity> {
-    const grant = manager.create(GrantEntity, { id: randomUUID(), ...fields, revokedAt: null });
+    const grant = manager.create(GrantEntity, { ...fields, revokedAt: null });
     await manager.insert(GrantEntity, grant);
     return grant;
+  }
+
+  /** The grant, unless it has been revoked. */
+  findActive(grantId: string): Promise<GrantEntity | null> {
+    return this.grants.findOneBy({ id: grantId, revokedAt: IsNull() });
   }
 
   /** Revokes the grant, and with it every token that names it. */

@@ -1,17 +1,21 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { ClientsModule } from '../clients/clients.module';
+import { IdTokensModule } from '../id-tokens/id-tokens.module';
 import { UsersModule } from '../users/users.module';
 import { CsrfGuard } from './csrf.guard';
 import { CsrfService } from './csrf.service';
 import { LocalStrategy } from './local.strategy';
 import { LoginController } from './login.controller';
 import { LoginService } from './login.service';
+import { LogoutController } from './logout.controller';
+import { LogoutService } from './logout.service';
 import { SessionGuard } from './session.guard';
 
 @Module({
-  imports: [UsersModule, PassportModule],
-  controllers: [LoginController],
-  providers: [LocalStrategy, LoginService, CsrfService, CsrfGuard, SessionGuard],
+  imports: [UsersModule, PassportModule, ClientsModule, IdTokensModule],
+  controllers: [LoginController, LogoutController],
+  providers: [LocalStrategy, LoginService, LogoutService, CsrfService, CsrfGuard, SessionGuard],
   exports: [CsrfService, CsrfGuard, SessionGuard],
 })
 export class AuthModule {}

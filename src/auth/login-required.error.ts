@@ -1,6 +1,7 @@
 /** No signed-in user where one is needed; pages answer it by sending the browser to the login page. */
 export class LoginRequiredError extends Error {
-  constructor() {
+  /** @param returnTo where to come back after signing in; the current URL when not given. */
+  constructor(readonly returnTo?: string) {
     super('login required');
   }
 }

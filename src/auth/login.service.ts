@@ -7,7 +7,7 @@ import { CsrfService } from './csrf.service';
 import { safeReturnTo } from './return-to';
 import { SessionUser } from './session.types';
 
-/** The login page, signing in and out. */
+/** The login page and signing in. */
 @Injectable()
 export class LoginService {
   constructor(
@@ -37,10 +37,5 @@ export class LoginService {
     request.session.userId = user.id;
     request.session.authTime = Math.floor(Date.now() / 1000);
     return reply.redirect(returnTo, 303);
-  }
-
-  async signOut(request: FastifyRequest, reply: FastifyReply) {
-    await request.session.destroy();
-    return reply.redirect('/login', 303);
   }
 }

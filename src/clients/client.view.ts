@@ -7,6 +7,7 @@ export function clientView(client: ClientEntity) {
     client_name: client.name,
     name: client.name,
     redirect_uris: client.redirectUris,
+    post_logout_redirect_uris: client.postLogoutRedirectUris ?? [],
     grant_types: client.grantTypes,
     scope: client.scope,
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,

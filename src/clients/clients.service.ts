@@ -27,6 +27,7 @@ export class ClientsService {
       clientId: randomToken(16),
       name: metadata.client_name ?? metadata.name,
       redirectUris: metadata.redirect_uris ?? [],
+      postLogoutRedirectUris: metadata.post_logout_redirect_uris ?? [],
       grantTypes: metadata.grant_types ?? DEFAULT_GRANT_TYPES,
       scope: metadata.scope ?? '',
       tokenEndpointAuthMethod: metadata.token_endpoint_auth_method ?? 'client_secret_basic',
@@ -52,6 +53,7 @@ export class ClientsService {
     const wasPublic = client.isPublic;
     client.name = metadata.client_name ?? metadata.name ?? client.name;
     client.redirectUris = metadata.redirect_uris ?? client.redirectUris;
+    client.postLogoutRedirectUris = metadata.post_logout_redirect_uris ?? client.postLogoutRedirectUris;
     client.grantTypes = metadata.grant_types ?? client.grantTypes;
     client.scope = metadata.scope ?? client.scope;
     client.tokenEndpointAuthMethod = metadata.token_endpoint_auth_method ?? client.tokenEndpointAuthMethod;
@@ -97,7 +99,7 @@ export class ClientsService {
 
   /** The rules between fields that a DTO cannot see. */
   private check(client: ClientEntity): void {
-    for (const uri of client.redirectUris) {
+    for (const uri of [...client.redirectUris, ...(client.postLogoutRedirectUris ?? [])]) {
       const problem = redirectUriProblem(uri);
       if (problem) throw new InvalidRedirectUriError(`redirect_uri ${JSON.stringify(uri)} ${problem}`);
     }

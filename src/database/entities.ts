@@ -1,8 +1,21 @@
+import { RevokedAccessTokenEntity } from '../access-tokens/revoked-access-token.entity';
 import { SessionEntity } from '../auth/session.entity';
+import { ConsentEntity } from '../auth-codes/entities/consent.entity';
 import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-code.entity';
 import { GrantEntity } from '../auth-codes/entities/grant.entity';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { SigningKeyEntity } from '../keys/entities/signing-key.entity';
+import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
 import { UserEntity } from '../users/entities/user.entity';
 
-export const ENTITIES = [UserEntity, ClientEntity, SigningKeyEntity, SessionEntity, GrantEntity, AuthorizationCodeEntity];
+export const ENTITIES = [
+  UserEntity,
+  ClientEntity,
+  SigningKeyEntity,
+  SessionEntity,
+  GrantEntity,
+  AuthorizationCodeEntity,
+  RefreshTokenEntity,
+  RevokedAccessTokenEntity,
+  ConsentEntity,
+];

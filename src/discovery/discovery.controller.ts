@@ -8,7 +8,14 @@ export class DiscoveryController {
   /** RFC 8414 authorization server metadata. */
   @Get('oauth-authorization-server')
   @Header('Cache-Control', 'public, max-age=300')
-  metadata() {
+  authorizationServer() {
+    return this.discovery.metadata;
+  }
+
+  /** OpenID Connect Discovery 1.0 §4. */
+  @Get('openid-configuration')
+  @Header('Cache-Control', 'public, max-age=300')
+  openidConfiguration() {
     return this.discovery.metadata;
   }
 }

@@ -2,27 +2,47 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AUTH_METHODS } from '../clients/dto/client-metadata.dto';
 import { GRANT_TYPES } from '../common/oauth/grant-types';
+import { SUPPORTED_SCOPES } from '../common/oauth/scope-descriptions';
 import { ProviderEnvironment } from '../config/environment';
 
-/** The provider's published metadata, built once: it only changes with the configuration. */
+/**
+ * The provider's published metadata, built once: it changes only with the
+ * configuration. One document serves both RFC 8414 and OpenID Connect
+ * Discovery 1.0 §3, so the two can never disagree.
+ */
 @Injectable()
 export class DiscoveryService {
   readonly metadata: Record<string, unknown>;
 
   constructor(config: ConfigService<ProviderEnvironment, true>) {
     const issuer = config.get('ISSUER', { infer: true });
+    const authMethods = AUTH_METHODS;
+    const secretMethods = AUTH_METHODS.filter((m) => m !== 'none');
     this.metadata = {
       issuer,
       authorization_endpoint: `${issuer}/oauth/authorize`,
       token_endpoint: `${issuer}/oauth/token`,
+      userinfo_endpoint: `${issuer}/oauth/userinfo`,
       jwks_uri: `${issuer}/oauth/jwks`,
+      revocation_endpoint: `${issuer}/oauth/revoke`,
+      introspection_endpoint: `${issuer}/oauth/introspect`,
+      end_session_endpoint: `${issuer}/logout`,
+      scopes_supported: SUPPORTED_SCOPES,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: [...GRANT_TYPES],
-      token_endpoint_auth_methods_supported: AUTH_METHODS,
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      token_endpoint_auth_methods_supported: authMethods,
+      revocation_endpoint_auth_methods_supported: authMethods,
+      introspection_endpoint_auth_methods_supported: secretMethods,
       code_challenge_methods_supported: ['S256'],
+      prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', 'name', 'preferred_username', 'updated_at', 'email', 'email_verified'],
+      claims_parameter_supported: false,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
       authorization_response_iss_parameter_supported: true,
-      scopes_supported: ['openid', 'profile', 'email', 'offline_access', 'admin'],
     };
   }
 }

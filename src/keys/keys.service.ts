@@ -1,10 +1,15 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, MoreThan, Repository } from 'typeorm';
+import { ProviderEnvironment } from '../config/environment';
 import { SigningAlgorithm, SigningKeyEntity } from './entities/signing-key.entity';
 
 export const SIGNING_ALGORITHMS: SigningAlgorithm[] = ['ES256', 'RS256'];
+
+/** How often a running instance looks for a key made elsewhere (another instance, the CLI's keys:rotate). */
+const RELOAD_INTERVAL_MS = 5000;
 
 export interface ActiveKey {
   kid: string;
@@ -37,19 +42,57 @@ function generate(alg: SigningAlgorithm): SigningKeyEntity {
 /**
  * The provider's signing keys. They live in the database, so every instance
  * and every restart signs with the same keys; one key per algorithm is
- * active, made on first start.
+ * active, made on first start. Rotation retires the active keys; a retired
+ * key stays published until every token it signed has expired.
  */
 @Injectable()
-export class KeysService implements OnModuleInit {
+export class KeysService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(KeysService.name);
   private readonly active = new Map<SigningAlgorithm, ActiveKey>();
   private readonly publicKeys = new Map<string, { alg: SigningAlgorithm; key: KeyObject }>();
+  /** The longest a token signed by a key lives: ID and access tokens share ACCESS_TOKEN_TTL. */
+  private readonly tokenLifetimeMs: number;
+  private reloadTimer?: NodeJS.Timeout;
 
-  constructor(@InjectRepository(SigningKeyEntity) private readonly keys: Repository<SigningKeyEntity>) {}
+  constructor(
+    config: ConfigService<ProviderEnvironment, true>,
+    @InjectRepository(SigningKeyEntity) private readonly keys: Repository<SigningKeyEntity>,
+  ) {
+    this.tokenLifetimeMs = config.get('ACCESS_TOKEN_TTL', { infer: true }) * 1000;
+  }
 
   async onModuleInit(): Promise<void> {
+    await this.loadActiveKeys(true);
+    this.reloadTimer = setInterval(() => {
+      this.loadActiveKeys(false).catch((error: Error) => this.logger.warn(`reloading signing keys: ${error.message}`));
+    }, RELOAD_INTERVAL_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.reloadTimer);
+  }
+
+  /** Retires the active keys and makes new ones; tokens signed before still verify. Returns the new keys. */
+  async rotate(): Promise<ActiveKey[]> {
+    const now = new Date();
+    const fresh = SIGNING_ALGORITHMS.map(generate);
+    await this.keys.manager.transaction(async (manager) => {
+      await manager.update(SigningKeyEntity, { retiredAt: IsNull() }, { retiredAt: now });
+      await manager.save(fresh);
+    });
+    fresh.forEach((row) => this.remember(row));
+    return fresh.map((row) => this.activeKey(row.alg));
+  }
+
+  /** The newest unretired key of each algorithm; on first start, made if missing. */
+  private async loadActiveKeys(createMissing: boolean): Promise<void> {
     for (const alg of SIGNING_ALGORITHMS) {
       const current = await this.keys.findOne({ where: { alg, retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
-      this.remember(current ?? (await this.keys.save(generate(alg))));
+      if (current) {
+        if (this.active.get(alg)?.kid !== current.kid) this.remember(current);
+      } else if (createMissing) {
+        this.remember(await this.keys.save(generate(alg)));
+      }
     }
   }
 
@@ -70,9 +113,12 @@ export class KeysService implements OnModuleInit {
     return entry;
   }
 
-  /** The JSON Web Key Set to publish (RFC 7517 §5). */
+  /** The JSON Web Key Set to publish (RFC 7517 §5): active keys and retired ones whose tokens may still be alive. */
   async jwks(): Promise<{ keys: Record<string, string>[] }> {
-    const rows = await this.keys.find({ order: { createdAt: 'DESC' } });
+    const rows = await this.keys.find({
+      where: [{ retiredAt: IsNull() }, { retiredAt: MoreThan(new Date(Date.now() - this.tokenLifetimeMs)) }],
+      order: { createdAt: 'DESC' },
+    });
     return { keys: rows.map((row) => row.publicJwk) };
   }
 

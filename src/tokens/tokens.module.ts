@@ -1,22 +1,44 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokensModule } from '../access-tokens/access-tokens.module';
 import { AuthCodesModule } from '../auth-codes/auth-codes.module';
 import { ClientsModule } from '../clients/clients.module';
+import { IdTokensModule } from '../id-tokens/id-tokens.module';
+import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { IntrospectionController } from './introspection.controller';
+import { IntrospectionService } from './introspection.service';
+import { RefreshTokensService } from './refresh-tokens.service';
+import { RevocationController } from './revocation.controller';
+import { RevocationService } from './revocation.service';
+import { TokenLookupService } from './token-lookup.service';
+import { TokenResponseFactory } from './token-response.factory';
 import { TokenController } from './token.controller';
 import { TokensService } from './tokens.service';
 
-const GRANTS = [AuthorizationCodeGrant, ClientCredentialsGrant];
+const GRANTS = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGrant];
 
 @Module({
-  imports: [AccessTokensModule, AuthCodesModule, ClientsModule],
-  controllers: [TokenController],
+  imports: [
+    TypeOrmModule.forFeature([RefreshTokenEntity]),
+    AccessTokensModule,
+    AuthCodesModule,
+    ClientsModule,
+    IdTokensModule,
+  ],
+  controllers: [TokenController, RevocationController, IntrospectionController],
   providers: [
     ...GRANTS,
     { provide: GRANT_HANDLERS, useFactory: (...handlers: GrantHandler[]) => handlers, inject: GRANTS },
     TokensService,
+    RefreshTokensService,
+    TokenResponseFactory,
+    TokenLookupService,
+    RevocationService,
+    IntrospectionService,
   ],
 })
 export class TokensModule {}

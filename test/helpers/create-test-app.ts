@@ -37,7 +37,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     .overrideProvider(ConfigService)
     .useValue(config)
     .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), { logger: false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), { logger: process.env.TEST_LOG ? ['error', 'warn'] : false });
   await configureApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

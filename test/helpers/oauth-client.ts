@@ -49,8 +49,9 @@ export async function signIn(browser: TestAgent, username: string, password: str
 
 /**
  * A partner sending a user through the authorization endpoint: login if the
- * provider asks, then the consent page and the user's decision. Returns the
- * URL the provider redirected the browser to.
+ * provider asks, then the consent page and the user's decision (unless the
+ * provider answers at once, e.g. from remembered consent). Returns the URL
+ * the provider redirected the browser to.
  */
 export async function authorize(
   browser: TestAgent,
@@ -64,6 +65,7 @@ export async function authorize(
     const next = await signIn(browser, user.username, user.password, returnTo);
     res = await browser.get(next);
   }
+  if (res.status === 303) return new URL(res.headers.location);
   if (res.status !== 200) throw new Error(`expected the consent page, got ${res.status} ${res.headers.location ?? res.text}`);
   const answer = await browser
     .post('/oauth/authorize')

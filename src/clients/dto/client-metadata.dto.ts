@@ -38,6 +38,12 @@ export class ClientMetadataDto {
 
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  post_logout_redirect_uris?: string[];
+
+  @IsOptional()
+  @IsArray()
   @ArrayMaxSize(GRANT_TYPES.length)
   @IsIn(GRANT_TYPES, { each: true, message: `grant_types must be among: ${GRANT_TYPES.join(', ')}` })
   grant_types?: string[];

@@ -17,6 +17,10 @@ export class ClientEntity {
   @Column({ name: 'redirect_uris', type: 'simple-json' })
   redirectUris: string[];
 
+  /** Where RP-Initiated Logout may send the browser afterwards (OpenID Connect RP-Initiated Logout §3.1). */
+  @Column({ name: 'post_logout_redirect_uris', type: 'simple-json', nullable: true })
+  postLogoutRedirectUris: string[] | null;
+
   @Column({ name: 'grant_types', type: 'simple-json' })
   grantTypes: string[];
 

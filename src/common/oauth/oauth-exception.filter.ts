@@ -53,7 +53,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       return reply.redirect(url, 303);
     }
     if (exception instanceof LoginRequiredError && request.method === 'GET') {
-      return reply.redirect(`/login?return_to=${encodeURIComponent(request.url)}`, 303);
+      return reply.redirect(`/login?return_to=${encodeURIComponent(exception.returnTo ?? request.url)}`, 303);
     }
 
     const described = this.describe(exception);

@@ -62,6 +62,14 @@ export class TemporarilyUnavailableError extends OAuthError {
   override readonly status = 503;
 }
 
+/** OpenID Connect Core §3.1.2.6: prompt=none could not be honoured. */
+export class LoginRequiredOAuthError extends OAuthError {
+  readonly error = 'login_required';
+}
+export class ConsentRequiredOAuthError extends OAuthError {
+  readonly error = 'consent_required';
+}
+
 /** RFC 6750 §3.1 */
 export class InvalidTokenError extends OAuthError {
   readonly error = 'invalid_token';

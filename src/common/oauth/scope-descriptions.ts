@@ -7,6 +7,9 @@ const DESCRIPTIONS: Record<string, string> = {
   admin: 'Administer the partner applications registered with this provider',
 };
 
+/** The scopes the provider itself gives meaning to; clients may also be registered with their own API scopes. */
+export const SUPPORTED_SCOPES = Object.keys(DESCRIPTIONS);
+
 export function describeScope(scope: string): string {
   return DESCRIPTIONS[scope] ?? `Use the "${scope}" permission`;
 }

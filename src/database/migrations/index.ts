@@ -3,6 +3,7 @@ import { CreateClients1795839801943 } from './1795839801943-CreateClients';
 import { CreateSigningKeys1795839801944 } from './1795839801944-CreateSigningKeys';
 import { CreateSessions1795839801945 } from './1795839801945-CreateSessions';
 import { CreateGrantsAndAuthorizationCodes1795839801946 } from './1795839801946-CreateGrantsAndAuthorizationCodes';
+import { CreateRefreshTokensRevocationsConsents1795843000000 } from './1795843000000-CreateRefreshTokensRevocationsConsents';
 
 /** In the order they run. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateSigningKeys1795839801944,
   CreateSessions1795839801945,
   CreateGrantsAndAuthorizationCodes1795839801946,
+  CreateRefreshTokensRevocationsConsents1795843000000,
 ];

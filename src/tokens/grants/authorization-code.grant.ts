@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { AccessTokensService } from '../../access-tokens/access-tokens.service';
 import { AuthCodesService } from '../../auth-codes/auth-codes.service';
 import { GrantsService } from '../../auth-codes/grants.service';
 import { ClientEntity } from '../../clients/entities/client.entity';
@@ -8,6 +8,7 @@ import { safeEqual, sha256 } from '../../common/crypto/tokens';
 import { InvalidGrantError } from '../../common/oauth/oauth.error';
 import { TransactionsService } from '../../database/transactions.service';
 import { TokenResponse } from '../token-response';
+import { TokenResponseFactory } from '../token-response.factory';
 import { GrantHandler } from './grant-handler';
 
 export class AuthorizationCodeParams {
@@ -37,7 +38,7 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
   constructor(
     private readonly codes: AuthCodesService,
     private readonly grants: GrantsService,
-    private readonly accessTokens: AccessTokensService,
+    private readonly responses: TokenResponseFactory,
     private readonly transactions: TransactionsService,
   ) {}
 
@@ -68,16 +69,25 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
       throw new InvalidGrantError('code_verifier sent for a code issued without a code_challenge');
     }
 
-    return this.transactions.run(async (manager) => {
+    // Consuming the code and storing what it yields happen in one transaction: never both, never neither.
+    const response = await this.transactions.run(async (manager) => {
+      const grantId = randomUUID();
+      if (!(await this.codes.consume(manager, code, grantId))) return null;
       const grant = await this.grants.create(manager, {
+        id: grantId,
         clientId: client.clientId,
         userId: code.userId,
         scope: code.scope,
         authTime: code.authTime,
       });
-      if (!(await this.codes.consume(manager, code, grant.id))) throw invalid('lost a concurrent redemption');
-      const access = this.accessTokens.issue({ sub: code.userId, clientId: client.clientId, scope: code.scope, grantId: grant.id });
-      return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope: code.scope };
+      return this.responses.forGrant(manager, grant, client, { scope: code.scope, nonce: code.nonce });
     });
+    if (!response) {
+      // A concurrent request redeemed the code first: this is a replay too.
+      const winner = await this.codes.find(params.code);
+      if (winner?.grantId) await this.grants.revoke(winner.grantId);
+      throw invalid('code replayed concurrently');
+    }
+    return response;
   }
 }

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Session } from 'fastify';
+import { CsrfService } from '../auth/csrf.service';
+import { LoginRequiredError } from '../auth/login-required.error';
+import { SessionUser } from '../auth/session.types';
+import {
+  AccessDeniedError,
+  ConsentRequiredOAuthError,
+  InvalidRequestError,
+  LoginRequiredOAuthError,
+  OAuthError,
+} from '../common/oauth/oauth.error';
+import { describeScope } from '../common/oauth/scope-descriptions';
+import { ProviderEnvironment } from '../config/environment';
+import { AuthCodesService } from './auth-codes.service';
+import { AuthorizationRequest, authorizationRequestParams } from './authorization-request';
+import { AuthorizationRequestValidator } from './authorization-request.validator';
+import { authorizationResponseUrl } from './authorization-response';
+import { ConsentsService } from './consents.service';
+import { RedirectableAuthorizationError } from './redirectable-authorization.error';
+
+export interface ConsentPage {
+  title: string;
+  clientName: string;
+  scopes: { name: string; description: string }[];
+  params: { name: string; value: string }[];
+  csrfToken: string;
+}
+
+export type AuthorizationOutcome = { redirect: string } | { consentPage: ConsentPage };
+
+/**
+ * The authorization endpoint's conversation with the user (RFC 6749 §4.1.1,
+ * OpenID Connect Core §3.1.2): login when needed, consent when not already
+ * given, then a code sent back to the client.
+ */
+@Injectable()
+export class AuthorizationService {
+  private readonly issuer: string;
+
+  constructor(
+    config: ConfigService<ProviderEnvironment, true>,
+    private readonly validator: AuthorizationRequestValidator,
+    private readonly codes: AuthCodesService,
+    private readonly consents: ConsentsService,
+    private readonly csrf: CsrfService,
+  ) {
+    this.issuer = config.get('ISSUER', { infer: true });
+  }
+
+  async authorize(query: Record<string, unknown>, user: SessionUser | undefined, session: Session): Promise<AuthorizationOutcome> {
+    const request = await this.validator.validate(query);
+    const fail = (error: OAuthError) => new RedirectableAuthorizationError(error, request.redirectUri, request.state);
+
+    if (!user || this.loginDemanded(request, user)) {
+      if (request.prompt.has('none')) throw fail(new LoginRequiredOAuthError('the user is not signed in'));
+      throw new LoginRequiredError(`/oauth/authorize?${new URLSearchParams(authorizationRequestParams(request))}`);
+    }
+    if (!(await this.consentRemembered(request, user))) {
+      if (request.prompt.has('none')) throw fail(new ConsentRequiredOAuthError('the user has not allowed this client'));
+      return { consentPage: this.consentPage(request, session) };
+    }
+    return { redirect: await this.codeResponse(request, user) };
+  }
+
+  /** The user's answer on the consent page: a code on Allow, access_denied on Deny. */
+  async decide(body: Record<string, unknown>, user: SessionUser): Promise<string> {
+    const request = await this.validator.validate(body);
+    const fail = (error: OAuthError) => new RedirectableAuthorizationError(error, request.redirectUri, request.state);
+    if (body.decision === 'deny') throw fail(new AccessDeniedError('the user denied the request'));
+    if (body.decision !== 'allow') throw fail(new InvalidRequestError('decision must be allow or deny'));
+    if (!request.client.isPublic) await this.consents.remember(user.id, request.client.clientId, request.scope);
+    return this.codeResponse(request, user);
+  }
+
+  /** `prompt=login`, or a `max_age` older than the last login. */
+  private loginDemanded(request: AuthorizationRequest, user: SessionUser): boolean {
+    const age = Math.floor(Date.now() / 1000) - user.authTime;
+    return request.prompt.has('login') || (request.maxAge !== undefined && age > request.maxAge);
+  }
+
+  /**
+   * Earlier consent covering every scope asked for, unless `prompt=consent`.
+   * A public client's consent is never reused: anyone can claim its identity (RFC 8252 §8.6).
+   */
+  private async consentRemembered(request: AuthorizationRequest, user: SessionUser): Promise<boolean> {
+    if (request.prompt.has('consent') || request.client.isPublic) return false;
+    return this.consents.covers(user.id, request.client.clientId, request.scope);
+  }
+
+  private consentPage(request: AuthorizationRequest, session: Session): ConsentPage {
+    return {
+      title: `Allow ${request.client.name}?`,
+      clientName: request.client.name,
+      scopes: request.scope.map((name) => ({ name, description: describeScope(name) })),
+      params: Object.entries(authorizationRequestParams(request)).map(([name, value]) => ({ name, value })),
+      csrfToken: this.csrf.tokenFor(session),
+    };
+  }
+
+  private async codeResponse(request: AuthorizationRequest, user: SessionUser): Promise<string> {
+    const code = await this.codes.issue(request, user);
+    return authorizationResponseUrl(request.redirectUri, { code, state: request.state, iss: this.issuer });
+  }
+}

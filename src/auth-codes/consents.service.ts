@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { isSubset } from '../common/oauth/scope';
+import { ConsentEntity } from './entities/consent.entity';
+
+/** Remembered consent: what a user has already allowed a client. */
+@Injectable()
+export class ConsentsService {
+  constructor(@InjectRepository(ConsentEntity) private readonly consents: Repository<ConsentEntity>) {}
+
+  /** Whether the user has already allowed this client every one of these scopes. */
+  async covers(userId: string, clientId: string, scope: string[]): Promise<boolean> {
+    const consent = await this.consents.findOneBy({ userId, clientId });
+    return !!consent && isSubset(scope, consent.scope.split(' '));
+  }
+
+  /** Adds these scopes to what the user has allowed the client. */
+  async remember(userId: string, clientId: string, scope: string[]): Promise<void> {
+    const existing = await this.consents.findOneBy({ userId, clientId });
+    const all = new Set([...(existing?.scope.split(' ').filter(Boolean) ?? []), ...scope]);
+    await this.consents.upsert({ userId, clientId, scope: [...all].join(' ') }, ['userId', 'clientId']);
+  }
+}

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { JwtService } from '@nestjs/jwt';
+import { createHash } from 'node:crypto';
+import { ProviderEnvironment } from '../config/environment';
+import { KeysService } from '../keys/keys.service';
+
+export interface IdTokenInput {
+  sub: string;
+  clientId: string;
+  authTime: Date;
+  nonce?: string | null;
+  accessToken: string;
+}
+
+export interface IdTokenHint {
+  sub: string;
+  aud: string;
+}
+
+/** OpenID Connect Core §2 ID tokens, signed RS256 (the algorithm every relying party supports, §15.1). */
+@Injectable()
+export class IdTokensService {
+  private readonly issuer: string;
+  private readonly ttl: number;
+
+  constructor(
+    config: ConfigService<ProviderEnvironment, true>,
+    private readonly jwt: JwtService,
+    private readonly keys: KeysService,
+  ) {
+    this.issuer = config.get('ISSUER', { infer: true });
+    this.ttl = config.get('ACCESS_TOKEN_TTL', { infer: true });
+  }
+
+  issue(input: IdTokenInput): string {
+    const iat = Math.floor(Date.now() / 1000);
+    const key = this.keys.activeKey('RS256');
+    const claims = {
+      iss: this.issuer,
+      sub: input.sub,
+      aud: input.clientId,
+      azp: input.clientId,
+      iat,
+      exp: iat + this.ttl,
+      auth_time: Math.floor(input.authTime.getTime() / 1000),
+      ...(input.nonce && { nonce: input.nonce }),
+      at_hash: atHash(input.accessToken),
+    };
+    return this.jwt.sign(claims, { algorithm: 'RS256', privateKey: key.privateKey, keyid: key.kid });
+  }
+
+  /**
+   * The subject and audience of an ID token this provider issued, expired or
+   * not (RP-Initiated Logout §2: an id_token_hint may have expired); null if
+   * it is not one of ours.
+   */
+  async verifyHint(token: string): Promise<IdTokenHint | null> {
+    const decoded = this.jwt.decode<{ header?: { kid?: string; typ?: string } } | null>(token, { complete: true });
+    // An access token (typ at+jwt) is no ID token, even when signed with the same key.
+    if (!decoded?.header?.kid || decoded.header.typ === 'at+jwt') return null;
+    const key = await this.keys.publicKey(decoded.header.kid);
+    if (!key || key.alg !== 'RS256') return null;
+    try {
+      const claims = this.jwt.verify<{ sub: string; aud: string }>(token, {
+        publicKey: key.key as never,
+        algorithms: ['RS256'],
+        issuer: this.issuer,
+        ignoreExpiration: true,
+      });
+      return typeof claims.sub === 'string' && typeof claims.aud === 'string' ? { sub: claims.sub, aud: claims.aud } : null;
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** §3.1.3.6: base64url of the left half of the SHA-256 of the access token. */
+function atHash(accessToken: string): string {
+  return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
+}

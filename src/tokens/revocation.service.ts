@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { AccessTokensService } from '../access-tokens/access-tokens.service';
+import { GrantsService } from '../auth-codes/grants.service';
+import { ClientEntity } from '../clients/entities/client.entity';
+import { TokenLookupService } from './token-lookup.service';
+import { TokenRequestDto } from './token-request.dto';
+
+/** RFC 7009 token revocation. */
+@Injectable()
+export class RevocationService {
+  constructor(
+    private readonly lookup: TokenLookupService,
+    private readonly accessTokens: AccessTokensService,
+    private readonly grants: GrantsService,
+  ) {}
+
+  /**
+   * Revokes the token if it belongs to the asking client. An unknown token,
+   * or another client's, changes nothing and is answered the same (§2.2).
+   * A failure to store the revocation is an error, never a silent success.
+   */
+  async revoke(request: TokenRequestDto, client: ClientEntity): Promise<void> {
+    const found = await this.lookup.find(request.token, request.token_type_hint, client);
+    if (!found) return;
+    if (found.kind === 'refresh_token') {
+      // §2.1: revoking a refresh token also revokes the access tokens of the same grant.
+      await this.grants.revoke(found.grant.id);
+    } else if (found.claims.client_id === client.clientId) {
+      await this.accessTokens.revoke(found.claims);
+    }
+  }
+}

@@ -1,0 +1,181 @@
+import { ClientWithSecret } from '../src/clients/clients.service';
+import { createTestApp, TestApp } from './helpers/create-test-app';
+import { authorize, basicAuth, pkcePair } from './helpers/oauth-client';
+
+const REDIRECT = 'https://partner.example/callback';
+
+describe('refresh tokens, revocation and introspection', () => {
+  let t: TestApp;
+  let client: ClientWithSecret;
+  let other: ClientWithSecret;
+  let resourceServer: ClientWithSecret;
+  let user: Awaited<ReturnType<TestApp['createUser']>>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const metadata = { redirect_uris: [REDIRECT], grant_types: ['authorization_code', 'refresh_token'], scope: 'openid profile email' };
+    client = await t.createClient(metadata);
+    other = await t.createClient(metadata);
+    resourceServer = await t.createClient({ name: 'API', redirect_uris: [], grant_types: ['client_credentials'], scope: '' });
+    user = await t.createUser({ name: 'Ada', email: 'ada@example.com' });
+  });
+  afterAll(() => t.close());
+
+  const post = (path: string, as: ClientWithSecret, body: Record<string, string>) =>
+    t.http().post(path).set('Authorization', basicAuth(as.client_id, as.client_secret!)).type('form').send(body);
+
+  async function codeFor(as = client) {
+    const pkce = pkcePair();
+    const location = await authorize(t.browser(), { response_type: 'code', client_id: as.client_id, redirect_uri: REDIRECT, scope: 'openid profile email', code_challenge: pkce.challenge, code_challenge_method: 'S256' }, user);
+    return { code: location.searchParams.get('code')!, verifier: pkce.verifier };
+  }
+
+  async function tokens(as = client) {
+    const { code, verifier } = await codeFor(as);
+    const res = await post('/oauth/token', as, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }).expect(200);
+    return res.body as { access_token: string; refresh_token: string; id_token: string; scope: string };
+  }
+
+  const refresh = (token: string, as = client, extra: Record<string, string> = {}) =>
+    post('/oauth/token', as, { grant_type: 'refresh_token', refresh_token: token, ...extra });
+  const introspect = (token: string, hint?: string) =>
+    post('/oauth/introspect', resourceServer, hint ? { token, token_type_hint: hint } : { token }).expect(200).then((r) => r.body);
+
+  it('issues a refresh token with the code exchange and rotates it on every use', async () => {
+    const first = await tokens();
+    expect(first.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const second = await refresh(first.refresh_token).expect(200);
+    expect(second.headers['cache-control']).toBe('no-store');
+    expect(second.body).toMatchObject({ token_type: 'Bearer', scope: 'openid profile email', refresh_token: expect.any(String), access_token: expect.any(String) });
+    expect(second.body.refresh_token).not.toBe(first.refresh_token);
+    await refresh(second.body.refresh_token).expect(200);
+  });
+
+  it('treats a rotated refresh token presented again as theft and revokes the whole grant', async () => {
+    const first = await tokens();
+    const second = (await refresh(first.refresh_token).expect(200)).body;
+    expect(await introspect(second.access_token)).toMatchObject({ active: true });
+
+    const reuse = await refresh(first.refresh_token).expect(400);
+    expect(reuse.body.error).toBe('invalid_grant');
+    expect(await introspect(second.access_token)).toEqual({ active: false });
+    expect(await introspect(first.access_token)).toEqual({ active: false });
+    expect((await refresh(second.refresh_token).expect(400)).body.error).toBe('invalid_grant');
+  });
+
+  it('gives exactly one success to 10 concurrent refreshes of one token', async () => {
+    const { refresh_token } = await tokens();
+    const results = await Promise.all(Array.from({ length: 10 }, () => refresh(refresh_token)));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    for (const r of results.filter((r) => r.status !== 200)) expect(r.body.error).toBe('invalid_grant');
+    // Later reuse is still detected.
+    expect((await refresh(refresh_token).expect(400)).body.error).toBe('invalid_grant');
+  });
+
+  it('may narrow the scope on refresh but never widen it', async () => {
+    const { refresh_token } = await tokens();
+    const narrowed = await refresh(refresh_token, client, { scope: 'openid' }).expect(200);
+    expect(narrowed.body.scope).toBe('openid');
+    const widened = await refresh(narrowed.body.refresh_token, client, { scope: 'openid profile email admin' }).expect(400);
+    expect(widened.body.error).toBe('invalid_scope');
+    // The refresh token keeps the grant's whole scope.
+    const again = await refresh(narrowed.body.refresh_token).expect(200);
+    expect(again.body.scope).toBe('openid profile email');
+  });
+
+  it('refuses another client’s refresh token without spending it', async () => {
+    const { refresh_token } = await tokens();
+    expect((await refresh(refresh_token, other).expect(400)).body.error).toBe('invalid_grant');
+    await refresh(refresh_token).expect(200);
+  });
+
+  it('revokes the first exchange’s tokens when a code is replayed', async () => {
+    const { code, verifier } = await codeFor();
+    const body = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier };
+    const first = (await post('/oauth/token', client, body).expect(200)).body;
+    expect(await introspect(first.access_token)).toMatchObject({ active: true });
+    expect((await post('/oauth/token', client, body).expect(400)).body.error).toBe('invalid_grant');
+    expect(await introspect(first.access_token)).toEqual({ active: false });
+    expect((await refresh(first.refresh_token).expect(400)).body.error).toBe('invalid_grant');
+  });
+
+  describe('introspection', () => {
+    it('describes an active access token', async () => {
+      const { access_token } = await tokens();
+      const res = await post('/oauth/introspect', resourceServer, { token: access_token }).expect(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.body).toEqual({
+        active: true,
+        scope: 'openid profile email',
+        client_id: client.client_id,
+        sub: user.id,
+        exp: expect.any(Number),
+        iat: expect.any(Number),
+        iss: 'http://localhost:3000',
+        aud: 'http://localhost:3000',
+        jti: expect.any(String),
+        token_type: 'Bearer',
+      });
+    });
+
+    it('describes the asking client’s own refresh token, and no one else’s', async () => {
+      const { refresh_token } = await tokens();
+      const own = await post('/oauth/introspect', client, { token: refresh_token, token_type_hint: 'refresh_token' }).expect(200);
+      expect(own.body).toMatchObject({ active: true, client_id: client.client_id, sub: user.id, token_type: 'refresh_token' });
+      expect((await post('/oauth/introspect', resourceServer, { token: refresh_token }).expect(200)).body).toEqual({ active: false });
+    });
+
+    it.each([['garbage'], ['a.b.c'], ['eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.'], ['']])('answers %p with active:false and nothing more', async (token) => {
+      const res = await post('/oauth/introspect', resourceServer, { token }).expect(200);
+      expect(res.body).toEqual({ active: false });
+    });
+
+    it('requires client authentication', async () => {
+      const { access_token } = await tokens();
+      const res = await t.http().post('/oauth/introspect').type('form').send({ token: access_token }).expect(401);
+      expect(res.body.error).toBe('invalid_client');
+      expect(res.body.active).toBeUndefined();
+      const pub = await t.createClient({ token_endpoint_auth_method: 'none' });
+      await t.http().post('/oauth/introspect').type('form').send({ token: access_token, client_id: pub.client_id }).expect(401);
+    });
+  });
+
+  describe('revocation', () => {
+    it('revoking an access token kills it for introspection and userinfo, and leaves the refresh token', async () => {
+      const { access_token, refresh_token } = await tokens();
+      await t.http().get('/oauth/userinfo').set('Authorization', `Bearer ${access_token}`).expect(200);
+      const res = await post('/oauth/revoke', client, { token: access_token, token_type_hint: 'access_token' }).expect(200);
+      expect(res.text).toBe('');
+      expect(await introspect(access_token)).toEqual({ active: false });
+      await t.http().get('/oauth/userinfo').set('Authorization', `Bearer ${access_token}`).expect(401);
+      await refresh(refresh_token).expect(200);
+    });
+
+    it('revoking a refresh token revokes the access tokens of its grant, whatever the hint says', async () => {
+      const { access_token, refresh_token } = await tokens();
+      await post('/oauth/revoke', client, { token: refresh_token, token_type_hint: 'access_token' }).expect(200);
+      expect((await refresh(refresh_token).expect(400)).body.error).toBe('invalid_grant');
+      expect(await introspect(access_token)).toEqual({ active: false });
+      await t.http().get('/oauth/userinfo').set('Authorization', `Bearer ${access_token}`).expect(401);
+    });
+
+    it('answers 200 and changes nothing when another client revokes a token', async () => {
+      const { access_token, refresh_token } = await tokens();
+      await post('/oauth/revoke', other, { token: access_token }).expect(200);
+      await post('/oauth/revoke', other, { token: refresh_token }).expect(200);
+      expect(await introspect(access_token)).toMatchObject({ active: true });
+      await refresh(refresh_token).expect(200);
+    });
+
+    it('answers 200 for an unknown token, and 401 without client authentication', async () => {
+      await post('/oauth/revoke', client, { token: 'no-such-token' }).expect(200);
+      const res = await t.http().post('/oauth/revoke').type('form').send({ token: 'x' }).expect(401);
+      expect(res.body.error).toBe('invalid_client');
+    });
+
+    it('requires the token parameter', async () => {
+      const res = await post('/oauth/revoke', client, {}).expect(400);
+      expect(res.body.error).toBe('invalid_request');
+    });
+  });
+});
