@@ -9,13 +9,17 @@ import { UsernameTakenError } from './users/users.service';
  * With --json, stdout carries exactly one JSON object; logs and errors go to stderr.
  */
 async function main(): Promise<void> {
-  const createApp = () => NestFactory.createApplicationContext(CliModule, { logger: ['error'], abortOnError: false });
+  // No Nest logger: every failure is rethrown to the catch below, which prints it as one line;
+  // Nest's own report of it would be a second copy with a stack trace.
+  const createApp = () => NestFactory.createApplicationContext(CliModule, { logger: false, abortOnError: false });
   const { result, json } = await runCommand(createApp, process.argv.slice(2));
   process.stdout.write(json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);
 }
 
 main().catch((error: Error) => {
   const known = error instanceof CliError || error instanceof ConfigurationError || error instanceof UsernameTakenError;
-  process.stderr.write(`error: ${known ? error.message : `unexpected failure: ${error.message}`}\n`);
+  const message = known ? error.message : `unexpected failure: ${error.message}`;
+  // One line even when a message spans several (a driver's, or a username with a newline in it).
+  process.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
   process.exit(1);
 });

@@ -6,14 +6,24 @@ import { configureApp, createAdapter } from './app.setup';
 import { ConfigurationError, ProviderEnvironment } from './config/environment';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(), { abortOnError: false });
+  // Nest's start-up logs are held back until the server listens. On a failed start
+  // Nest would log the error itself (with a stack trace, on stderr) before rethrowing
+  // it to us; held back, it never prints, and the operator sees only the line below.
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(), {
+    abortOnError: false,
+    bufferLogs: true,
+    autoFlushLogs: false,
+  });
   await configureApp(app);
   const config = app.get<ConfigService<ProviderEnvironment, true>>(ConfigService);
   await app.listen(config.get('PORT', { infer: true }), config.get('HOST', { infer: true }));
+  app.flushLogs();
   console.log(`Provider listening at ${config.get('ISSUER', { infer: true })}`);
 }
 
 bootstrap().catch((error: Error) => {
-  console.error(error instanceof ConfigurationError ? error.message : `Start-up failed: ${error.message}`);
+  const message = error instanceof ConfigurationError ? error.message : `Start-up failed: ${error.message}`;
+  // One line, whatever the error: some messages (Nest's own, drivers') span several.
+  console.error(message.replace(/\s*\n\s*/g, ' '));
   process.exit(1);
 });

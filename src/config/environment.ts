@@ -9,7 +9,7 @@ const toInt = ({ value }: { value: unknown }) =>
  * Each one is documented in .env.example; a bad value stops start-up.
  */
 export class Environment {
-  @IsIn(['development', 'production', 'test'])
+  @IsIn(['development', 'production', 'test'], { message: 'must be development, production or test' })
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
   /** HTTP port. */
@@ -66,20 +66,24 @@ export class Environment {
 export type ProviderEnvironment = Environment & { ISSUER: string };
 
 /**
- * Validates the environment for @nestjs/config. Throws one line per bad
- * variable, naming it and what is wrong, so that start-up stops clearly.
+ * Validates the environment for @nestjs/config. Throws one line naming each
+ * bad variable and what is wrong with it, so that start-up stops clearly.
  */
 export function validateEnvironment(raw: Record<string, unknown>): ProviderEnvironment {
   const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const env = plainToInstance(Environment, defined, { exposeDefaultValues: true });
-  const errors = validateSync(env, { skipMissingProperties: false });
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {})[0]}`);
-    throw new ConfigurationError(lines.join('\n'));
+  const problems = validateSync(env, { skipMissingProperties: false }).map(
+    (e) => `${e.property}: ${Object.values(e.constraints ?? {})[0]}`,
+  );
+  // The pattern above lets through strings no URL parser accepts, such as a port that is not a number.
+  if (env.ISSUER && !problems.some((p) => p.startsWith('ISSUER:')) && !URL.canParse(env.ISSUER)) {
+    problems.push('ISSUER: is not a valid URL');
   }
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
-    throw new ConfigurationError('SESSION_SECRET: is required when NODE_ENV=production');
+    problems.push('SESSION_SECRET: is required when NODE_ENV=production');
   }
+  // Joined on one line: the operator sees every problem at once, and logs keep it together.
+  if (problems.length > 0) throw new ConfigurationError(problems.join('; '));
   env.ISSUER ??= `http://localhost:${env.PORT}`;
   return env as ProviderEnvironment;
 }

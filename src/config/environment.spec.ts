@@ -1,0 +1,105 @@
+import { ConfigurationError, validateEnvironment } from './environment';
+
+const SECRET = 'a-session-secret-of-32-characters!';
+
+/** The message validateEnvironment stops start-up with, or null when it accepts the environment. */
+function problemWith(raw: Record<string, string | undefined>): string | null {
+  try {
+    validateEnvironment(raw);
+    return null;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return (error as Error).message;
+  }
+}
+
+describe('validateEnvironment', () => {
+  it('gives every setting its documented default', () => {
+    expect(validateEnvironment({})).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      ISSUER: 'http://localhost:3000',
+      DATABASE_URL: 'sqlite:./data/provider.sqlite',
+      AUTH_CODE_TTL: 600,
+      ACCESS_TOKEN_TTL: 3600,
+      REFRESH_TOKEN_TTL: 2592000,
+      ACCESS_TOKEN_SIGNING_ALG: 'ES256',
+    });
+    expect(validateEnvironment({}).SESSION_SECRET).toBeUndefined();
+  });
+
+  it('defaults ISSUER to http://localhost:$PORT', () => {
+    expect(validateEnvironment({ PORT: '8080' }).ISSUER).toBe('http://localhost:8080');
+  });
+
+  it('keeps an ISSUER that is set, with a path', () => {
+    expect(validateEnvironment({ ISSUER: 'https://id.example.com/tenant' }).ISSUER).toBe('https://id.example.com/tenant');
+  });
+
+  it('reads numbers from their strings', () => {
+    expect(validateEnvironment({ PORT: '1', AUTH_CODE_TTL: '1', ACCESS_TOKEN_TTL: '60', REFRESH_TOKEN_TTL: '86400' })).toMatchObject({
+      PORT: 1,
+      AUTH_CODE_TTL: 1,
+      ACCESS_TOKEN_TTL: 60,
+      REFRESH_TOKEN_TTL: 86400,
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(validateEnvironment({ PORT: '', ISSUER: '', SESSION_SECRET: '' })).toMatchObject({ PORT: 3000, ISSUER: 'http://localhost:3000' });
+  });
+
+  it('accepts the other documented values', () => {
+    expect(
+      validateEnvironment({
+        NODE_ENV: 'production',
+        SESSION_SECRET: SECRET,
+        PORT: '65535',
+        HOST: '0.0.0.0',
+        DATABASE_URL: 'mysql://user:pass@db:3306/provider',
+        ACCESS_TOKEN_SIGNING_ALG: 'RS256',
+      }),
+    ).toMatchObject({ NODE_ENV: 'production', PORT: 65535, HOST: '0.0.0.0', ACCESS_TOKEN_SIGNING_ALG: 'RS256' });
+    expect(validateEnvironment({ DATABASE_URL: 'sqlite::memory:' }).DATABASE_URL).toBe('sqlite::memory:');
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(problemWith({ PATH: '/usr/bin', SOMETHING_ELSE: 'x' })).toBeNull();
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT: must be a whole number from 1 to 65535'],
+    [{ PORT: '0' }, 'PORT: must be a whole number from 1 to 65535'],
+    [{ PORT: '70000' }, 'PORT: must be a whole number from 1 to 65535'],
+    [{ PORT: '80.5' }, 'PORT: must be a whole number from 1 to 65535'],
+    [{ PORT: '-1' }, 'PORT: must be a whole number from 1 to 65535'],
+    [{ PORT: ' 3000' }, 'PORT: must be a whole number from 1 to 65535'],
+    [{ AUTH_CODE_TTL: '0' }, 'AUTH_CODE_TTL: must be a whole number of seconds from 1 to 600'],
+    [{ AUTH_CODE_TTL: '601' }, 'AUTH_CODE_TTL: must be a whole number of seconds from 1 to 600'],
+    [{ AUTH_CODE_TTL: '10m' }, 'AUTH_CODE_TTL: must be a whole number of seconds from 1 to 600'],
+    [{ ACCESS_TOKEN_TTL: '0' }, 'ACCESS_TOKEN_TTL: must be a whole number of seconds, at least 1'],
+    [{ REFRESH_TOKEN_TTL: 'forever' }, 'REFRESH_TOKEN_TTL: must be a whole number of seconds, at least 1'],
+    [{ ISSUER: 'http://x/' }, 'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash'],
+    [{ ISSUER: 'https://id.example.com/tenant/' }, 'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash'],
+    [{ ISSUER: 'https://id.example.com?x=1' }, 'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash'],
+    [{ ISSUER: 'https://id.example.com#x' }, 'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash'],
+    [{ ISSUER: 'id.example.com' }, 'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash'],
+    [{ ISSUER: 'ftp://id.example.com' }, 'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash'],
+    [{ ISSUER: 'http://x:abc' }, 'ISSUER: is not a valid URL'],
+    [{ DATABASE_URL: 'postgres://x' }, 'DATABASE_URL: must be sqlite:<path> or mysql://user:pass@host:port/db'],
+    [{ DATABASE_URL: 'sqlite:' }, 'DATABASE_URL: must be sqlite:<path> or mysql://user:pass@host:port/db'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV: must be development, production or test'],
+    [{ NODE_ENV: 'production' }, 'SESSION_SECRET: is required when NODE_ENV=production'],
+    [{ SESSION_SECRET: 'x'.repeat(31) }, 'SESSION_SECRET: must be at least 32 characters'],
+    [{ ACCESS_TOKEN_SIGNING_ALG: 'HS256' }, 'ACCESS_TOKEN_SIGNING_ALG: must be ES256 or RS256'],
+  ])('refuses %j with %p', (raw, message) => {
+    expect(problemWith(raw)).toBe(message);
+  });
+
+  it('names every bad variable, on one line', () => {
+    expect(problemWith({ PORT: 'abc', AUTH_CODE_TTL: '0', NODE_ENV: 'production' })).toBe(
+      'PORT: must be a whole number from 1 to 65535; AUTH_CODE_TTL: must be a whole number of seconds from 1 to 600; SESSION_SECRET: is required when NODE_ENV=production',
+    );
+  });
+});

@@ -1,0 +1,165 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ClientsService } from '../src/clients/clients.service';
+import { DEFAULT_GRANT_TYPES } from '../src/common/oauth/grant-types';
+import { UsersService } from '../src/users/users.service';
+import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
+import { basicAuth } from './helpers/oauth-client';
+
+// The built CLI (`npm test` builds first), run as an administrator would, against the
+// database of a provider app that is running at the same time in this process.
+const CLI = join(__dirname, '..', 'dist', 'cli.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('administration CLI', () => {
+  let workDir: string;
+  let databaseUrl: string;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // Also the CLI's working directory, so that no .env or ./data of the checkout is used.
+    workDir = mkdtempSync(join(tmpdir(), 'provider-cli-'));
+    const configured = process.env.DATABASE_URL ?? '';
+    databaseUrl = configured.startsWith('mysql://') ? configured : `sqlite:${join(workDir, 'provider.sqlite')}`;
+    // The app migrates the database first; the CLI then writes to it while the app runs.
+    t = await createTestApp({ DATABASE_URL: databaseUrl });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  function cli(...args: string[]): Promise<Run> {
+    const env = { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: databaseUrl };
+    return new Promise((resolve) => {
+      execFile(process.execPath, [CLI, ...args], { cwd: workDir, env, timeout: 60_000 }, (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+      });
+    });
+  }
+
+  /** Exactly one JSON object on stdout and nothing on stderr. */
+  function jsonOf(run: Run): Record<string, unknown> {
+    expect(run).toEqual({ code: 0, stdout: expect.stringMatching(/^\{[^\n]*\}\n$/), stderr: '' });
+    return JSON.parse(run.stdout);
+  }
+
+  /** A failure as the contract has it: non-zero exit, nothing on stdout, one line on stderr. */
+  function expectOneLineFailure(run: Run, message: RegExp): void {
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^[^\n]+\n$/);
+    expect(run.stderr).toMatch(message);
+  }
+
+  describe('user:create', () => {
+    it('prints exactly one JSON object with the id and username, and the running app can log the user in', async () => {
+      const username = uniqueName('cli-user');
+      const body = jsonOf(await cli('user:create', '--username', username, '--password', 'a long enough password', '--json'));
+      expect(body).toEqual({ id: expect.any(String), username });
+
+      const user = await t.app.get(UsersService).verifyCredentials(username, 'a long enough password');
+      expect(user?.id).toBe(body.id);
+      expect(user?.isAdmin).toBe(false);
+    });
+
+    it('stores --email, --name and --admin', async () => {
+      const username = uniqueName('cli-admin');
+      const body = jsonOf(
+        await cli('user:create', '--username', username, '--password', 'pw', '--email', 'ada@example.com', '--name', 'Ada Lovelace', '--admin', '--json'),
+      );
+      const user = await t.app.get(UsersService).findById(body.id as string);
+      expect(user).toMatchObject({ username, email: 'ada@example.com', name: 'Ada Lovelace', isAdmin: true });
+    });
+
+    it('refuses a username that is taken, with one line on stderr and nothing on stdout', async () => {
+      const username = uniqueName('cli-dup');
+      jsonOf(await cli('user:create', '--username', username, '--password', 'pw', '--json'));
+      expectOneLineFailure(await cli('user:create', '--username', username, '--password', 'other', '--json'), /already taken/);
+    });
+
+    it('refuses a missing --password with one line', async () => {
+      expectOneLineFailure(await cli('user:create', '--username', uniqueName('cli-nopw'), '--json'), /--password is required/);
+    });
+
+    it('refuses an unknown flag with one line naming it', async () => {
+      expectOneLineFailure(
+        await cli('user:create', '--username', uniqueName('cli-flag'), '--password', 'pw', '--bogus', '--json'),
+        /--bogus/,
+      );
+    });
+  });
+
+  describe('client:create', () => {
+    it('registers a confidential client with every --redirect-uri given, and prints its id and secret', async () => {
+      const body = jsonOf(
+        await cli('client:create', '--name', 'CLI Partner', '--redirect-uri', 'https://partner.example/cb', '--redirect-uri', 'http://127.0.0.1/cb', '--json'),
+      );
+      expect(body).toEqual({ client_id: expect.any(String), client_secret: expect.any(String) });
+
+      const client = await t.app.get(ClientsService).get(body.client_id as string);
+      expect(client).toMatchObject({
+        name: 'CLI Partner',
+        redirect_uris: ['https://partner.example/cb', 'http://127.0.0.1/cb'],
+        grant_types: DEFAULT_GRANT_TYPES,
+        token_endpoint_auth_method: 'client_secret_basic',
+      });
+    });
+
+    it('registers a public client, whose JSON has no client_secret', async () => {
+      const body = jsonOf(await cli('client:create', '--name', 'CLI App', '--redirect-uri', 'com.example.app:/cb', '--public', '--json'));
+      expect(body).toEqual({ client_id: expect.any(String) });
+      const client = await t.app.get(ClientsService).get(body.client_id as string);
+      expect(client.token_endpoint_auth_method).toBe('none');
+    });
+
+    it('refuses an http redirect URI on a host other than loopback with one line naming it', async () => {
+      expectOneLineFailure(
+        await cli('client:create', '--name', 'Evil', '--redirect-uri', 'http://evil.example/cb', '--json'),
+        /http:\/\/evil\.example\/cb/,
+      );
+    });
+
+    it('makes a client_credentials client with scope admin whose token the running app accepts at once', async () => {
+      const body = jsonOf(await cli('client:create', '--name', 'CLI Robot', '--grant', 'client_credentials', '--scope', 'admin', '--json'));
+      const auth = basicAuth(body.client_id as string, body.client_secret as string);
+
+      const token = await t.http().post('/oauth/token').set('Authorization', auth).type('form')
+        .send({ grant_type: 'client_credentials', scope: 'admin' })
+        .expect(200);
+      expect(token.body).toMatchObject({ access_token: expect.any(String), token_type: 'Bearer', scope: 'admin' });
+
+      const admin = await t.http().get(`/admin/clients/${encodeURIComponent(body.client_id as string)}`)
+        .set('Authorization', `Bearer ${token.body.access_token}`)
+        .expect(200);
+      expect(admin.body).toMatchObject({ client_id: body.client_id, grant_types: ['client_credentials'], scope: 'admin' });
+    });
+  });
+
+  it('writes while the running app is in the middle of reading the same database (SQLite in WAL mode)', async () => {
+    // Without WAL, the app's open read would lock the SQLite file against the CLI's write.
+    const reader = t.app.get(DataSource).createQueryRunner();
+    await reader.startTransaction();
+    try {
+      await reader.query('SELECT COUNT(*) FROM users');
+      const username = uniqueName('cli-wal');
+      expect(jsonOf(await cli('user:create', '--username', username, '--password', 'pw', '--json'))).toEqual({ id: expect.any(String), username });
+    } finally {
+      await reader.commitTransaction();
+      await reader.release();
+    }
+  });
+
+  it('prints a usage line and exits non-zero without a command', async () => {
+    expectOneLineFailure(await cli(), /usage: .*user:create.*client:create/);
+  });
+});
