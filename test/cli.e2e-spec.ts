@@ -64,7 +64,9 @@ describe('administration CLI', () => {
   describe('user:create', () => {
     it('prints exactly one JSON object with the id and username, and the running app can log the user in', async () => {
       const username = uniqueName('cli-user');
-      const body = jsonOf(await cli('user:create', '--username', username, '--password', 'a long enough password', '--json'));
+      const body = jsonOf(
+        await cli('user:create', '--username', username, '--password', 'a long enough password', '--json'),
+      );
       expect(body).toEqual({ id: expect.any(String), username });
 
       const user = await t.app.get(UsersService).verifyCredentials(username, 'a long enough password');
@@ -75,7 +77,19 @@ describe('administration CLI', () => {
     it('stores --email, --name and --admin', async () => {
       const username = uniqueName('cli-admin');
       const body = jsonOf(
-        await cli('user:create', '--username', username, '--password', 'pw', '--email', 'ada@example.com', '--name', 'Ada Lovelace', '--admin', '--json'),
+        await cli(
+          'user:create',
+          '--username',
+          username,
+          '--password',
+          'pw',
+          '--email',
+          'ada@example.com',
+          '--name',
+          'Ada Lovelace',
+          '--admin',
+          '--json',
+        ),
       );
       const user = await t.app.get(UsersService).findById(body.id as string);
       expect(user).toMatchObject({ username, email: 'ada@example.com', name: 'Ada Lovelace', isAdmin: true });
@@ -84,11 +98,17 @@ describe('administration CLI', () => {
     it('refuses a username that is taken, with one line on stderr and nothing on stdout', async () => {
       const username = uniqueName('cli-dup');
       jsonOf(await cli('user:create', '--username', username, '--password', 'pw', '--json'));
-      expectOneLineFailure(await cli('user:create', '--username', username, '--password', 'other', '--json'), /already taken/);
+      expectOneLineFailure(
+        await cli('user:create', '--username', username, '--password', 'other', '--json'),
+        /already taken/,
+      );
     });
 
     it('refuses a missing --password with one line', async () => {
-      expectOneLineFailure(await cli('user:create', '--username', uniqueName('cli-nopw'), '--json'), /--password is required/);
+      expectOneLineFailure(
+        await cli('user:create', '--username', uniqueName('cli-nopw'), '--json'),
+        /--password is required/,
+      );
     });
 
     it('refuses an unknown flag with one line naming it', async () => {
@@ -102,7 +122,16 @@ describe('administration CLI', () => {
   describe('client:create', () => {
     it('registers a confidential client with every --redirect-uri given, and prints its id and secret', async () => {
       const body = jsonOf(
-        await cli('client:create', '--name', 'CLI Partner', '--redirect-uri', 'https://partner.example/cb', '--redirect-uri', 'http://127.0.0.1/cb', '--json'),
+        await cli(
+          'client:create',
+          '--name',
+          'CLI Partner',
+          '--redirect-uri',
+          'https://partner.example/cb',
+          '--redirect-uri',
+          'http://127.0.0.1/cb',
+          '--json',
+        ),
       );
       expect(body).toEqual({ client_id: expect.any(String), client_secret: expect.any(String) });
 
@@ -116,7 +145,9 @@ describe('administration CLI', () => {
     });
 
     it('registers a public client, whose JSON has no client_secret', async () => {
-      const body = jsonOf(await cli('client:create', '--name', 'CLI App', '--redirect-uri', 'com.example.app:/cb', '--public', '--json'));
+      const body = jsonOf(
+        await cli('client:create', '--name', 'CLI App', '--redirect-uri', 'com.example.app:/cb', '--public', '--json'),
+      );
       expect(body).toEqual({ client_id: expect.any(String) });
       const client = await t.app.get(ClientsService).get(body.client_id as string);
       expect(client.token_endpoint_auth_method).toBe('none');
@@ -130,18 +161,39 @@ describe('administration CLI', () => {
     });
 
     it('makes a client_credentials client with scope admin whose token the running app accepts at once', async () => {
-      const body = jsonOf(await cli('client:create', '--name', 'CLI Robot', '--grant', 'client_credentials', '--scope', 'admin', '--json'));
+      const body = jsonOf(
+        await cli(
+          'client:create',
+          '--name',
+          'CLI Robot',
+          '--grant',
+          'client_credentials',
+          '--scope',
+          'admin',
+          '--json',
+        ),
+      );
       const auth = basicAuth(body.client_id as string, body.client_secret as string);
 
-      const token = await t.http().post('/oauth/token').set('Authorization', auth).type('form')
+      const token = await t
+        .http()
+        .post('/oauth/token')
+        .set('Authorization', auth)
+        .type('form')
         .send({ grant_type: 'client_credentials', scope: 'admin' })
         .expect(200);
       expect(token.body).toMatchObject({ access_token: expect.any(String), token_type: 'Bearer', scope: 'admin' });
 
-      const admin = await t.http().get(`/admin/clients/${encodeURIComponent(body.client_id as string)}`)
+      const admin = await t
+        .http()
+        .get(`/admin/clients/${encodeURIComponent(body.client_id as string)}`)
         .set('Authorization', `Bearer ${token.body.access_token}`)
         .expect(200);
-      expect(admin.body).toMatchObject({ client_id: body.client_id, grant_types: ['client_credentials'], scope: 'admin' });
+      expect(admin.body).toMatchObject({
+        client_id: body.client_id,
+        grant_types: ['client_credentials'],
+        scope: 'admin',
+      });
     });
   });
 
@@ -152,11 +204,54 @@ describe('administration CLI', () => {
     try {
       await reader.query('SELECT COUNT(*) FROM users');
       const username = uniqueName('cli-wal');
-      expect(jsonOf(await cli('user:create', '--username', username, '--password', 'pw', '--json'))).toEqual({ id: expect.any(String), username });
+      expect(jsonOf(await cli('user:create', '--username', username, '--password', 'pw', '--json'))).toEqual({
+        id: expect.any(String),
+        username,
+      });
     } finally {
       await reader.commitTransaction();
       await reader.release();
     }
+  });
+
+  it('keys:rotate makes new signing keys that the running app signs with, and old tokens still verify', async () => {
+    const client = await t.app
+      .get(ClientsService)
+      .create({ name: 'Rotation probe', grant_types: ['client_credentials'], scope: 'admin' });
+    const token = () =>
+      t
+        .http()
+        .post('/oauth/token')
+        .set('Authorization', basicAuth(client.client_id, client.client_secret!))
+        .type('form')
+        .send({ grant_type: 'client_credentials' })
+        .expect(200)
+        .then((r) => r.body.access_token as string);
+    const kidOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()).kid as string;
+    const before = await token();
+
+    const body = jsonOf(await cli('keys:rotate', '--json'));
+    expect(body.kid).toEqual(expect.any(String));
+    expect(body.kid).not.toBe(kidOf(before));
+    expect(body.keys).toEqual(
+      expect.arrayContaining([
+        { kid: body.kid, alg: 'ES256' },
+        { kid: expect.any(String), alg: 'RS256' },
+      ]),
+    );
+
+    const published = (await t.http().get('/oauth/jwks').expect(200)).body.keys.map((k: { kid: string }) => k.kid);
+    expect(published).toEqual(expect.arrayContaining([body.kid, kidOf(before)]));
+    // The old token still works at the admin API.
+    await t.http().get('/admin/clients').set('Authorization', `Bearer ${before}`).expect(200);
+    // The running app takes up the new key within its reload interval.
+    const deadline = Date.now() + 10_000;
+    let after = await token();
+    while (kidOf(after) !== body.kid && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      after = await token();
+    }
+    expect(kidOf(after)).toBe(body.kid);
   });
 
   it('prints a usage line and exits non-zero without a command', async () => {

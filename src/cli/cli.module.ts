@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { ClientsModule } from '../clients/clients.module';
 import { validateEnvironment } from '../config/environment';
 import { DatabaseModule } from '../database/database.module';
+import { KeysModule } from '../keys/keys.module';
 import { UsersModule } from '../users/users.module';
 
 /** The modules the administration CLI drives: the same services, on the same DATABASE_URL, as the server. */
@@ -12,6 +13,7 @@ import { UsersModule } from '../users/users.module';
     DatabaseModule,
     UsersModule,
     ClientsModule,
+    KeysModule,
   ],
 })
 export class CliModule {}

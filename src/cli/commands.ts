@@ -6,6 +6,9 @@ import { ClientsService } from '../clients/clients.service';
 import { ClientMetadataDto } from '../clients/dto/client-metadata.dto';
 import { DEFAULT_GRANT_TYPES } from '../common/oauth/grant-types';
 import { OAuthError } from '../common/oauth/oauth.error';
+import { KeysService } from '../keys/keys.service';
+import { ConfigService } from '@nestjs/config';
+import { ProviderEnvironment } from '../config/environment';
 import { UsersService } from '../users/users.service';
 
 /** A failure the CLI reports as one line on stderr. */
@@ -19,7 +22,10 @@ export interface CliResult {
 type Command = {
   usage: string;
   options: NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-  run(app: INestApplicationContext, values: Record<string, string | boolean | string[] | undefined>): Promise<CliResult>;
+  run(
+    app: INestApplicationContext,
+    values: Record<string, string | boolean | string[] | undefined>,
+  ): Promise<CliResult>;
 };
 
 export const COMMANDS: Record<string, Command> = {
@@ -67,11 +73,31 @@ export const COMMANDS: Record<string, Command> = {
       const errors = validateSync(metadata);
       if (errors.length > 0) throw new CliError(Object.values(errors[0].constraints ?? {})[0] ?? 'invalid client');
       const client = await app.get(ClientsService).create(metadata);
-      const json = { client_id: client.client_id, ...(client.client_secret && { client_secret: client.client_secret }) };
+      const json = {
+        client_id: client.client_id,
+        ...(client.client_secret && { client_secret: client.client_secret }),
+      };
       const text = [`Created client ${client.client_name}`, `client_id: ${client.client_id}`]
         .concat(client.client_secret ? [`client_secret: ${client.client_secret} (shown only now)`] : [])
         .join('\n');
       return { json, text };
+    },
+  },
+  'keys:rotate': {
+    usage: 'keys:rotate [--json]',
+    options: {},
+    async run(app) {
+      const rotated = await app.get(KeysService).rotate();
+      const alg = app
+        .get<ConfigService<ProviderEnvironment, true>>(ConfigService)
+        .get('ACCESS_TOKEN_SIGNING_ALG', { infer: true });
+      // `kid` is the new access token key; `keys` lists every new key (ID tokens are signed RS256).
+      const keys = rotated.map(({ kid, alg }) => ({ kid, alg }));
+      const kid = keys.find((k) => k.alg === alg)!.kid;
+      const text = ['Rotated the signing keys; tokens signed before stay valid until they expire.']
+        .concat(keys.map((k) => `${k.alg}: ${k.kid}`))
+        .join('\n');
+      return { json: { kid, keys }, text };
     },
   },
 };
