@@ -1,3 +1,4 @@
+import '@fastify/view';
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoginFailedError } from './login-failed.error';
@@ -12,6 +13,6 @@ export class LoginPageFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = (request.body ?? {}) as Record<string, unknown>;
-    return this.login.renderLoginPage(request, reply, body.return_to, error.message);
+    return reply.status(401).view('login', this.login.loginPage(request.session, body.return_to, error.message));
   }
 }

@@ -1,12 +1,14 @@
-import { Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import '@fastify/view';
+import type { FastifySessionObject } from '@fastify/session';
+import { Body, Controller, Get, Post, Query, Req, Res, Session, UseFilters, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UserEntity } from '../users/entities/user.entity';
 import { CsrfGuard } from './csrf.guard';
+import { CurrentUser } from './current-user.decorator';
 import { LocalAuthGuard } from './local-auth.guard';
 import { LoginPageFilter } from './login-page.filter';
 import { LoginService } from './login.service';
-import { CurrentUser } from './current-user.decorator';
 import { SessionUser } from './session.types';
 
 /** Every route here is a page a person sees: a refused form (CSRF) is answered with the error page, not JSON. */
@@ -17,20 +19,29 @@ export class LoginController {
 
   @Get('/')
   @RouteConfig({ page: true })
-  home(@Req() request: FastifyRequest, @CurrentUser() user: SessionUser | undefined, @Res() reply: FastifyReply) {
-    return this.login.renderHome(request, reply, user);
+  async home(
+    @Session() session: FastifySessionObject,
+    @CurrentUser() user: SessionUser | undefined,
+    @Res() reply: FastifyReply,
+  ) {
+    const page = await this.login.homePage(session, user);
+    return page ? reply.view('home', page) : reply.redirect('/login', 303);
   }
 
   @Get('login')
   @RouteConfig({ page: true })
-  loginPage(@Req() request: FastifyRequest, @Query('return_to') returnTo: unknown, @Res() reply: FastifyReply) {
-    return this.login.renderLoginPage(request, reply, returnTo);
+  loginPage(@Session() session: FastifySessionObject, @Query('return_to') returnTo: unknown, @Res() reply: FastifyReply) {
+    return reply.view('login', this.login.loginPage(session, returnTo));
   }
 
   @Post('login')
   @RouteConfig({ page: true })
   @UseGuards(CsrfGuard, LocalAuthGuard)
-  signIn(@Req() request: FastifyRequest & { user: UserEntity }, @Res() reply: FastifyReply) {
-    return this.login.signIn(request, reply, request.user);
+  async signIn(
+    @Req() request: FastifyRequest & { user: UserEntity },
+    @Body('return_to') returnTo: unknown,
+    @Res() reply: FastifyReply,
+  ) {
+    return reply.redirect(await this.login.signIn(request, request.user, returnTo), 303);
   }
 }

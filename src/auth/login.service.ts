@@ -1,11 +1,17 @@
-import '@fastify/view';
 import { Injectable } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifySessionObject as Session } from '@fastify/session';
 import { UserEntity } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { CsrfService } from './csrf.service';
 import { safeReturnTo } from './return-to';
 import { SessionUser } from './session.types';
+
+export interface LoginPage {
+  title: string;
+  csrfToken: string;
+  returnTo: string;
+  error?: string;
+}
 
 /** The login page and signing in. */
 @Injectable()
@@ -15,27 +21,25 @@ export class LoginService {
     private readonly users: UsersService,
   ) {}
 
-  renderLoginPage(request: FastifyRequest, reply: FastifyReply, returnTo: unknown, error?: string) {
-    return reply.status(error ? 401 : 200).view('login', {
-      title: 'Sign in',
-      csrfToken: this.csrf.tokenFor(request.session),
-      returnTo: safeReturnTo(returnTo),
-      error,
-    });
+  loginPage(session: Session, returnTo: unknown, error?: string): LoginPage {
+    return { title: 'Sign in', csrfToken: this.csrf.tokenFor(session), returnTo: safeReturnTo(returnTo), error };
   }
 
-  async renderHome(request: FastifyRequest, reply: FastifyReply, sessionUser: SessionUser | undefined) {
+  /** The signed-in user's page, or null when nobody is signed in. */
+  async homePage(session: Session, sessionUser: SessionUser | undefined) {
     const user = sessionUser && (await this.users.findById(sessionUser.id));
-    if (!user) return reply.redirect('/login', 303);
-    return reply.view('home', { title: 'Signed in', user, csrfToken: this.csrf.tokenFor(request.session) });
+    return user ? { title: 'Signed in', user, csrfToken: this.csrf.tokenFor(session) } : null;
   }
 
-  /** A new session id at login (no fixation): the old session is destroyed. */
-  async signIn(request: FastifyRequest, reply: FastifyReply, user: UserEntity) {
-    const returnTo = safeReturnTo((request.body as Record<string, unknown>).return_to);
-    await request.session.regenerate();
-    request.session.userId = user.id;
-    request.session.authTime = Math.floor(Date.now() / 1000);
-    return reply.redirect(returnTo, 303);
+  /**
+   * A new session id at login (no fixation): the old session is destroyed.
+   * Regenerating replaces the holder's session object, hence the holder.
+   * Returns where to go next.
+   */
+  async signIn(holder: { session: Session }, user: UserEntity, returnTo: unknown): Promise<string> {
+    await holder.session.regenerate();
+    holder.session.userId = user.id;
+    holder.session.authTime = Math.floor(Date.now() / 1000);
+    return safeReturnTo(returnTo);
   }
 }
