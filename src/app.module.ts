@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { AssetsController } from './assets/assets.controller';
+import { AuditEventsModule } from './audit/audit-events.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthCodesModule } from './auth-codes/auth-codes.module';
 import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
@@ -11,6 +13,8 @@ import { DatabaseModule } from './database/database.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
+import { LoggingModule } from './logging/logging.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UserInfoModule } from './userinfo/userinfo.module';
 import { UsersModule } from './users/users.module';
@@ -18,7 +22,10 @@ import { UsersModule } from './users/users.module';
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }),
+    LoggingModule,
     DatabaseModule,
+    RateLimitModule,
+    AuditModule,
     UsersModule,
     AuthModule,
     KeysModule,
@@ -28,6 +35,7 @@ import { UsersModule } from './users/users.module';
     UserInfoModule,
     DiscoveryModule,
     HealthModule,
+    AuditEventsModule,
   ],
   controllers: [AssetsController],
   providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }],

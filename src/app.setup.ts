@@ -1,14 +1,18 @@
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifySession from '@fastify/session';
 import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import handlebars from 'handlebars';
+import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { TypeOrmSessionStore } from './auth/typeorm-session.store';
 import { ProviderEnvironment } from './config/environment';
+import { clientErrorHandler, frameworkErrors } from './common/http/transport-errors';
+import { onPagesOnly } from './common/http/pages-only';
+import { addSecurityHeaders, securityHeaders } from './common/http/security-headers';
 import { resolveSessionSecret } from './config/session-secret';
+import { echoRequestId, requestId } from './logging/request-id';
 
 /** How long a browser session lasts without a new login. */
 const SESSION_TTL_SECONDS = 12 * 60 * 60;
@@ -18,17 +22,30 @@ const SESSION_TTL_SECONDS = 12 * 60 * 60;
  * X-Forwarded-Proto/-For are believed only from a proxy on this host (the default HOST is
  * 127.0.0.1): behind a TLS-terminating proxy the request must count as https, or the
  * Secure session cookie of an https ISSUER is never set and nobody can sign in.
+ * Every request gets an id for its log lines (logging/request-id.ts).
  */
 export function createAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: 64 * 1024, routerOptions: { maxParamLength: 256 }, trustProxy: 'loopback' });
+  return new FastifyAdapter({
+    bodyLimit: 64 * 1024,
+    routerOptions: { maxParamLength: 256 },
+    trustProxy: 'loopback',
+    genReqId: requestId,
+    // Requests refused before routing still answer in the RFC 6749 §5.2 shape (common/http/transport-errors.ts).
+    frameworkErrors,
+    clientErrorHandler,
+  });
 }
 
 /** Everything around the modules that main.ts and the tests share: sessions, security headers, views. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
+  // Nest's own log calls (the exception filter's, start-up's) become pino lines like the request lines.
+  app.useLogger(app.get(Logger));
+  app.getHttpAdapter().getInstance().addHook('onRequest', echoRequestId);
   const config = app.get<ConfigService<ProviderEnvironment, true>>(ConfigService);
   const secure = config.get('ISSUER', { infer: true }).startsWith('https:');
 
-  await app.register(fastifyHelmet, {
+  // Helmet's headers, worked out once (common/http/security-headers.ts).
+  const headers = await securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'none'"],
@@ -44,8 +61,10 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     frameguard: { action: 'deny' },
     hsts: secure,
   });
+  addSecurityHeaders(app.getHttpAdapter().getInstance(), headers);
   await app.register(fastifyCookie);
-  await app.register(fastifySession, {
+  // Only the pages use the session; the APIs skip it (common/http/pages-only.ts).
+  await app.register(onPagesOnly(fastifySession), {
     secret: resolveSessionSecret(config.get('SESSION_SECRET', { infer: true })),
     cookieName: 'sid',
     saveUninitialized: false,
@@ -59,5 +78,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     layout: 'layout',
     defaultContext: { issuer: config.get('ISSUER', { infer: true }) },
   });
-  app.enableShutdownHooks();
+  // On SIGTERM or SIGINT Nest stops accepting, lets the requests in flight finish, and only
+  // then closes the database pool (Fastify closes before the shutdown hooks run). Then exit 0:
+  // a clean stop, rather than dying of the signal again.
+  app.enableShutdownHooks([], { useProcessExit: true });
 }

@@ -12,7 +12,10 @@ describe('authorization code flow', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    client = await t.createClient({ name: 'Partner <b>App</b>', redirect_uris: [REDIRECT, 'https://partner.example/other'] });
+    client = await t.createClient({
+      name: 'Partner <b>App</b>',
+      redirect_uris: [REDIRECT, 'https://partner.example/other'],
+    });
     user = await t.createUser();
   });
   afterAll(() => t.close());
@@ -40,7 +43,12 @@ describe('authorization code flow', () => {
   function exchange(code: string, verifier: string | undefined, extra: Record<string, string> = {}, auth = client) {
     const body: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, ...extra };
     if (verifier) body.code_verifier = verifier;
-    return t.http().post('/oauth/token').set('Authorization', basicAuth(auth.client_id, auth.client_secret!)).type('form').send(body);
+    return t
+      .http()
+      .post('/oauth/token')
+      .set('Authorization', basicAuth(auth.client_id, auth.client_secret!))
+      .type('form')
+      .send(body);
   }
 
   it('walks login, consent, code and token, and the access token verifies against the published JWKS', async () => {
@@ -74,15 +82,41 @@ describe('authorization code flow', () => {
 
   it('sends a user without a session to the login page and back to the same request', async () => {
     const browser = t.browser();
-    const url = authorizeUrl({ response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, scope: 'openid' });
+    const url = authorizeUrl({
+      response_type: 'code',
+      client_id: client.client_id,
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+    });
     const res = await browser.get(url).expect(303);
     expect(res.headers.location).toBe(`/login?return_to=${encodeURIComponent(url)}`);
   });
 
   it('shows the client name escaped and each scope in words on the consent page', async () => {
     const browser = t.browser();
-    await authorize(browser, { response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, scope: 'openid', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' }, user);
-    const page = await browser.get(authorizeUrl({ response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, scope: 'profile email', prompt: 'consent' })).expect(200);
+    await authorize(
+      browser,
+      {
+        response_type: 'code',
+        client_id: client.client_id,
+        redirect_uri: REDIRECT,
+        scope: 'openid',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+      },
+      user,
+    );
+    const page = await browser
+      .get(
+        authorizeUrl({
+          response_type: 'code',
+          client_id: client.client_id,
+          redirect_uri: REDIRECT,
+          scope: 'profile email',
+          prompt: 'consent',
+        }),
+      )
+      .expect(200);
     expect(page.text).toContain('Partner &lt;b&gt;App&lt;/b&gt;');
     expect(page.text).not.toContain('<b>App</b>');
     expect(page.text).toContain('See your name and username');
@@ -92,7 +126,12 @@ describe('authorization code flow', () => {
   });
 
   it('redirects with access_denied when the user denies', async () => {
-    const location = await authorize(t.browser(), { response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, state: 's1', prompt: 'consent' }, user, 'deny');
+    const location = await authorize(
+      t.browser(),
+      { response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, state: 's1', prompt: 'consent' },
+      user,
+      'deny',
+    );
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('state')).toBe('s1');
     expect(location.searchParams.get('code')).toBeNull();
@@ -109,7 +148,8 @@ describe('authorization code flow', () => {
       ['a redirect URI with a trailing slash', { redirect_uri: `${REDIRECT}/` }],
       ['a missing redirect URI when several are registered', { redirect_uri: undefined }],
     ])('%s', async (_, params) => {
-      const res = await t.browser()
+      const res = await t
+        .browser()
         .get(authorizeUrl({ response_type: 'code', client_id: client.client_id, state: 's', ...params }))
         .expect(400);
       expect(res.headers.location).toBeUndefined();
@@ -121,9 +161,22 @@ describe('authorization code flow', () => {
   it('uses the only registered redirect URI when the request leaves it out', async () => {
     const single = await t.createClient({ redirect_uris: ['https://single.example/cb'] });
     const pkce = pkcePair();
-    const location = await authorize(t.browser(), { response_type: 'code', client_id: single.client_id, code_challenge: pkce.challenge, code_challenge_method: 'S256' }, user);
+    const location = await authorize(
+      t.browser(),
+      {
+        response_type: 'code',
+        client_id: single.client_id,
+        code_challenge: pkce.challenge,
+        code_challenge_method: 'S256',
+      },
+      user,
+    );
     expect(`${location.origin}${location.pathname}`).toBe('https://single.example/cb');
-    const res = await t.http().post('/oauth/token').set('Authorization', basicAuth(single.client_id, single.client_secret!)).type('form')
+    const res = await t
+      .http()
+      .post('/oauth/token')
+      .set('Authorization', basicAuth(single.client_id, single.client_secret!))
+      .type('form')
       .send({ grant_type: 'authorization_code', code: location.searchParams.get('code'), code_verifier: pkce.verifier })
       .expect(200);
     expect(res.body.token_type).toBe('Bearer');
@@ -135,13 +188,31 @@ describe('authorization code flow', () => {
       ['response_type=token', { response_type: 'token' }, 'unsupported_response_type'],
       ['response_type="id_token token"', { response_type: 'id_token token' }, 'unsupported_response_type'],
       ['a scope outside the client’s', { scope: 'openid admin' }, 'invalid_scope'],
-      ['code_challenge_method=plain', { code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }, 'invalid_request'],
-      ['an unknown challenge method', { code_challenge: 'a'.repeat(43), code_challenge_method: 'S512' }, 'invalid_request'],
+      [
+        'code_challenge_method=plain',
+        { code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' },
+        'invalid_request',
+      ],
+      [
+        'an unknown challenge method',
+        { code_challenge: 'a'.repeat(43), code_challenge_method: 'S512' },
+        'invalid_request',
+      ],
       ['a challenge without a method', { code_challenge: 'a'.repeat(43) }, 'invalid_request'],
       ['a challenge too short', { code_challenge: 'a'.repeat(42), code_challenge_method: 'S256' }, 'invalid_request'],
     ])('%s', async (_, params, error) => {
-      const res = await t.browser()
-        .get(authorizeUrl({ response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, scope: 'openid', state: 'st&=1', ...params }))
+      const res = await t
+        .browser()
+        .get(
+          authorizeUrl({
+            response_type: 'code',
+            client_id: client.client_id,
+            redirect_uri: REDIRECT,
+            scope: 'openid',
+            state: 'st&=1',
+            ...params,
+          }),
+        )
         .expect(303);
       const location = new URL(res.headers.location);
       expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
@@ -153,7 +224,10 @@ describe('authorization code flow', () => {
 
     it('a public client without PKCE', async () => {
       const pub = await t.createClient({ token_endpoint_auth_method: 'none' });
-      const res = await t.browser().get(authorizeUrl({ response_type: 'code', client_id: pub.client_id, redirect_uri: REDIRECT, state: 'p' })).expect(303);
+      const res = await t
+        .browser()
+        .get(authorizeUrl({ response_type: 'code', client_id: pub.client_id, redirect_uri: REDIRECT, state: 'p' }))
+        .expect(303);
       expect(new URL(res.headers.location).searchParams.get('error')).toBe('invalid_request');
     });
   });
@@ -190,7 +264,13 @@ describe('authorization code flow', () => {
       const { code, verifier } = await obtainCode();
       const body: Record<string, string> = { grant_type: 'authorization_code', code, code_verifier: verifier };
       if (override.redirect_uri) body.redirect_uri = override.redirect_uri;
-      const res = await t.http().post('/oauth/token').set('Authorization', basicAuth(client.client_id, client.client_secret!)).type('form').send(body).expect(400);
+      const res = await t
+        .http()
+        .post('/oauth/token')
+        .set('Authorization', basicAuth(client.client_id, client.client_secret!))
+        .type('form')
+        .send(body)
+        .expect(400);
       expect(res.body.error).toBe('invalid_grant');
     });
 
@@ -211,11 +291,21 @@ describe('authorization code flow', () => {
     });
 
     it('refuses an unknown grant type', async () => {
-      const res = await t.http().post('/oauth/token').set('Authorization', basicAuth(client.client_id, client.client_secret!)).type('form')
-        .send({ grant_type: 'urn:example:unknown' }).expect(400);
+      const res = await t
+        .http()
+        .post('/oauth/token')
+        .set('Authorization', basicAuth(client.client_id, client.client_secret!))
+        .type('form')
+        .send({ grant_type: 'urn:example:unknown' })
+        .expect(400);
       expect(res.body.error).toBe('unsupported_grant_type');
-      const password = await t.http().post('/oauth/token').set('Authorization', basicAuth(client.client_id, client.client_secret!)).type('form')
-        .send({ grant_type: 'password', username: user.username, password: user.password }).expect(400);
+      const password = await t
+        .http()
+        .post('/oauth/token')
+        .set('Authorization', basicAuth(client.client_id, client.client_secret!))
+        .type('form')
+        .send({ grant_type: 'password', username: user.username, password: user.password })
+        .expect(400);
       expect(password.body.error).toBe('unsupported_grant_type');
     });
 
@@ -233,8 +323,17 @@ describe('authorization code flow', () => {
     it('exchanges with client_id and verifier only', async () => {
       const pub = await t.createClient({ token_endpoint_auth_method: 'none', redirect_uris: [REDIRECT] });
       const { code, verifier } = await obtainCode({}, pub);
-      const res = await t.http().post('/oauth/token').type('form')
-        .send({ grant_type: 'authorization_code', client_id: pub.client_id, code, redirect_uri: REDIRECT, code_verifier: verifier })
+      const res = await t
+        .http()
+        .post('/oauth/token')
+        .type('form')
+        .send({
+          grant_type: 'authorization_code',
+          client_id: pub.client_id,
+          code,
+          redirect_uri: REDIRECT,
+          code_verifier: verifier,
+        })
         .expect(200);
       expect(res.body.access_token).toEqual(expect.any(String));
     });
@@ -248,10 +347,29 @@ describe('authorization code expiry', () => {
       const client = await t.createClient({ redirect_uris: [REDIRECT] });
       const user = await t.createUser();
       const pkce = pkcePair();
-      const location = await authorize(t.browser(), { response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, code_challenge: pkce.challenge, code_challenge_method: 'S256' }, user);
+      const location = await authorize(
+        t.browser(),
+        {
+          response_type: 'code',
+          client_id: client.client_id,
+          redirect_uri: REDIRECT,
+          code_challenge: pkce.challenge,
+          code_challenge_method: 'S256',
+        },
+        user,
+      );
       await new Promise((r) => setTimeout(r, 1100));
-      const res = await t.http().post('/oauth/token').set('Authorization', basicAuth(client.client_id, client.client_secret!)).type('form')
-        .send({ grant_type: 'authorization_code', code: location.searchParams.get('code'), redirect_uri: REDIRECT, code_verifier: pkce.verifier })
+      const res = await t
+        .http()
+        .post('/oauth/token')
+        .set('Authorization', basicAuth(client.client_id, client.client_secret!))
+        .type('form')
+        .send({
+          grant_type: 'authorization_code',
+          code: location.searchParams.get('code'),
+          redirect_uri: REDIRECT,
+          code_verifier: pkce.verifier,
+        })
         .expect(400);
       expect(res.body.error).toBe('invalid_grant');
     } finally {

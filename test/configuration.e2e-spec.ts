@@ -43,18 +43,40 @@ describe('start-up configuration', () => {
     it.each([
       ['PORT that is not a number', { PORT: 'abc' }, /^PORT: must be a whole number from 1 to 65535$/],
       ['PORT above 65535', { PORT: '70000' }, /^PORT: must be a whole number from 1 to 65535$/],
-      ['AUTH_CODE_TTL of 0', { AUTH_CODE_TTL: '0' }, /^AUTH_CODE_TTL: must be a whole number of seconds from 1 to 600$/],
+      [
+        'AUTH_CODE_TTL of 0',
+        { AUTH_CODE_TTL: '0' },
+        /^AUTH_CODE_TTL: must be a whole number of seconds from 1 to 600$/,
+      ],
       ['ISSUER with a trailing slash', { ISSUER: 'http://x/' }, /^ISSUER: .*trailing slash/],
       ['ISSUER that no URL parser accepts', { ISSUER: 'http://x:abc' }, /^ISSUER: is not a valid URL$/],
-      ['DATABASE_URL of an unsupported database', { DATABASE_URL: 'postgres://x' }, /^DATABASE_URL: must be sqlite:<path> or mysql:/],
-      ['NODE_ENV=production without SESSION_SECRET', { NODE_ENV: 'production', SESSION_SECRET: undefined }, /^SESSION_SECRET: is required when NODE_ENV=production$/],
-      ['SESSION_SECRET shorter than 32 characters', { SESSION_SECRET: 'too-short' }, /^SESSION_SECRET: must be at least 32 characters$/],
+      [
+        'DATABASE_URL of an unsupported database',
+        { DATABASE_URL: 'postgres://x' },
+        /^DATABASE_URL: must be sqlite:<path> or mysql:/,
+      ],
+      [
+        'NODE_ENV=production without SESSION_SECRET',
+        { NODE_ENV: 'production', SESSION_SECRET: undefined },
+        /^SESSION_SECRET: is required when NODE_ENV=production$/,
+      ],
+      [
+        'SESSION_SECRET shorter than 32 characters',
+        { SESSION_SECRET: 'too-short' },
+        /^SESSION_SECRET: must be at least 32 characters$/,
+      ],
       ['two bad values, both on the one line', { PORT: 'abc', AUTH_CODE_TTL: '0' }, /^PORT: .*; AUTH_CODE_TTL: /],
     ])('%s', async (_, overrides, message) => {
       const started = Date.now();
-      const result = await new Promise<{ error: (Error & { code?: unknown; killed?: boolean }) | null; stderr: string }>((resolve) =>
-        execFile(process.execPath, [MAIN], { cwd: workDir, env: environment(overrides), timeout: 15_000 }, (error, _stdout, stderr) =>
-          resolve({ error, stderr }),
+      const result = await new Promise<{
+        error: (Error & { code?: unknown; killed?: boolean }) | null;
+        stderr: string;
+      }>((resolve) =>
+        execFile(
+          process.execPath,
+          [MAIN],
+          { cwd: workDir, env: environment(overrides), timeout: 15_000 },
+          (error, _stdout, stderr) => resolve({ error, stderr }),
         ),
       );
       expect(result.error?.killed).toBe(false);
@@ -74,7 +96,11 @@ describe('start-up configuration', () => {
 
     beforeAll(async () => {
       port = await freePort();
-      child = spawn(process.execPath, [MAIN], { cwd: workDir, env: environment({ PORT: String(port) }), stdio: 'ignore' });
+      child = spawn(process.execPath, [MAIN], {
+        cwd: workDir,
+        env: environment({ PORT: String(port) }),
+        stdio: 'ignore',
+      });
       // Ready once it answers; it may take a few seconds to run the migrations.
       const deadline = Date.now() + 20_000;
       for (;;) {

@@ -13,10 +13,19 @@ describe('refresh tokens, revocation and introspection', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const metadata = { redirect_uris: [REDIRECT], grant_types: ['authorization_code', 'refresh_token'], scope: 'openid profile email' };
+    const metadata = {
+      redirect_uris: [REDIRECT],
+      grant_types: ['authorization_code', 'refresh_token'],
+      scope: 'openid profile email',
+    };
     client = await t.createClient(metadata);
     other = await t.createClient(metadata);
-    resourceServer = await t.createClient({ name: 'API', redirect_uris: [], grant_types: ['client_credentials'], scope: '' });
+    resourceServer = await t.createClient({
+      name: 'API',
+      redirect_uris: [],
+      grant_types: ['client_credentials'],
+      scope: '',
+    });
     user = await t.createUser({ name: 'Ada', email: 'ada@example.com' });
   });
   afterAll(() => t.close());
@@ -26,27 +35,50 @@ describe('refresh tokens, revocation and introspection', () => {
 
   async function codeFor(as = client) {
     const pkce = pkcePair();
-    const location = await authorize(t.browser(), { response_type: 'code', client_id: as.client_id, redirect_uri: REDIRECT, scope: 'openid profile email', code_challenge: pkce.challenge, code_challenge_method: 'S256' }, user);
+    const location = await authorize(
+      t.browser(),
+      {
+        response_type: 'code',
+        client_id: as.client_id,
+        redirect_uri: REDIRECT,
+        scope: 'openid profile email',
+        code_challenge: pkce.challenge,
+        code_challenge_method: 'S256',
+      },
+      user,
+    );
     return { code: location.searchParams.get('code')!, verifier: pkce.verifier };
   }
 
   async function tokens(as = client) {
     const { code, verifier } = await codeFor(as);
-    const res = await post('/oauth/token', as, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }).expect(200);
+    const res = await post('/oauth/token', as, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+      code_verifier: verifier,
+    }).expect(200);
     return res.body as { access_token: string; refresh_token: string; id_token: string; scope: string };
   }
 
   const refresh = (token: string, as = client, extra: Record<string, string> = {}) =>
     post('/oauth/token', as, { grant_type: 'refresh_token', refresh_token: token, ...extra });
   const introspect = (token: string, hint?: string) =>
-    post('/oauth/introspect', resourceServer, hint ? { token, token_type_hint: hint } : { token }).expect(200).then((r) => r.body);
+    post('/oauth/introspect', resourceServer, hint ? { token, token_type_hint: hint } : { token })
+      .expect(200)
+      .then((r) => r.body);
 
   it('issues a refresh token with the code exchange and rotates it on every use', async () => {
     const first = await tokens();
     expect(first.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const second = await refresh(first.refresh_token).expect(200);
     expect(second.headers['cache-control']).toBe('no-store');
-    expect(second.body).toMatchObject({ token_type: 'Bearer', scope: 'openid profile email', refresh_token: expect.any(String), access_token: expect.any(String) });
+    expect(second.body).toMatchObject({
+      token_type: 'Bearer',
+      scope: 'openid profile email',
+      refresh_token: expect.any(String),
+      access_token: expect.any(String),
+    });
     expect(second.body.refresh_token).not.toBe(first.refresh_token);
     await refresh(second.body.refresh_token).expect(200);
   });
@@ -76,7 +108,9 @@ describe('refresh tokens, revocation and introspection', () => {
     const { refresh_token } = await tokens();
     const narrowed = await refresh(refresh_token, client, { scope: 'openid' }).expect(200);
     expect(narrowed.body.scope).toBe('openid');
-    const widened = await refresh(narrowed.body.refresh_token, client, { scope: 'openid profile email admin' }).expect(400);
+    const widened = await refresh(narrowed.body.refresh_token, client, { scope: 'openid profile email admin' }).expect(
+      400,
+    );
     expect(widened.body.error).toBe('invalid_scope');
     // The refresh token keeps the grant's whole scope.
     const again = await refresh(narrowed.body.refresh_token).expect(200);
@@ -120,15 +154,28 @@ describe('refresh tokens, revocation and introspection', () => {
 
     it('describes the asking client’s own refresh token, and no one else’s', async () => {
       const { refresh_token } = await tokens();
-      const own = await post('/oauth/introspect', client, { token: refresh_token, token_type_hint: 'refresh_token' }).expect(200);
-      expect(own.body).toMatchObject({ active: true, client_id: client.client_id, sub: user.id, token_type: 'refresh_token' });
-      expect((await post('/oauth/introspect', resourceServer, { token: refresh_token }).expect(200)).body).toEqual({ active: false });
+      const own = await post('/oauth/introspect', client, {
+        token: refresh_token,
+        token_type_hint: 'refresh_token',
+      }).expect(200);
+      expect(own.body).toMatchObject({
+        active: true,
+        client_id: client.client_id,
+        sub: user.id,
+        token_type: 'refresh_token',
+      });
+      expect((await post('/oauth/introspect', resourceServer, { token: refresh_token }).expect(200)).body).toEqual({
+        active: false,
+      });
     });
 
-    it.each([['garbage'], ['a.b.c'], ['eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.'], ['']])('answers %p with active:false and nothing more', async (token) => {
-      const res = await post('/oauth/introspect', resourceServer, { token }).expect(200);
-      expect(res.body).toEqual({ active: false });
-    });
+    it.each([['garbage'], ['a.b.c'], ['eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.'], ['']])(
+      'answers %p with active:false and nothing more',
+      async (token) => {
+        const res = await post('/oauth/introspect', resourceServer, { token }).expect(200);
+        expect(res.body).toEqual({ active: false });
+      },
+    );
 
     it('requires client authentication', async () => {
       const { access_token } = await tokens();
@@ -136,7 +183,12 @@ describe('refresh tokens, revocation and introspection', () => {
       expect(res.body.error).toBe('invalid_client');
       expect(res.body.active).toBeUndefined();
       const pub = await t.createClient({ token_endpoint_auth_method: 'none' });
-      await t.http().post('/oauth/introspect').type('form').send({ token: access_token, client_id: pub.client_id }).expect(401);
+      await t
+        .http()
+        .post('/oauth/introspect')
+        .type('form')
+        .send({ token: access_token, client_id: pub.client_id })
+        .expect(401);
     });
   });
 
@@ -144,7 +196,9 @@ describe('refresh tokens, revocation and introspection', () => {
     it('revoking an access token kills it for introspection and userinfo, and leaves the refresh token', async () => {
       const { access_token, refresh_token } = await tokens();
       await t.http().get('/oauth/userinfo').set('Authorization', `Bearer ${access_token}`).expect(200);
-      const res = await post('/oauth/revoke', client, { token: access_token, token_type_hint: 'access_token' }).expect(200);
+      const res = await post('/oauth/revoke', client, { token: access_token, token_type_hint: 'access_token' }).expect(
+        200,
+      );
       expect(res.text).toBe('');
       expect(await introspect(access_token)).toEqual({ active: false });
       await t.http().get('/oauth/userinfo').set('Authorization', `Bearer ${access_token}`).expect(401);

@@ -14,7 +14,11 @@ import { RevokedAccessTokenEntity } from './revoked-access-token.entity';
  * they still stand) so that the modules owning them can use its guard.
  */
 @Module({
-  imports: [KeysModule, JwtModule.register({}), TypeOrmModule.forFeature([ClientEntity, GrantEntity, RevokedAccessTokenEntity])],
+  imports: [
+    KeysModule,
+    JwtModule.register({}),
+    TypeOrmModule.forFeature([ClientEntity, GrantEntity, RevokedAccessTokenEntity]),
+  ],
   providers: [AccessTokensService, BearerTokenGuard],
   exports: [AccessTokensService, BearerTokenGuard],
 })

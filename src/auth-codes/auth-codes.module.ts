@@ -14,7 +14,12 @@ import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 import { GrantEntity } from './entities/grant.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AuthorizationCodeEntity, GrantEntity, ConsentEntity]), AuthModule, ClientsModule, UsersModule],
+  imports: [
+    TypeOrmModule.forFeature([AuthorizationCodeEntity, GrantEntity, ConsentEntity]),
+    AuthModule,
+    ClientsModule,
+    UsersModule,
+  ],
   controllers: [AuthorizeController],
   providers: [AuthCodesService, GrantsService, AuthorizationRequestValidator, AuthorizationService, ConsentsService],
   exports: [AuthCodesService, GrantsService],

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { SessionUser } from '../auth/session.types';
 import { randomToken, sha256 } from '../common/crypto/tokens';
 import { ProviderEnvironment } from '../config/environment';
+import { RowReader } from '../database/row-reader';
 import { UsersService } from '../users/users.service';
 import { AuthorizationRequest } from './authorization-request';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
@@ -13,42 +15,59 @@ import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 @Injectable()
 export class AuthCodesService {
   private readonly ttl: number;
+  private readonly byHash: RowReader<AuthorizationCodeEntity>;
 
   constructor(
     config: ConfigService<ProviderEnvironment, true>,
     private readonly users: UsersService,
     @InjectRepository(AuthorizationCodeEntity) private readonly codes: Repository<AuthorizationCodeEntity>,
+    private readonly audit: AuditService,
   ) {
     this.ttl = config.get('AUTH_CODE_TTL', { infer: true });
+    this.byHash = new RowReader(codes, ['codeHash']);
   }
 
   /**
    * Makes a code for what the user allowed: 256 random bits, stored only as
    * their SHA-256. Only an administrator can hand out the `admin` scope.
    */
-  async issue(request: AuthorizationRequest, sessionUser: SessionUser): Promise<string> {
+  async issue(request: AuthorizationRequest, sessionUser: SessionUser, ip: string): Promise<string> {
     const user = await this.users.findById(sessionUser.id);
     const scope = user?.isAdmin ? request.scope : request.scope.filter((s) => s !== 'admin');
     const code = randomToken(32);
-    await this.codes.insert({
-      codeHash: sha256(code),
-      clientId: request.client.clientId,
+    // updateEntity(false): nothing is read back (TypeORM would re-select the row for created_at).
+    await this.codes
+      .createQueryBuilder()
+      .insert()
+      .updateEntity(false)
+      .values({
+        codeHash: sha256(code),
+        clientId: request.client.clientId,
+        userId: sessionUser.id,
+        redirectUri: request.redirectUri,
+        redirectUriSent: request.redirectUriSent,
+        scope: scope.join(' '),
+        codeChallenge: request.codeChallenge ?? null,
+        nonce: request.nonce ?? null,
+        authTime: new Date(sessionUser.authTime * 1000),
+        expiresAt: new Date(Date.now() + this.ttl * 1000),
+        consumedAt: null,
+        grantId: null,
+      })
+      .execute();
+    await this.audit.record({
+      type: 'code.issued',
+      actor: `user:${sessionUser.id}`,
       userId: sessionUser.id,
-      redirectUri: request.redirectUri,
-      redirectUriSent: request.redirectUriSent,
-      scope: scope.join(' '),
-      codeChallenge: request.codeChallenge ?? null,
-      nonce: request.nonce ?? null,
-      authTime: new Date(sessionUser.authTime * 1000),
-      expiresAt: new Date(Date.now() + this.ttl * 1000),
-      consumedAt: null,
-      grantId: null,
+      clientId: request.client.clientId,
+      ip,
+      detail: { scope: scope.join(' ') },
     });
     return code;
   }
 
   find(code: string): Promise<AuthorizationCodeEntity | null> {
-    return this.codes.findOneBy({ codeHash: sha256(code) });
+    return this.byHash.findOne(sha256(code));
   }
 
   /**

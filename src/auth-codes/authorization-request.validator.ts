@@ -18,6 +18,9 @@ const PROMPT_VALUES = new Set(['none', 'login', 'consent', 'select_account']);
 /** RFC 7636 §4.2: 43 to 128 unreserved characters. */
 const PKCE_VALUE = /^[A-Za-z0-9\-._~]{43,128}$/;
 
+/** C0 controls and DEL: never in a state (RFC 6749 Appendix A.5: VSCHARs) or a nonce a client made. */
+const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
+
 /**
  * Checks an authorization request in the order RFC 6749 §4.1.2.1 demands:
  * first the client and redirect URI, whose errors are shown to the user and
@@ -31,7 +34,8 @@ export class AuthorizationRequestValidator {
     const { client, redirectUri, redirectUriSent } = await this.clientAndRedirectUri(params);
 
     const stateValue = params.state;
-    const state = typeof stateValue === 'string' ? stateValue : undefined;
+    // A malformed state is refused below, and not echoed back.
+    const state = typeof stateValue === 'string' && !CONTROL_CHARACTER.test(stateValue) ? stateValue : undefined;
     const fail = (error: OAuthError) => new RedirectableAuthorizationError(error, redirectUri, state);
 
     for (const [name, value] of Object.entries(params)) {
@@ -41,7 +45,8 @@ export class AuthorizationRequestValidator {
 
     if (!p.response_type) throw fail(new InvalidRequestError('response_type is required'));
     // RFC 9700 §2.1.2: only the code flow; implicit and hybrid responses are refused.
-    if (p.response_type !== 'code') throw fail(new UnsupportedResponseTypeError('only response_type=code is supported'));
+    if (p.response_type !== 'code')
+      throw fail(new UnsupportedResponseTypeError('only response_type=code is supported'));
     if (!client.grantTypes.includes('authorization_code')) {
       throw fail(new UnauthorizedClientError('this client may not use the authorization code grant'));
     }
@@ -59,6 +64,11 @@ export class AuthorizationRequestValidator {
     }
     if (p.state !== undefined && p.state.length > 2048) throw fail(new InvalidRequestError('state is too long'));
     if (p.nonce !== undefined && p.nonce.length > 512) throw fail(new InvalidRequestError('nonce is too long'));
+    for (const name of ['state', 'nonce'] as const) {
+      if (p[name] !== undefined && CONTROL_CHARACTER.test(p[name])) {
+        throw fail(new InvalidRequestError(`${name} must not contain control characters`));
+      }
+    }
 
     // OpenID Connect Core §3.1.2.1: `none` stands alone.
     const prompt = new Set(p.prompt ? p.prompt.split(' ') : []);

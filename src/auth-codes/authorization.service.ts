@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Session } from 'fastify';
+import { AuditService } from '../audit/audit.service';
 import { CsrfService } from '../auth/csrf.service';
 import { LoginRequiredError } from '../auth/login-required.error';
 import { SessionUser } from '../auth/session.types';
@@ -45,11 +46,18 @@ export class AuthorizationService {
     private readonly codes: AuthCodesService,
     private readonly consents: ConsentsService,
     private readonly csrf: CsrfService,
+    private readonly audit: AuditService,
   ) {
     this.issuer = config.get('ISSUER', { infer: true });
   }
 
-  async authorize(query: Record<string, unknown>, user: SessionUser | undefined, session: Session): Promise<AuthorizationOutcome> {
+  /** `ip` is the user's, for the audit trail. */
+  async authorize(
+    query: Record<string, unknown>,
+    user: SessionUser | undefined,
+    session: Session,
+    ip: string,
+  ): Promise<AuthorizationOutcome> {
     const request = await this.validator.validate(query);
     const fail = (error: OAuthError) => new RedirectableAuthorizationError(error, request.redirectUri, request.state);
 
@@ -61,17 +69,28 @@ export class AuthorizationService {
       if (request.prompt.has('none')) throw fail(new ConsentRequiredOAuthError('the user has not allowed this client'));
       return { consentPage: this.consentPage(request, session) };
     }
-    return { redirect: await this.codeResponse(request, user) };
+    return { redirect: await this.codeResponse(request, user, ip) };
   }
 
   /** The user's answer on the consent page: a code on Allow, access_denied on Deny. */
-  async decide(body: Record<string, unknown>, user: SessionUser): Promise<string> {
+  async decide(body: Record<string, unknown>, user: SessionUser, ip: string): Promise<string> {
     const request = await this.validator.validate(body);
     const fail = (error: OAuthError) => new RedirectableAuthorizationError(error, request.redirectUri, request.state);
-    if (body.decision === 'deny') throw fail(new AccessDeniedError('the user denied the request'));
+    const audit = {
+      actor: `user:${user.id}`,
+      userId: user.id,
+      clientId: request.client.clientId,
+      ip,
+      detail: { scope: request.scope.join(' ') },
+    };
+    if (body.decision === 'deny') {
+      await this.audit.record({ type: 'consent.refused', ...audit });
+      throw fail(new AccessDeniedError('the user denied the request'));
+    }
     if (body.decision !== 'allow') throw fail(new InvalidRequestError('decision must be allow or deny'));
     if (!request.client.isPublic) await this.consents.remember(user.id, request.client.clientId, request.scope);
-    return this.codeResponse(request, user);
+    await this.audit.record({ type: 'consent.given', ...audit });
+    return this.codeResponse(request, user, ip);
   }
 
   /** `prompt=login`, or a `max_age` older than the last login. */
@@ -99,8 +118,8 @@ export class AuthorizationService {
     };
   }
 
-  private async codeResponse(request: AuthorizationRequest, user: SessionUser): Promise<string> {
-    const code = await this.codes.issue(request, user);
+  private async codeResponse(request: AuthorizationRequest, user: SessionUser, ip: string): Promise<string> {
+    const code = await this.codes.issue(request, user, ip);
     return authorizationResponseUrl(request.redirectUri, { code, state: request.state, iss: this.issuer });
   }
 }

@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
+import { RowReader } from '../database/row-reader';
 import { GrantEntity } from './entities/grant.entity';
 
 /** Grants: what a user allowed a client, the root every user token descends from. */
 @Injectable()
 export class GrantsService {
-  constructor(@InjectRepository(GrantEntity) private readonly grants: Repository<GrantEntity>) {}
+  private readonly byId: RowReader<GrantEntity>;
+
+  constructor(@InjectRepository(GrantEntity) private readonly grants: Repository<GrantEntity>) {
+    this.byId = new RowReader(grants, ['id']);
+  }
 
   /** Records a new grant in the caller's transaction. */
   async create(
@@ -14,13 +19,15 @@ export class GrantsService {
     fields: Pick<GrantEntity, 'id' | 'clientId' | 'userId' | 'scope' | 'authTime'>,
   ): Promise<GrantEntity> {
     const grant = manager.create(GrantEntity, { ...fields, revokedAt: null });
-    await manager.insert(GrantEntity, grant);
+    // updateEntity(false): nothing is read back (TypeORM would re-select the row for created_at).
+    await manager.createQueryBuilder().insert().into(GrantEntity).updateEntity(false).values(grant).execute();
     return grant;
   }
 
   /** The grant, unless it has been revoked. */
-  findActive(grantId: string): Promise<GrantEntity | null> {
-    return this.grants.findOneBy({ id: grantId, revokedAt: IsNull() });
+  async findActive(grantId: string): Promise<GrantEntity | null> {
+    const grant = await this.byId.findOne(grantId);
+    return grant && !grant.revokedAt ? grant : null;
   }
 
   /** Revokes the grant, and with it every token that names it. */

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
 import { IdTokensModule } from '../id-tokens/id-tokens.module';
 import { UsersModule } from '../users/users.module';
 import { CsrfGuard } from './csrf.guard';
 import { CsrfService } from './csrf.service';
 import { LocalStrategy } from './local.strategy';
+import { LoginAttemptEntity } from './login-attempt.entity';
+import { LoginThrottleService } from './login-throttle.service';
 import { LoginController } from './login.controller';
 import { LoginService } from './login.service';
 import { LogoutController } from './logout.controller';
@@ -13,9 +16,9 @@ import { LogoutService } from './logout.service';
 import { SessionGuard } from './session.guard';
 
 @Module({
-  imports: [UsersModule, PassportModule, ClientsModule, IdTokensModule],
+  imports: [UsersModule, PassportModule, ClientsModule, IdTokensModule, TypeOrmModule.forFeature([LoginAttemptEntity])],
   controllers: [LoginController, LogoutController],
-  providers: [LocalStrategy, LoginService, LogoutService, CsrfService, CsrfGuard, SessionGuard],
+  providers: [LocalStrategy, LoginThrottleService, LoginService, LogoutService, CsrfService, CsrfGuard, SessionGuard],
   exports: [CsrfService, CsrfGuard, SessionGuard],
 })
 export class AuthModule {}

@@ -4,7 +4,6 @@ import { sessionUser } from './session.guard';
 import { SessionUser } from './session.types';
 
 /** The signed-in user, or undefined; behind SessionGuard it is always set. */
-export const CurrentUser = createParamDecorator(
-  (_: unknown, context: ExecutionContext): SessionUser | undefined =>
-    sessionUser(context.switchToHttp().getRequest<FastifyRequest>()),
+export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): SessionUser | undefined =>
+  sessionUser(context.switchToHttp().getRequest<FastifyRequest>()),
 );

@@ -1,17 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-local';
 import { UserEntity } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
+import { LoginService } from './login.service';
+import { LoginThrottleService } from './login-throttle.service';
 
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy) {
-  constructor(private readonly users: UsersService) {
-    super({ usernameField: 'username', passwordField: 'password' });
+  constructor(
+    private readonly users: UsersService,
+    private readonly login: LoginService,
+    private readonly throttle: LoginThrottleService,
+  ) {
+    super({ usernameField: 'username', passwordField: 'password', passReqToCallback: true });
   }
 
-  /** passport-local calls this with the form's fields; null makes the login fail. */
-  validate(username: string, password: string): Promise<UserEntity | null> {
-    return this.users.verifyCredentials(username, password);
+  /**
+   * passport-local calls this with the request and the form's fields; null makes the login fail,
+   * and so does the TooManyRequestsError of a username that must wait (LoginThrottleService).
+   */
+  validate(request: FastifyRequest, username: string, password: string): Promise<UserEntity | null> {
+    return this.throttle.attempt(username, async () => {
+      const user = await this.users.verifyCredentials(username, password);
+      if (!user) await this.login.recordFailure(username, request.ip);
+      return user;
+    });
   }
 }

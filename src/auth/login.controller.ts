@@ -3,6 +3,7 @@ import type { FastifySessionObject } from '@fastify/session';
 import { Body, Controller, Get, Post, Query, Req, Res, Session, UseFilters, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LoginRateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { UserEntity } from '../users/entities/user.entity';
 import { CsrfGuard } from './csrf.guard';
 import { CurrentUser } from './current-user.decorator';
@@ -30,13 +31,17 @@ export class LoginController {
 
   @Get('login')
   @RouteConfig({ page: true })
-  loginPage(@Session() session: FastifySessionObject, @Query('return_to') returnTo: unknown, @Res() reply: FastifyReply) {
+  loginPage(
+    @Session() session: FastifySessionObject,
+    @Query('return_to') returnTo: unknown,
+    @Res() reply: FastifyReply,
+  ) {
     return reply.view('login', this.login.loginPage(session, returnTo));
   }
 
   @Post('login')
   @RouteConfig({ page: true })
-  @UseGuards(CsrfGuard, LocalAuthGuard)
+  @UseGuards(LoginRateLimitGuard, CsrfGuard, LocalAuthGuard)
   async signIn(
     @Req() request: FastifyRequest & { user: UserEntity },
     @Body('return_to') returnTo: unknown,

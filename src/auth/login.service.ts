@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifySessionObject as Session } from '@fastify/session';
+import { AuditService } from '../audit/audit.service';
 import { UserEntity } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { CsrfService } from './csrf.service';
@@ -19,6 +20,7 @@ export class LoginService {
   constructor(
     private readonly csrf: CsrfService,
     private readonly users: UsersService,
+    private readonly audit: AuditService,
   ) {}
 
   loginPage(session: Session, returnTo: unknown, error?: string): LoginPage {
@@ -33,13 +35,29 @@ export class LoginService {
 
   /**
    * A new session id at login (no fixation): the old session is destroyed.
-   * Regenerating replaces the holder's session object, hence the holder.
-   * Returns where to go next.
+   * Regenerating replaces the holder's session object, hence the holder
+   * (the request, whose `ip` goes to the audit trail). Returns where to go next.
    */
-  async signIn(holder: { session: Session }, user: UserEntity, returnTo: unknown): Promise<string> {
+  async signIn(holder: { session: Session; ip: string }, user: UserEntity, returnTo: unknown): Promise<string> {
     await holder.session.regenerate();
     holder.session.userId = user.id;
     holder.session.authTime = Math.floor(Date.now() / 1000);
+    await this.audit.record({ type: 'login.succeeded', actor: `user:${user.id}`, userId: user.id, ip: holder.ip });
     return safeReturnTo(returnTo);
+  }
+
+  /**
+   * Records a failed sign-in against the account the username names, if any. What was typed
+   * is not kept: people type passwords into the username field.
+   */
+  async recordFailure(username: unknown, ip: string): Promise<void> {
+    const user =
+      typeof username === 'string' && username.length <= 255 ? await this.users.findByUsername(username) : null;
+    await this.audit.record({
+      type: 'login.failed',
+      userId: user?.id ?? null,
+      ip,
+      detail: { reason: user ? 'wrong_password' : 'unknown_user' },
+    });
   }
 }

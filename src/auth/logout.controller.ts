@@ -13,7 +13,11 @@ export class LogoutController {
 
   @Get()
   @RouteConfig({ page: true })
-  async confirm(@Query() query: Record<string, unknown>, @Session() session: FastifySession, @Res() reply: FastifyReply) {
+  async confirm(
+    @Query() query: Record<string, unknown>,
+    @Session() session: FastifySession,
+    @Res() reply: FastifyReply,
+  ) {
     return reply.view('logout', await this.logout.confirmationPage(query, session));
   }
 

@@ -69,16 +69,23 @@ export class LogoutService {
       clientId = hint.aud;
     }
     const kept = Object.fromEntries(
-      Object.entries({ id_token_hint: hintToken, client_id: clientId, post_logout_redirect_uri: postLogoutRedirectUri, state })
-        .filter((e): e is [string, string] => e[1] !== undefined),
+      Object.entries({
+        id_token_hint: hintToken,
+        client_id: clientId,
+        post_logout_redirect_uri: postLogoutRedirectUri,
+        state,
+      }).filter((e): e is [string, string] => e[1] !== undefined),
     );
     if (!postLogoutRedirectUri) return { params: kept };
 
     const client = clientId ? await this.clients.findById(clientId) : null;
     if (!client?.postLogoutRedirectUris?.includes(postLogoutRedirectUri)) {
-      throw new InvalidRequestError('The address to return to after signing out is not registered for this application.');
+      throw new InvalidRequestError(
+        'The address to return to after signing out is not registered for this application.',
+      );
     }
-    const query = state === undefined ? '' : `${postLogoutRedirectUri.includes('?') ? '&' : '?'}${new URLSearchParams({ state })}`;
+    const query =
+      state === undefined ? '' : `${postLogoutRedirectUri.includes('?') ? '&' : '?'}${new URLSearchParams({ state })}`;
     return { redirectUri: postLogoutRedirectUri + query, params: kept };
   }
 }

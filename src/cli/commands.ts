@@ -54,10 +54,12 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   'client:create': {
-    usage: 'client:create --name NAME [--redirect-uri URI]... [--grant TYPE]... [--scope "a b c"] [--public] [--json]',
+    usage:
+      'client:create --name NAME [--redirect-uri URI]... [--post-logout-redirect-uri URI]... [--grant TYPE]... [--scope "a b c"] [--public] [--json]',
     options: {
       name: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
+      'post-logout-redirect-uri': { type: 'string', multiple: true },
       grant: { type: 'string', multiple: true },
       scope: { type: 'string' },
       public: { type: 'boolean' },
@@ -66,13 +68,14 @@ export const COMMANDS: Record<string, Command> = {
       const metadata = plainToInstance(ClientMetadataDto, {
         name: values.name,
         redirect_uris: values['redirect-uri'] ?? [],
+        post_logout_redirect_uris: values['post-logout-redirect-uri'] ?? [],
         grant_types: values.grant ?? DEFAULT_GRANT_TYPES,
         scope: values.scope ?? '',
         token_endpoint_auth_method: values.public ? 'none' : 'client_secret_basic',
       });
       const errors = validateSync(metadata);
       if (errors.length > 0) throw new CliError(Object.values(errors[0].constraints ?? {})[0] ?? 'invalid client');
-      const client = await app.get(ClientsService).create(metadata);
+      const client = await app.get(ClientsService).create(metadata, { actor: 'cli' });
       const json = {
         client_id: client.client_id,
         ...(client.client_secret && { client_secret: client.client_secret }),
@@ -87,7 +90,7 @@ export const COMMANDS: Record<string, Command> = {
     usage: 'keys:rotate [--json]',
     options: {},
     async run(app) {
-      const rotated = await app.get(KeysService).rotate();
+      const rotated = await app.get(KeysService).rotate({ actor: 'cli' });
       const alg = app
         .get<ConfigService<ProviderEnvironment, true>>(ConfigService)
         .get('ACCESS_TOKEN_SIGNING_ALG', { infer: true });

@@ -1,48 +1,63 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { BearerTokenGuard } from '../access-tokens/bearer-token.guard';
 import { RequireScope } from '../access-tokens/require-scope.decorator';
-import { InvalidClientMetadataError } from '../common/oauth/oauth.error';
+import { ActingAdmin } from '../audit/acting-admin.decorator';
+import { AuditOrigin } from '../audit/audit-event-types';
+import { InvalidClientMetadataError, InvalidRequestError } from '../common/oauth/oauth.error';
 import { strictValidationPipe } from '../common/http/strict-validation.pipe';
 import { ClientsService } from './clients.service';
 import { ClientMetadataDto } from './dto/client-metadata.dto';
 import { ListClientsQuery } from './dto/list-clients.query';
 
-/** The clients administration API: a bearer token of this provider with the `admin` scope. */
+/** RFC 7591 §3.2.2: a bad field of the client metadata. */
+const metadataPipe = strictValidationPipe((description) => new InvalidClientMetadataError(description));
+/** A bad paging query is no client metadata: a plain invalid_request. */
+const queryPipe = strictValidationPipe((description) => new InvalidRequestError(description));
+
+/**
+ * The clients administration API: a bearer token of this provider with the `admin` scope.
+ * Answers carry secrets or what an attacker would want to know, so no cache keeps them
+ * (RFC 7591 §3.2.1, RFC 6749 §5.1).
+ */
 @Controller('admin/clients')
 @UseGuards(BearerTokenGuard)
 @RequireScope('admin')
-@UsePipes(strictValidationPipe((description) => new InvalidClientMetadataError(description)))
 export class ClientsController {
   constructor(private readonly clients: ClientsService) {}
 
   @Post()
-  create(@Body() body: ClientMetadataDto) {
-    return this.clients.create(body);
+  @Header('Cache-Control', 'no-store')
+  create(@Body(metadataPipe) body: ClientMetadataDto, @ActingAdmin() admin: AuditOrigin) {
+    return this.clients.create(body, admin);
   }
 
   @Get()
-  list(@Query() query: ListClientsQuery) {
+  @Header('Cache-Control', 'no-store')
+  list(@Query(queryPipe) query: ListClientsQuery) {
     return this.clients.list(query.limit, query.offset);
   }
 
   @Get(':id')
+  @Header('Cache-Control', 'no-store')
   get(@Param('id') id: string) {
     return this.clients.get(id);
   }
 
   @Patch(':id')
-  update(@Param('id') id: string, @Body() body: ClientMetadataDto) {
-    return this.clients.update(id, body);
+  @Header('Cache-Control', 'no-store')
+  update(@Param('id') id: string, @Body(metadataPipe) body: ClientMetadataDto, @ActingAdmin() admin: AuditOrigin) {
+    return this.clients.update(id, body, admin);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  delete(@Param('id') id: string) {
-    return this.clients.delete(id);
+  delete(@Param('id') id: string, @ActingAdmin() admin: AuditOrigin) {
+    return this.clients.delete(id, admin);
   }
 
   @Post(':id/secret')
-  rotateSecret(@Param('id') id: string) {
-    return this.clients.rotateSecret(id);
+  @Header('Cache-Control', 'no-store')
+  rotateSecret(@Param('id') id: string, @ActingAdmin() admin: AuditOrigin) {
+    return this.clients.rotateSecret(id, admin);
   }
 }

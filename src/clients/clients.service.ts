@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { AuditOrigin } from '../audit/audit-event-types';
+import { AuditService } from '../audit/audit.service';
 import { randomToken, sha256 } from '../common/crypto/tokens';
 import { DEFAULT_GRANT_TYPES } from '../common/oauth/grant-types';
-import {
-  InvalidClientMetadataError,
-  InvalidRedirectUriError,
-  NotFoundError,
-} from '../common/oauth/oauth.error';
+import { InvalidClientMetadataError, InvalidRedirectUriError, NotFoundError } from '../common/oauth/oauth.error';
 import { parseScope } from '../common/oauth/scope';
+import { RowReader } from '../database/row-reader';
 import { ClientView, clientView } from './client.view';
 import { ClientMetadataDto } from './dto/client-metadata.dto';
 import { ClientEntity } from './entities/client.entity';
@@ -16,13 +15,25 @@ import { redirectUriProblem } from './redirect-uri';
 
 export type ClientWithSecret = ClientView & { client_secret?: string };
 
-/** Registration and administration of partner clients. */
+/** Registration and administration of partner clients. `by` says who asks, for the audit trail. */
 @Injectable()
 export class ClientsService {
-  constructor(@InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>) {}
+  /**
+   * Every token, introspection and revocation request reads its client: one fixed statement
+   * (database/row-reader.ts). Not cached across requests: a client deleted, or given a new
+   * secret, on one instance must be refused by every instance at once (SECURITY 29, 38).
+   */
+  private readonly byId: RowReader<ClientEntity>;
+
+  constructor(
+    @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
+    private readonly audit: AuditService,
+  ) {
+    this.byId = new RowReader(clients, ['clientId']);
+  }
 
   /** Registers a client; the answer carries its secret, this once. */
-  async create(metadata: ClientMetadataDto): Promise<ClientWithSecret> {
+  async create(metadata: ClientMetadataDto, by: AuditOrigin = {}): Promise<ClientWithSecret> {
     const client = this.clients.create({
       clientId: randomToken(16),
       name: metadata.client_name ?? metadata.name,
@@ -35,11 +46,22 @@ export class ClientsService {
     if (!client.name) throw new InvalidClientMetadataError('name is required');
     const secret = this.assignSecret(client);
     this.check(client);
-    return { ...clientView(await this.clients.save(client)), ...(secret && { client_secret: secret }) };
+    const view = clientView(await this.clients.save(client));
+    await this.audit.record({
+      type: 'client.created',
+      ...by,
+      clientId: client.clientId,
+      detail: { grant_types: client.grantTypes, scope: client.scope },
+    });
+    return { ...view, ...(secret && { client_secret: secret }) };
   }
 
   async list(limit: number, offset: number): Promise<{ items: ClientView[]; total: number }> {
-    const [rows, total] = await this.clients.findAndCount({ order: { createdAt: 'ASC', clientId: 'ASC' }, take: limit, skip: offset });
+    const [rows, total] = await this.clients.findAndCount({
+      order: { createdAt: 'ASC', clientId: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
     return { items: rows.map(clientView), total };
   }
 
@@ -48,7 +70,7 @@ export class ClientsService {
   }
 
   /** Changes the given fields. A client that becomes confidential gets a secret, returned this once. */
-  async update(clientId: string, metadata: ClientMetadataDto): Promise<ClientWithSecret> {
+  async update(clientId: string, metadata: ClientMetadataDto, by: AuditOrigin = {}): Promise<ClientWithSecret> {
     const client = await this.require(clientId);
     const wasPublic = client.isPublic;
     client.name = metadata.client_name ?? metadata.name ?? client.name;
@@ -59,25 +81,46 @@ export class ClientsService {
     client.tokenEndpointAuthMethod = metadata.token_endpoint_auth_method ?? client.tokenEndpointAuthMethod;
     const secret = wasPublic !== client.isPublic ? this.assignSecret(client) : undefined;
     this.check(client);
-    return { ...clientView(await this.clients.save(client)), ...(secret && { client_secret: secret }) };
+    const view = clientView(await this.clients.save(client));
+    await this.audit.record({
+      type: 'client.updated',
+      ...by,
+      clientId,
+      detail: {
+        fields: Object.keys(metadata).filter((k) => metadata[k as keyof ClientMetadataDto] !== undefined),
+        new_secret: !!secret,
+      },
+    });
+    return { ...view, ...(secret && { client_secret: secret }) };
   }
 
   /** Deletes the client; its codes and grants go with it (foreign keys), and its access tokens stop verifying. */
-  async delete(clientId: string): Promise<void> {
+  async delete(clientId: string, by: AuditOrigin = {}): Promise<void> {
+    // Found first, exactly (see findById): a DELETE by a look-alike id must not reach the real client.
+    await this.require(clientId);
     const { affected } = await this.clients.delete({ clientId });
     if (!affected) throw new NotFoundError('no such client');
+    await this.audit.record({ type: 'client.deleted', ...by, clientId });
   }
 
   /** A new secret; the old one stops working at once. */
-  async rotateSecret(clientId: string): Promise<ClientWithSecret> {
+  async rotateSecret(clientId: string, by: AuditOrigin = {}): Promise<ClientWithSecret> {
     const client = await this.require(clientId);
     if (client.isPublic) throw new InvalidClientMetadataError('a public client has no secret');
     const secret = this.assignSecret(client);
-    return { ...clientView(await this.clients.save(client)), client_secret: secret };
+    const view = clientView(await this.clients.save(client));
+    await this.audit.record({ type: 'client.secret_rotated', ...by, clientId });
+    return { ...view, client_secret: secret };
   }
 
-  findById(clientId: string): Promise<ClientEntity | null> {
-    return this.clients.findOneBy({ clientId });
+  /**
+   * The client with exactly this id. MySQL's default collations compare case-insensitively and
+   * ignore trailing spaces, so the row the database finds is checked again here: a client_id in
+   * another case or with trailing spaces names no client, on every database.
+   */
+  async findById(clientId: string): Promise<ClientEntity | null> {
+    const client = await this.byId.findOne(clientId);
+    return client?.clientId === clientId ? client : null;
   }
 
   private async require(clientId: string): Promise<ClientEntity> {

@@ -83,6 +83,7 @@ describe('redirectUriMatches', () => {
     ['another host', 'http://127.0.0.1/cb', 'http://evil.example:51234/cb'],
     ['https instead of http', 'http://127.0.0.1/cb', 'https://127.0.0.1:51234/cb'],
     ['user information', 'http://127.0.0.1/cb', 'http://127.0.0.1@evil.example/cb'],
+    ['a port beyond 65535', 'http://127.0.0.1/cb', 'http://127.0.0.1:99999/cb'],
   ])('does not let a loopback URI differ in anything but the port: %s', (_, registered, candidate) => {
     expect(redirectUriMatches(registered, candidate)).toBe(false);
   });

@@ -27,13 +27,19 @@ export function redirectUriProblem(uri: string): string | null {
       : 'uses http with a host other than a loopback address';
   }
   if (['javascript', 'data', 'vbscript', 'file', 'blob', 'about'].includes(scheme)) return `uses the ${scheme}: scheme`;
-  return scheme.includes('.') ? null : 'must use https, http on a loopback address, or a reverse-domain private-use scheme';
+  return scheme.includes('.')
+    ? null
+    : 'must use https, http on a loopback address, or a reverse-domain private-use scheme';
 }
 
-/** Exact string comparison, except that a loopback URI may differ in port (RFC 8252 §7.3). */
+/**
+ * Exact string comparison, except that a loopback URI may differ in port (RFC 8252 §7.3):
+ * a port, that is, 65535 at most (RFC 6335 §6); ":99999" is no port a native app listens on.
+ */
 export function redirectUriMatches(registered: string, candidate: string): boolean {
   if (registered === candidate) return true;
   const r = LOOPBACK.exec(registered);
   const c = LOOPBACK.exec(candidate);
-  return !!r && !!c && r[1] === c[1] && (r[3] ?? '') === (c[3] ?? '');
+  const portOk = !c?.[2] || Number(c[2].slice(1)) <= 65535;
+  return !!r && !!c && portOk && r[1] === c[1] && (r[3] ?? '') === (c[3] ?? '');
 }

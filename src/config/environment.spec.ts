@@ -25,6 +25,12 @@ describe('validateEnvironment', () => {
       ACCESS_TOKEN_TTL: 3600,
       REFRESH_TOKEN_TTL: 2592000,
       ACCESS_TOKEN_SIGNING_ALG: 'ES256',
+      RATE_LIMIT_WINDOW: 60,
+      RATE_LIMIT_LOGIN: 30,
+      RATE_LIMIT_OAUTH: 600,
+      LOGIN_BACKOFF_AFTER: 5,
+      LOGIN_BACKOFF_DELAY: 30,
+      LOGIN_BACKOFF_MAX_DELAY: 300,
     });
     expect(validateEnvironment({}).SESSION_SECRET).toBeUndefined();
   });
@@ -34,11 +40,15 @@ describe('validateEnvironment', () => {
   });
 
   it('keeps an ISSUER that is set, with a path', () => {
-    expect(validateEnvironment({ ISSUER: 'https://id.example.com/tenant' }).ISSUER).toBe('https://id.example.com/tenant');
+    expect(validateEnvironment({ ISSUER: 'https://id.example.com/tenant' }).ISSUER).toBe(
+      'https://id.example.com/tenant',
+    );
   });
 
   it('reads numbers from their strings', () => {
-    expect(validateEnvironment({ PORT: '1', AUTH_CODE_TTL: '1', ACCESS_TOKEN_TTL: '60', REFRESH_TOKEN_TTL: '86400' })).toMatchObject({
+    expect(
+      validateEnvironment({ PORT: '1', AUTH_CODE_TTL: '1', ACCESS_TOKEN_TTL: '60', REFRESH_TOKEN_TTL: '86400' }),
+    ).toMatchObject({
       PORT: 1,
       AUTH_CODE_TTL: 1,
       ACCESS_TOKEN_TTL: 60,
@@ -47,7 +57,10 @@ describe('validateEnvironment', () => {
   });
 
   it('treats an empty variable as unset', () => {
-    expect(validateEnvironment({ PORT: '', ISSUER: '', SESSION_SECRET: '' })).toMatchObject({ PORT: 3000, ISSUER: 'http://localhost:3000' });
+    expect(validateEnvironment({ PORT: '', ISSUER: '', SESSION_SECRET: '' })).toMatchObject({
+      PORT: 3000,
+      ISSUER: 'http://localhost:3000',
+    });
   });
 
   it('accepts the other documented values', () => {
@@ -81,11 +94,23 @@ describe('validateEnvironment', () => {
     [{ ACCESS_TOKEN_TTL: '0' }, 'ACCESS_TOKEN_TTL: must be a whole number of seconds, at least 1'],
     [{ REFRESH_TOKEN_TTL: 'forever' }, 'REFRESH_TOKEN_TTL: must be a whole number of seconds, at least 1'],
     [{ ISSUER: 'http://x/' }, 'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash'],
-    [{ ISSUER: 'https://id.example.com/tenant/' }, 'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash'],
-    [{ ISSUER: 'https://id.example.com?x=1' }, 'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash'],
-    [{ ISSUER: 'https://id.example.com#x' }, 'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash'],
+    [
+      { ISSUER: 'https://id.example.com/tenant/' },
+      'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash',
+    ],
+    [
+      { ISSUER: 'https://id.example.com?x=1' },
+      'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash',
+    ],
+    [
+      { ISSUER: 'https://id.example.com#x' },
+      'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash',
+    ],
     [{ ISSUER: 'id.example.com' }, 'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash'],
-    [{ ISSUER: 'ftp://id.example.com' }, 'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash'],
+    [
+      { ISSUER: 'ftp://id.example.com' },
+      'ISSUER: must be an absolute http(s) URL without query, fragment or trailing slash',
+    ],
     [{ ISSUER: 'http://x:abc' }, 'ISSUER: is not a valid URL'],
     [{ DATABASE_URL: 'postgres://x' }, 'DATABASE_URL: must be sqlite:<path> or mysql://user:pass@host:port/db'],
     [{ DATABASE_URL: 'sqlite:' }, 'DATABASE_URL: must be sqlite:<path> or mysql://user:pass@host:port/db'],
@@ -93,6 +118,17 @@ describe('validateEnvironment', () => {
     [{ NODE_ENV: 'production' }, 'SESSION_SECRET: is required when NODE_ENV=production'],
     [{ SESSION_SECRET: 'x'.repeat(31) }, 'SESSION_SECRET: must be at least 32 characters'],
     [{ ACCESS_TOKEN_SIGNING_ALG: 'HS256' }, 'ACCESS_TOKEN_SIGNING_ALG: must be ES256 or RS256'],
+    [{ RATE_LIMIT_WINDOW: '0' }, 'RATE_LIMIT_WINDOW: must be a whole number of seconds from 1 to 3600'],
+    [{ RATE_LIMIT_LOGIN: '0' }, 'RATE_LIMIT_LOGIN: must be a whole number, at least 1'],
+    [{ RATE_LIMIT_OAUTH: 'unlimited' }, 'RATE_LIMIT_OAUTH: must be a whole number, at least 1'],
+    [{ LOGIN_BACKOFF_AFTER: '0' }, 'LOGIN_BACKOFF_AFTER: must be a whole number from 1 to 100'],
+    [{ LOGIN_BACKOFF_DELAY: '0' }, 'LOGIN_BACKOFF_DELAY: must be a whole number of seconds from 1 to 3600'],
+    // An hour at most: a back-off that can last for days is a lockout.
+    [{ LOGIN_BACKOFF_MAX_DELAY: '3601' }, 'LOGIN_BACKOFF_MAX_DELAY: must be a whole number of seconds from 1 to 3600'],
+    [
+      { LOGIN_BACKOFF_DELAY: '60', LOGIN_BACKOFF_MAX_DELAY: '30' },
+      'LOGIN_BACKOFF_MAX_DELAY: must be at least LOGIN_BACKOFF_DELAY',
+    ],
   ])('refuses %j with %p', (raw, message) => {
     expect(problemWith(raw)).toBe(message);
   });

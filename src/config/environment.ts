@@ -4,6 +4,9 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, valida
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
+
 /**
  * Every setting the provider reads from its environment, with its default.
  * Each one is documented in .env.example; a bad value stops start-up.
@@ -61,6 +64,57 @@ export class Environment {
   /** Algorithm of the access token signature: ES256 (fast, small) or RS256 (widest support). */
   @IsIn(['ES256', 'RS256'], { message: 'must be ES256 or RS256' })
   ACCESS_TOKEN_SIGNING_ALG: 'ES256' | 'RS256' = 'ES256';
+
+  /** The least severe log lines written: info logs one line per request; silent logs nothing. */
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+
+  /** Length in seconds of the window in which the per-address limits below count requests. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds from 1 to 3600' })
+  @Min(1, { message: 'must be a whole number of seconds from 1 to 3600' })
+  @Max(3600, { message: 'must be a whole number of seconds from 1 to 3600' })
+  RATE_LIMIT_WINDOW = 60;
+
+  /** Sign-in attempts (POST /login) one client address may make per window: slows password spraying across usernames. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number, at least 1' })
+  @Min(1, { message: 'must be a whole number, at least 1' })
+  RATE_LIMIT_LOGIN = 30;
+
+  /** Requests one client address may make per window to the token, revocation and introspection endpoints together. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number, at least 1' })
+  @Min(1, { message: 'must be a whole number, at least 1' })
+  RATE_LIMIT_OAUTH = 600;
+
+  /** Failed sign-ins for one username (known or not) before each further attempt must wait. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 1 to 100' })
+  @Min(1, { message: 'must be a whole number from 1 to 100' })
+  @Max(100, { message: 'must be a whole number from 1 to 100' })
+  LOGIN_BACKOFF_AFTER = 5;
+
+  /** The first wait in seconds; each further back-off of the same username doubles it. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds from 1 to 3600' })
+  @Min(1, { message: 'must be a whole number of seconds from 1 to 3600' })
+  @Max(3600, { message: 'must be a whole number of seconds from 1 to 3600' })
+  LOGIN_BACKOFF_DELAY = 30;
+
+  /** The longest wait in seconds. Capped at an hour: the back-off slows guessing and must never become a lockout. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds from 1 to 3600' })
+  @Min(1, { message: 'must be a whole number of seconds from 1 to 3600' })
+  @Max(3600, { message: 'must be a whole number of seconds from 1 to 3600' })
+  LOGIN_BACKOFF_MAX_DELAY = 300;
+
+  /** Node processes serving the port (node:cluster, src/cluster.ts): 1 serves from this process; more fork workers. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 1 to 64' })
+  @Min(1, { message: 'must be a whole number from 1 to 64' })
+  @Max(64, { message: 'must be a whole number from 1 to 64' })
+  WORKERS = 1;
 }
 
 export type ProviderEnvironment = Environment & { ISSUER: string };
@@ -81,6 +135,9 @@ export function validateEnvironment(raw: Record<string, unknown>): ProviderEnvir
   }
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     problems.push('SESSION_SECRET: is required when NODE_ENV=production');
+  }
+  if (!problems.some((p) => p.startsWith('LOGIN_BACKOFF_')) && env.LOGIN_BACKOFF_MAX_DELAY < env.LOGIN_BACKOFF_DELAY) {
+    problems.push('LOGIN_BACKOFF_MAX_DELAY: must be at least LOGIN_BACKOFF_DELAY');
   }
   // Joined on one line: the operator sees every problem at once, and logs keep it together.
   if (problems.length > 0) throw new ConfigurationError(problems.join('; '));

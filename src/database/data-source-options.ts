@@ -3,6 +3,16 @@ import { dirname } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { mysqlDriver } from './mysql-driver';
+
+/**
+ * How long a request waits on an unreachable MySQL server before it is answered 503
+ * (database-unavailable.ts): opening a connection (mysql2's default is 10 s), and
+ * waiting for one from the pool, which mysql2 does not bound at all. A healthy
+ * server on the network answers in milliseconds.
+ */
+const MYSQL_CONNECT_TIMEOUT_MS = 3000;
+const MYSQL_ACQUIRE_TIMEOUT_MS = 5000;
 
 /**
  * The one set of database options, used by the application, the CLI and the
@@ -25,6 +35,9 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       url: databaseUrl,
       charset: 'utf8mb4_unicode_ci',
       timezone: 'Z',
+      driver: mysqlDriver(MYSQL_ACQUIRE_TIMEOUT_MS),
+      connectorPackage: 'mysql2',
+      connectTimeout: MYSQL_CONNECT_TIMEOUT_MS,
       // Sized for a small machine; each pool connection serves many requests.
       extra: { connectionLimit: 10 },
       migrationsTransactionMode: 'each',

@@ -1,4 +1,6 @@
 import { RevokedAccessTokenEntity } from '../access-tokens/revoked-access-token.entity';
+import { AuditEventEntity } from '../audit/audit-event.entity';
+import { LoginAttemptEntity } from '../auth/login-attempt.entity';
 import { SessionEntity } from '../auth/session.entity';
 import { ConsentEntity } from '../auth-codes/entities/consent.entity';
 import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-code.entity';
@@ -18,4 +20,6 @@ export const ENTITIES = [
   RefreshTokenEntity,
   RevokedAccessTokenEntity,
   ConsentEntity,
+  AuditEventEntity,
+  LoginAttemptEntity,
 ];

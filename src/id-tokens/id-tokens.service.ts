@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { createHash } from 'node:crypto';
+import { jwsHeader } from '../common/crypto/jws-header';
 import { ProviderEnvironment } from '../config/environment';
 import { KeysService } from '../keys/keys.service';
 
@@ -56,10 +57,10 @@ export class IdTokensService {
    * it is not one of ours.
    */
   async verifyHint(token: string): Promise<IdTokenHint | null> {
-    const decoded = this.jwt.decode<{ header?: { kid?: string; typ?: string } } | null>(token, { complete: true });
+    const header = jwsHeader(token);
     // An access token (typ at+jwt) is no ID token, even when signed with the same key.
-    if (!decoded?.header?.kid || decoded.header.typ === 'at+jwt') return null;
-    const key = await this.keys.publicKey(decoded.header.kid);
+    if (!header?.kid || header.typ === 'at+jwt') return null;
+    const key = await this.keys.publicKey(header.kid);
     if (!key || key.alg !== 'RS256') return null;
     try {
       const claims = this.jwt.verify<{ sub: string; aud: string }>(token, {
@@ -68,7 +69,9 @@ export class IdTokensService {
         issuer: this.issuer,
         ignoreExpiration: true,
       });
-      return typeof claims.sub === 'string' && typeof claims.aud === 'string' ? { sub: claims.sub, aud: claims.aud } : null;
+      return typeof claims.sub === 'string' && typeof claims.aud === 'string'
+        ? { sub: claims.sub, aud: claims.aud }
+        : null;
     } catch {
       return null;
     }

@@ -3,6 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { IsNull, MoreThan, Repository } from 'typeorm';
+import { AuditOrigin } from '../audit/audit-event-types';
+import { AuditService } from '../audit/audit.service';
 import { ProviderEnvironment } from '../config/environment';
 import { SigningAlgorithm, SigningKeyEntity } from './entities/signing-key.entity';
 
@@ -10,6 +12,11 @@ export const SIGNING_ALGORITHMS: SigningAlgorithm[] = ['ES256', 'RS256'];
 
 /** How often a running instance looks for a key made elsewhere (another instance, the CLI's keys:rotate). */
 const RELOAD_INTERVAL_MS = 5000;
+
+/** How long the published key set is reused; a rotation by another instance or the CLI shows within this time. */
+const JWKS_CACHE_MS = 1000;
+
+export type JsonWebKeySet = { keys: Record<string, string>[] };
 
 export interface ActiveKey {
   kid: string;
@@ -19,7 +26,8 @@ export interface ActiveKey {
 
 /** RFC 7638 JWK thumbprint: a kid derived from the key itself. */
 function thumbprint(jwk: Record<string, string>): string {
-  const members = jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { e: jwk.e, kty: jwk.kty, n: jwk.n };
+  const members =
+    jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { e: jwk.e, kty: jwk.kty, n: jwk.n };
   return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }
 
@@ -53,10 +61,12 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   /** The longest a token signed by a key lives: ID and access tokens share ACCESS_TOKEN_TTL. */
   private readonly tokenLifetimeMs: number;
   private reloadTimer?: NodeJS.Timeout;
+  private jwksCache?: { document: Promise<JsonWebKeySet>; expiresAt: number };
 
   constructor(
     config: ConfigService<ProviderEnvironment, true>,
     @InjectRepository(SigningKeyEntity) private readonly keys: Repository<SigningKeyEntity>,
+    private readonly audit: AuditService,
   ) {
     this.tokenLifetimeMs = config.get('ACCESS_TOKEN_TTL', { infer: true }) * 1000;
   }
@@ -72,8 +82,8 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.reloadTimer);
   }
 
-  /** Retires the active keys and makes new ones; tokens signed before still verify. Returns the new keys. */
-  async rotate(): Promise<ActiveKey[]> {
+  /** Retires the active keys and makes new ones; tokens signed before still verify. Returns the new keys. `by` is for the audit trail. */
+  async rotate(by: AuditOrigin = {}): Promise<ActiveKey[]> {
     const now = new Date();
     const fresh = SIGNING_ALGORITHMS.map(generate);
     await this.keys.manager.transaction(async (manager) => {
@@ -81,6 +91,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
       await manager.save(fresh);
     });
     fresh.forEach((row) => this.remember(row));
+    await this.audit.record({ type: 'keys.rotated', ...by, detail: { kids: fresh.map((row) => row.kid) } });
     return fresh.map((row) => this.activeKey(row.alg));
   }
 
@@ -107,14 +118,33 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     const known = this.publicKeys.get(kid);
     if (known) return known;
     const row = await this.keys.findOneBy({ kid });
-    if (!row) return undefined;
+    // Exactly this kid: MySQL's collations would find a key under any case variant of its kid,
+    // and each variant an attacker made up would then stay cached here for ever.
+    if (row?.kid !== kid) return undefined;
     const entry = { alg: row.alg, key: createPublicKey({ key: row.publicJwk, format: 'jwk' }) };
     this.publicKeys.set(kid, entry);
     return entry;
   }
 
-  /** The JSON Web Key Set to publish (RFC 7517 §5): active keys and retired ones whose tokens may still be alive. */
-  async jwks(): Promise<{ keys: Record<string, string>[] }> {
+  /**
+   * The JSON Web Key Set to publish (RFC 7517 §5): active keys and retired ones whose tokens may still be alive.
+   * Asked for on every JWKS request, it changes only with a rotation: kept for JWKS_CACHE_MS, and dropped at
+   * once when this instance rotates or takes up a new key.
+   */
+  jwks(): Promise<JsonWebKeySet> {
+    const now = Date.now();
+    if (!this.jwksCache || this.jwksCache.expiresAt <= now) {
+      const document = this.loadJwks();
+      this.jwksCache = { document, expiresAt: now + JWKS_CACHE_MS };
+      // A failed read is not kept: the next request tries again.
+      document.catch(() => {
+        if (this.jwksCache?.document === document) this.jwksCache = undefined;
+      });
+    }
+    return this.jwksCache.document;
+  }
+
+  private async loadJwks(): Promise<JsonWebKeySet> {
     const rows = await this.keys.find({
       where: [{ retiredAt: IsNull() }, { retiredAt: MoreThan(new Date(Date.now() - this.tokenLifetimeMs)) }],
       order: { createdAt: 'DESC' },
@@ -123,6 +153,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   private remember(row: SigningKeyEntity): void {
+    this.jwksCache = undefined;
     this.active.set(row.alg, { kid: row.kid, alg: row.alg, privateKey: createPrivateKey(row.privateKey) });
     this.publicKeys.set(row.kid, { alg: row.alg, key: createPublicKey({ key: row.publicJwk, format: 'jwk' }) });
   }

@@ -2,8 +2,10 @@ import { Body, Controller, Header, HttpCode, Post, UseGuards } from '@nestjs/com
 import { ClientEntity } from '../clients/entities/client.entity';
 import { AuthenticatedClient } from '../clients/guards/authenticated-client.decorator';
 import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
+import { ClientIp } from '../common/http/client-ip.decorator';
 import { FormBodyGuard } from '../common/http/form-body.guard';
 import { oauthParamsPipe } from '../common/http/strict-validation.pipe';
+import { OAuthRateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { RevocationService } from './revocation.service';
 import { TokenRequestDto } from './token-request.dto';
 
@@ -14,8 +16,12 @@ export class RevocationController {
   @Post()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @UseGuards(FormBodyGuard, ClientAuthGuard)
-  async revoke(@Body(oauthParamsPipe) body: TokenRequestDto, @AuthenticatedClient() client: ClientEntity) {
-    await this.revocation.revoke(body, client);
+  @UseGuards(OAuthRateLimitGuard, FormBodyGuard, ClientAuthGuard)
+  async revoke(
+    @Body(oauthParamsPipe) body: TokenRequestDto,
+    @AuthenticatedClient() client: ClientEntity,
+    @ClientIp() ip: string,
+  ) {
+    await this.revocation.revoke(body, client, ip);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokensService } from '../access-tokens/access-tokens.service';
+import { AuditService } from '../audit/audit.service';
 import { GrantsService } from '../auth-codes/grants.service';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { TokenLookupService } from './token-lookup.service';
@@ -12,6 +13,7 @@ export class RevocationService {
     private readonly lookup: TokenLookupService,
     private readonly accessTokens: AccessTokensService,
     private readonly grants: GrantsService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -19,14 +21,31 @@ export class RevocationService {
    * or another client's, changes nothing and is answered the same (§2.2).
    * A failure to store the revocation is an error, never a silent success.
    */
-  async revoke(request: TokenRequestDto, client: ClientEntity): Promise<void> {
+  async revoke(request: TokenRequestDto, client: ClientEntity, ip: string): Promise<void> {
     const found = await this.lookup.find(request.token, request.token_type_hint, client);
     if (!found) return;
     if (found.kind === 'refresh_token') {
       // §2.1: revoking a refresh token also revokes the access tokens of the same grant.
       await this.grants.revoke(found.grant.id);
+      await this.audit.record({
+        type: 'token.revoked',
+        actor: `client:${client.clientId}`,
+        userId: found.grant.userId,
+        clientId: client.clientId,
+        ip,
+        detail: { token_type: 'refresh_token', grant_id: found.grant.id },
+      });
     } else if (found.claims.client_id === client.clientId) {
       await this.accessTokens.revoke(found.claims);
+      // The subject is a user only for a token of a user grant; a client_credentials token names the client.
+      await this.audit.record({
+        type: 'token.revoked',
+        actor: `client:${client.clientId}`,
+        userId: found.claims.gid ? found.claims.sub : null,
+        clientId: client.clientId,
+        ip,
+        detail: { token_type: 'access_token', jti: found.claims.jti },
+      });
     }
   }
 }

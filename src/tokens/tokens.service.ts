@@ -2,11 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ClientEntity } from '../clients/entities/client.entity';
-import {
-  InvalidRequestError,
-  UnauthorizedClientError,
-  UnsupportedGrantTypeError,
-} from '../common/oauth/oauth.error';
+import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../common/oauth/oauth.error';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { TokenResponse } from './token-response';
 
@@ -19,7 +15,7 @@ export class TokensService {
     this.handlers = new Map(handlers.map((h) => [h.grantType, h]));
   }
 
-  async exchange(body: Record<string, unknown>, client: ClientEntity): Promise<TokenResponse> {
+  async exchange(body: Record<string, unknown>, client: ClientEntity, ip: string): Promise<TokenResponse> {
     const grantType = body.grant_type;
     if (grantType === undefined) throw new InvalidRequestError('grant_type is required');
     if (typeof grantType !== 'string') throw new InvalidRequestError('grant_type must be given once');
@@ -28,7 +24,7 @@ export class TokensService {
     if (!client.grantTypes.includes(grantType)) {
       throw new UnauthorizedClientError(`this client may not use the ${grantType} grant`);
     }
-    return handler.handle(this.parameters(handler, body), client);
+    return handler.handle(this.parameters(handler, body), client, ip);
   }
 
   /** RFC 6749 §3.2: parameters sent once each and well formed; undeclared ones are ignored. */
@@ -38,7 +34,8 @@ export class TokensService {
     }
     const params = plainToInstance(handler.parameters, body, { excludeExtraneousValues: false });
     const errors = validateSync(params, { whitelist: true, forbidUnknownValues: true });
-    if (errors.length > 0) throw new InvalidRequestError(Object.values(errors[0].constraints ?? {})[0] ?? 'invalid parameters');
+    if (errors.length > 0)
+      throw new InvalidRequestError(Object.values(errors[0].constraints ?? {})[0] ?? 'invalid parameters');
     return params;
   }
 }

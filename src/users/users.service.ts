@@ -48,13 +48,28 @@ export class UsersService implements OnModuleInit {
     return this.users.findOneBy({ id });
   }
 
+  /**
+   * The user with exactly this username. MySQL's default collations compare case-insensitively
+   * and ignore trailing spaces, so the row the database finds is checked again here: on every
+   * database "ALICE" and "alice " are not "alice" (SECURITY.md 32: nothing matches by accident).
+   */
+  async findByUsername(username: string): Promise<UserEntity | null> {
+    const user = await this.users.findOneBy({ username });
+    return user?.username === username ? user : null;
+  }
+
   /** The user whose credentials these are, or null; unknown users cost as much as wrong passwords. */
   async verifyCredentials(username: unknown, password: unknown): Promise<UserEntity | null> {
-    if (typeof username !== 'string' || typeof password !== 'string' || username.length > 255 || password.length > 1024) {
+    if (
+      typeof username !== 'string' ||
+      typeof password !== 'string' ||
+      username.length > 255 ||
+      password.length > 1024
+    ) {
       await PasswordHasher.verify('', this.dummyHash);
       return null;
     }
-    const user = await this.users.findOneBy({ username });
+    const user = await this.findByUsername(username);
     const valid = await PasswordHasher.verify(password, user?.passwordHash ?? this.dummyHash);
     return user && valid ? user : null;
   }

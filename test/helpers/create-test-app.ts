@@ -2,6 +2,7 @@ import { ConfigService } from '@nestjs/config';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { AppModule } from '../../src/app.module';
@@ -9,6 +10,7 @@ import { configureApp, createAdapter } from '../../src/app.setup';
 import { ClientsService, ClientWithSecret } from '../../src/clients/clients.service';
 import { ClientMetadataDto } from '../../src/clients/dto/client-metadata.dto';
 import { validateEnvironment } from '../../src/config/environment';
+import { LOG_DESTINATION } from '../../src/logging/log-destination';
 import { UserEntity } from '../../src/users/entities/user.entity';
 import { UsersService } from '../../src/users/users.service';
 
@@ -18,7 +20,9 @@ export interface TestApp {
   http: () => TestAgent;
   /** A browser: a cookie jar kept across requests. */
   browser: () => TestAgent;
-  createUser(overrides?: Partial<{ username: string; password: string; isAdmin: boolean; email: string; name: string }>): Promise<UserEntity & { password: string }>;
+  createUser(
+    overrides?: Partial<{ username: string; password: string; isAdmin: boolean; email: string; name: string }>,
+  ): Promise<UserEntity & { password: string }>;
   createClient(metadata?: ClientMetadataDto): Promise<ClientWithSecret>;
   close(): Promise<void>;
 }
@@ -28,16 +32,37 @@ export function uniqueName(prefix: string): string {
 }
 
 /**
- * The real application, configured exactly as main.ts does, on the test
- * database. `env` overrides settings for this app only.
+ * Every test request comes from 127.0.0.1, hundreds per file: the per-address limits would refuse them.
+ * brute-force.e2e-spec.ts proves the limits with its own settings.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const config = new ConfigService(validateEnvironment({ ...process.env, ...env }));
+const GENEROUS_RATE_LIMITS = { RATE_LIMIT_LOGIN: '1000000', RATE_LIMIT_OAUTH: '1000000' };
+
+/**
+ * The real application, configured exactly as main.ts does, on the test
+ * database. `env` overrides settings for this app only. Logs are silent unless TEST_LOG
+ * is set or `env` names a LOG_LEVEL; `logDestination` receives them instead of stdout.
+ */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { logDestination?: DestinationStream } = {},
+): Promise<TestApp> {
+  const config = new ConfigService(
+    validateEnvironment({
+      ...process.env,
+      LOG_LEVEL: process.env.TEST_LOG ? 'warn' : 'silent',
+      ...GENEROUS_RATE_LIMITS,
+      ...env,
+    }),
+  );
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(ConfigService)
     .useValue(config)
+    .overrideProvider(LOG_DESTINATION)
+    .useFactory({ factory: () => options.logDestination ?? process.stdout })
     .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), { logger: process.env.TEST_LOG ? ['error', 'warn'] : false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), {
+    logger: process.env.TEST_LOG ? ['error', 'warn'] : false,
+  });
   await configureApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -66,7 +66,8 @@ export async function authorize(
     res = await browser.get(next);
   }
   if (res.status === 303) return new URL(res.headers.location);
-  if (res.status !== 200) throw new Error(`expected the consent page, got ${res.status} ${res.headers.location ?? res.text}`);
+  if (res.status !== 200)
+    throw new Error(`expected the consent page, got ${res.status} ${res.headers.location ?? res.text}`);
   const answer = await browser
     .post('/oauth/authorize')
     .type('form')

@@ -13,5 +13,7 @@ export class ListClientsQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  // Beyond this, SQLite and MySQL refuse the OFFSET itself (a server error), and no list is that long.
+  @Max(Number.MAX_SAFE_INTEGER)
   offset = 0;
 }

@@ -6,7 +6,8 @@ import { authorizationResponseUrl } from '../../auth-codes/authorization-respons
 import { RedirectableAuthorizationError } from '../../auth-codes/redirectable-authorization.error';
 import { LoginRequiredError } from '../../auth/login-required.error';
 import { ProviderEnvironment } from '../../config/environment';
-import { OAuthError } from './oauth.error';
+import { databaseUnavailableReason } from '../../database/database-unavailable';
+import { MethodNotAllowedError, OAuthError, TemporarilyUnavailableError, TooManyRequestsError } from './oauth.error';
 
 interface Described {
   status: number;
@@ -25,7 +26,8 @@ const CODE_BY_STATUS: Record<number, string> = {
  * The one place where errors become answers: RFC 6749 §5.2 JSON for the
  * APIs, a readable page for the pages a person sees (routes marked
  * `page: true`), a redirect back to the client for authorization errors
- * that may be redirected. Anything unexpected is logged and answered as a
+ * that may be redirected. A database that cannot be reached is 503
+ * temporarily_unavailable. Anything unexpected is logged and answered as a
  * bare server_error, never with its message or stack.
  */
 @Catch()
@@ -41,6 +43,18 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     reply.header('Cache-Control', 'no-store');
+    const unavailable = databaseUnavailableReason(exception);
+    if (unavailable) {
+      this.logger.warn(`database unavailable: ${unavailable}`);
+      exception = new TemporarilyUnavailableError(
+        'The service is temporarily unavailable. Try again in a moment.',
+        unavailable,
+      );
+      // Sessions live in that database too: saving this one with the error answer would fail
+      // again, and each failure would answer anew. {} is @fastify/session's own "no session".
+      request.session = {} as FastifyRequest['session'];
+    }
+    if (exception instanceof TooManyRequestsError) reply.header('Retry-After', String(exception.retryAfter));
 
     if (exception instanceof RedirectableAuthorizationError) {
       const { oauthError, redirectUri, state } = exception;
@@ -65,6 +79,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       });
     }
     if (described.challenge) reply.header('WWW-Authenticate', described.challenge);
+    if (exception instanceof MethodNotAllowedError) reply.header('Allow', exception.allow);
     return reply.status(described.status).send({ error: described.error, error_description: described.description });
   }
 
@@ -75,12 +90,20 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       return { status, error, description, challenge };
     }
     if (exception instanceof LoginRequiredError) {
-      return { status: 401, error: 'login_required', description: 'Your session has ended. Go back to the application and sign in again.' };
+      return {
+        status: 401,
+        error: 'login_required',
+        description: 'Your session has ended. Go back to the application and sign in again.',
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const error = CODE_BY_STATUS[status] ?? (status < 500 ? 'invalid_request' : 'server_error');
-      return { status, error, description: status < 500 ? exception.message : 'The service is not available right now.' };
+      return {
+        status,
+        error,
+        description: status < 500 ? exception.message : 'The service is not available right now.',
+      };
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     return { status: 500, error: 'server_error', description: 'An unexpected error occurred.' };

@@ -62,6 +62,25 @@ export class TemporarilyUnavailableError extends OAuthError {
   override readonly status = 503;
 }
 
+/**
+ * Too many requests (RFC 6585 §4): 429, and Retry-After (RFC 9110 §10.2.3) says how many seconds to wait.
+ * RFC 6749 §5.2 has no code for it. `slow_down` belongs to the device flow (RFC 8628 §3.5) and tells a
+ * client to poll less often; an invented `too_many_requests` means nothing to any client library.
+ * `temporarily_unavailable` is the core's "try again later" (§4.1.2.1), which clients already handle;
+ * the status and Retry-After say why and for how long.
+ */
+export class TooManyRequestsError extends OAuthError {
+  readonly error = 'temporarily_unavailable';
+  override readonly status = 429;
+
+  constructor(
+    description: string,
+    readonly retryAfter: number,
+  ) {
+    super(description);
+  }
+}
+
 /** OpenID Connect Core §3.1.2.6: prompt=none could not be honoured. */
 export class LoginRequiredOAuthError extends OAuthError {
   readonly error = 'login_required';
@@ -108,4 +127,6 @@ export class NotFoundError extends OAuthError {
 export class MethodNotAllowedError extends OAuthError {
   readonly error = 'invalid_request';
   override readonly status = 405;
+  /** RFC 9110 §15.5.6: a 405 must name, in `Allow`, the methods the resource does take. */
+  allow = 'POST';
 }

@@ -3,7 +3,12 @@ import { timestampColumns } from './columns';
 
 /** Deleting a client or a user deletes its codes and grants, and with them every token they back. */
 const ownedByClientAndUser: TableForeignKeyOptions[] = [
-  { columnNames: ['client_id'], referencedTableName: 'clients', referencedColumnNames: ['client_id'], onDelete: 'CASCADE' },
+  {
+    columnNames: ['client_id'],
+    referencedTableName: 'clients',
+    referencedColumnNames: ['client_id'],
+    onDelete: 'CASCADE',
+  },
   { columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
 ];
 

@@ -18,7 +18,14 @@ export class CreateRefreshTokensRevocationsConsents1795843000000 implements Migr
         ],
         indices: [{ name: 'IDX_refresh_tokens_grant_id', columnNames: ['grant_id'] }],
         // The grant owns its refresh tokens: deleting the client or user deletes the grant and them.
-        foreignKeys: [{ columnNames: ['grant_id'], referencedTableName: 'grants', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+        foreignKeys: [
+          {
+            columnNames: ['grant_id'],
+            referencedTableName: 'grants',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -42,8 +49,18 @@ export class CreateRefreshTokensRevocationsConsents1795843000000 implements Migr
           { ...updatedAt, name: 'updated_at' },
         ],
         foreignKeys: [
-          { columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
-          { columnNames: ['client_id'], referencedTableName: 'clients', referencedColumnNames: ['client_id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+          {
+            columnNames: ['client_id'],
+            referencedTableName: 'clients',
+            referencedColumnNames: ['client_id'],
+            onDelete: 'CASCADE',
+          },
         ],
       }),
     );

@@ -4,6 +4,8 @@ import { CreateSigningKeys1795839801944 } from './1795839801944-CreateSigningKey
 import { CreateSessions1795839801945 } from './1795839801945-CreateSessions';
 import { CreateGrantsAndAuthorizationCodes1795839801946 } from './1795839801946-CreateGrantsAndAuthorizationCodes';
 import { CreateRefreshTokensRevocationsConsents1795843000000 } from './1795843000000-CreateRefreshTokensRevocationsConsents';
+import { CreateAuditEvents1795845000000 } from './1795845000000-CreateAuditEvents';
+import { CreateLoginAttempts1795846000000 } from './1795846000000-CreateLoginAttempts';
 
 /** In the order they run. */
 export const MIGRATIONS = [
@@ -13,4 +15,6 @@ export const MIGRATIONS = [
   CreateSessions1795839801945,
   CreateGrantsAndAuthorizationCodes1795839801946,
   CreateRefreshTokensRevocationsConsents1795843000000,
+  CreateAuditEvents1795845000000,
+  CreateLoginAttempts1795846000000,
 ];

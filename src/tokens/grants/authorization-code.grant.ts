@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { AuditService } from '../../audit/audit.service';
 import { AuthCodesService } from '../../auth-codes/auth-codes.service';
 import { GrantsService } from '../../auth-codes/grants.service';
 import { ClientEntity } from '../../clients/entities/client.entity';
@@ -40,22 +41,30 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
     private readonly grants: GrantsService,
     private readonly responses: TokenResponseFactory,
     private readonly transactions: TransactionsService,
+    private readonly audit: AuditService,
   ) {}
 
-  async handle(params: AuthorizationCodeParams, client: ClientEntity): Promise<TokenResponse> {
-    const invalid = (detail: string) => new InvalidGrantError('the authorization code is invalid, expired or already used', detail);
+  async handle(params: AuthorizationCodeParams, client: ClientEntity, ip: string): Promise<TokenResponse> {
+    const invalid = (detail: string) =>
+      new InvalidGrantError('the authorization code is invalid, expired or already used', detail);
     const code = await this.codes.find(params.code);
 
     // §4.1.3: "ensure that the authorization code was issued to the authenticated confidential client".
     if (!code || code.clientId !== client.clientId) throw invalid('unknown code or another client’s');
+    const audit = { actor: `client:${client.clientId}`, userId: code.userId, clientId: client.clientId, ip };
     // §4.1.2: a code used twice is refused, and what it produced is revoked.
     if (code.consumedAt) {
       if (code.grantId) await this.grants.revoke(code.grantId);
+      await this.audit.record({ type: 'code.reuse_detected', ...audit, detail: { grant_id: code.grantId } });
       throw invalid('code replayed');
     }
     if (code.expiresAt.getTime() <= Date.now()) throw invalid('code expired');
     // §4.1.3: redirect_uri required and identical if the authorization request named it.
-    if (code.redirectUriSent ? params.redirect_uri !== code.redirectUri : params.redirect_uri !== undefined && params.redirect_uri !== code.redirectUri) {
+    if (
+      code.redirectUriSent
+        ? params.redirect_uri !== code.redirectUri
+        : params.redirect_uri !== undefined && params.redirect_uri !== code.redirectUri
+    ) {
       throw new InvalidGrantError('redirect_uri does not match the authorization request');
     }
     // RFC 7636 §4.6, and RFC 9700 §4.8.2 against downgrade: a verifier exactly when a challenge was made.
@@ -64,14 +73,15 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
         throw new InvalidGrantError('code_verifier is missing or malformed');
       }
       const computed = Buffer.from(sha256(params.code_verifier), 'hex').toString('base64url');
-      if (!safeEqual(computed, code.codeChallenge)) throw new InvalidGrantError('code_verifier does not match the challenge');
+      if (!safeEqual(computed, code.codeChallenge))
+        throw new InvalidGrantError('code_verifier does not match the challenge');
     } else if (params.code_verifier !== undefined) {
       throw new InvalidGrantError('code_verifier sent for a code issued without a code_challenge');
     }
 
     // Consuming the code and storing what it yields happen in one transaction: never both, never neither.
+    const grantId = randomUUID();
     const response = await this.transactions.run(async (manager) => {
-      const grantId = randomUUID();
       if (!(await this.codes.consume(manager, code, grantId))) return null;
       const grant = await this.grants.create(manager, {
         id: grantId,
@@ -86,8 +96,14 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
       // A concurrent request redeemed the code first: this is a replay too.
       const winner = await this.codes.find(params.code);
       if (winner?.grantId) await this.grants.revoke(winner.grantId);
+      await this.audit.record({ type: 'code.reuse_detected', ...audit, detail: { grant_id: winner?.grantId ?? null } });
       throw invalid('code replayed concurrently');
     }
+    await this.audit.record({
+      type: 'token.issued',
+      ...audit,
+      detail: { grant_type: this.grantType, scope: code.scope, grant_id: grantId },
+    });
     return response;
   }
 }

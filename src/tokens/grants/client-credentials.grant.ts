@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { AccessTokensService } from '../../access-tokens/access-tokens.service';
+import { AuditService } from '../../audit/audit.service';
 import { ClientEntity } from '../../clients/entities/client.entity';
 import { InvalidScopeError, UnauthorizedClientError } from '../../common/oauth/oauth.error';
 import { isSubset, parseScope } from '../../common/oauth/scope';
@@ -20,9 +21,12 @@ export class ClientCredentialsGrant implements GrantHandler<ClientCredentialsPar
   readonly grantType = 'client_credentials';
   readonly parameters = ClientCredentialsParams;
 
-  constructor(private readonly accessTokens: AccessTokensService) {}
+  constructor(
+    private readonly accessTokens: AccessTokensService,
+    private readonly audit: AuditService,
+  ) {}
 
-  async handle(params: ClientCredentialsParams, client: ClientEntity): Promise<TokenResponse> {
+  async handle(params: ClientCredentialsParams, client: ClientEntity, ip: string): Promise<TokenResponse> {
     if (client.isPublic) throw new UnauthorizedClientError('public clients cannot use client_credentials');
     const allowed = parseScope(client.scope) ?? [];
     const requested = params.scope === undefined || params.scope === '' ? allowed : parseScope(params.scope);
@@ -31,6 +35,13 @@ export class ClientCredentialsGrant implements GrantHandler<ClientCredentialsPar
     const scope = requested.join(' ');
     // RFC 9068 §2.2: with no user, the subject is the client itself.
     const access = this.accessTokens.issue({ sub: client.clientId, clientId: client.clientId, scope });
+    await this.audit.record({
+      type: 'token.issued',
+      actor: `client:${client.clientId}`,
+      clientId: client.clientId,
+      ip,
+      detail: { grant_type: this.grantType, scope },
+    });
     return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope };
   }
 }

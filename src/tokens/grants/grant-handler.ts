@@ -10,7 +10,8 @@ export interface GrantHandler<P extends object = object> {
   readonly grantType: string;
   /** A class-validator DTO of the grant's parameters; undeclared ones are dropped. */
   readonly parameters: new () => P;
-  handle(params: P, client: ClientEntity): Promise<TokenResponse>;
+  /** `ip` is the caller's, for the audit trail. */
+  handle(params: P, client: ClientEntity, ip: string): Promise<TokenResponse>;
 }
 
 export const GRANT_HANDLERS = Symbol('GRANT_HANDLERS');

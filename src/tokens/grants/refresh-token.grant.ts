@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { AuditService } from '../../audit/audit.service';
 import { GrantsService } from '../../auth-codes/grants.service';
 import { ClientEntity } from '../../clients/entities/client.entity';
 import { InvalidGrantError, InvalidScopeError } from '../../common/oauth/oauth.error';
@@ -32,16 +33,26 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
     private readonly grants: GrantsService,
     private readonly responses: TokenResponseFactory,
     private readonly transactions: TransactionsService,
+    private readonly audit: AuditService,
   ) {}
 
-  async handle(params: RefreshTokenParams, client: ClientEntity): Promise<TokenResponse> {
-    const invalid = (detail: string) => new InvalidGrantError('the refresh token is invalid, expired or revoked', detail);
+  async handle(params: RefreshTokenParams, client: ClientEntity, ip: string): Promise<TokenResponse> {
+    const invalid = (detail: string) =>
+      new InvalidGrantError('the refresh token is invalid, expired or revoked', detail);
     const token = await this.refreshTokens.find(params.refresh_token);
     // §6: "validate the refresh token and ensure that it was issued to the authenticated client".
     if (!token || token.clientId !== client.clientId) throw invalid('unknown token or another client’s');
+    const audit = {
+      actor: `client:${client.clientId}`,
+      userId: token.userId,
+      clientId: client.clientId,
+      ip,
+      detail: { grant_id: token.grantId },
+    };
     if (token.usedAt) {
       // RFC 9700 §4.14.2: a rotated token presented again means it leaked; the whole grant dies.
       await this.grants.revoke(token.grantId);
+      await this.audit.record({ type: 'refresh_token.reuse_detected', ...audit });
       throw invalid('rotated token reused');
     }
     if (token.expiresAt.getTime() <= Date.now()) throw invalid('token expired');
@@ -62,8 +73,10 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
     if (!response) {
       // Another request rotated this token between our read and our update: reuse all the same.
       await this.grants.revoke(token.grantId);
+      await this.audit.record({ type: 'refresh_token.reuse_detected', ...audit });
       throw invalid('rotated token reused concurrently');
     }
+    await this.audit.record({ type: 'token.refreshed', ...audit, detail: { ...audit.detail, scope: response.scope } });
     return response;
   }
 }

@@ -1,0 +1,36 @@
+/** What the audit trail records, one type per kind of security-relevant event. */
+export const AUDIT_EVENT_TYPES = [
+  'login.succeeded',
+  'login.failed',
+  'consent.given',
+  'consent.refused',
+  'code.issued',
+  /** Tokens from a code exchange or client_credentials. */
+  'token.issued',
+  'token.refreshed',
+  'token.revoked',
+  /** RFC 6749 §4.1.2: a code redeemed twice; what it produced is revoked. */
+  'code.reuse_detected',
+  /** RFC 9700 §4.14.2: a rotated refresh token presented again; its grant is revoked. */
+  'refresh_token.reuse_detected',
+  'client.created',
+  'client.updated',
+  'client.deleted',
+  'client.secret_rotated',
+  'keys.rotated',
+] as const;
+
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/** A few plain facts about an event: scope, grant id, grant type. Never a secret, token or code. */
+export type AuditDetail = Record<string, string | number | boolean | null | string[]>;
+
+/**
+ * Who did it and from where, as far as the caller knows: `actor` is `user:<id>` for a
+ * signed-in person, `client:<client_id>` for a client with its own credentials or an admin
+ * token, `cli` for the administration command line.
+ */
+export interface AuditOrigin {
+  actor?: string;
+  ip?: string;
+}

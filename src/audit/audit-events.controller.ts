@@ -1,0 +1,25 @@
+import { Controller, Get, Header, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { BearerTokenGuard } from '../access-tokens/bearer-token.guard';
+import { RequireScope } from '../access-tokens/require-scope.decorator';
+import { strictValidationPipe } from '../common/http/strict-validation.pipe';
+import { InvalidRequestError } from '../common/oauth/oauth.error';
+import { AuditService } from './audit.service';
+import { ListAuditEventsQuery } from './dto/list-audit-events.query';
+
+/**
+ * Reading the audit trail: a bearer token of this provider with the `admin` scope, as for
+ * the clients API. It tells who signs in from where, so no cache keeps it.
+ */
+@Controller('admin/audit-events')
+@UseGuards(BearerTokenGuard)
+@RequireScope('admin')
+@UsePipes(strictValidationPipe((description) => new InvalidRequestError(description)))
+export class AuditEventsController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  list(@Query() query: ListAuditEventsQuery) {
+    return this.audit.list(query);
+  }
+}

@@ -1,0 +1,105 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Between, FindOptionsWhere, LessThanOrEqual, MoreThanOrEqual, Repository } from 'typeorm';
+import { InvalidRequestError } from '../common/oauth/oauth.error';
+import { AuditDetail, AuditEventType, AuditOrigin } from './audit-event-types';
+import { AuditEventEntity } from './audit-event.entity';
+import { AuditEventView, auditEventView } from './audit-event.view';
+import { ListAuditEventsQuery } from './dto/list-audit-events.query';
+
+/** The condition on a time between optional bounds, both inclusive; none without bounds. */
+function within(since?: Date, until?: Date) {
+  if (since && until) return Between(since, until);
+  if (since) return MoreThanOrEqual(since);
+  if (until) return LessThanOrEqual(until);
+  return undefined;
+}
+
+export interface AuditRecord extends AuditOrigin {
+  type: AuditEventType;
+  userId?: string | null;
+  clientId?: string | null;
+  detail?: AuditDetail;
+}
+
+type AuditRow = Omit<AuditEventEntity, 'id'>;
+
+/** The most events one INSERT writes (7 parameters each, far below SQLite's and MySQL's limits). */
+const AUDIT_BATCH_ROWS = 500;
+
+/** The audit trail: who did what, when, for which client, from where. */
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger(AuditService.name);
+  /** The events waiting for the next INSERT, and the promise of that INSERT (see write()). */
+  private batch?: { rows: AuditRow[]; written: Promise<void> };
+
+  constructor(@InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>) {}
+
+  /**
+   * Writes one event. It never fails the action it records: the action has already
+   * happened, and refusing its answer would not undo it. A write that fails is logged.
+   */
+  async record(event: AuditRecord): Promise<void> {
+    await this.write({
+      type: event.type,
+      actor: event.actor ?? null,
+      userId: event.userId ?? null,
+      clientId: event.clientId ?? null,
+      ip: event.ip?.slice(0, 64) ?? null,
+      detail: event.detail ?? null,
+      // Set here rather than by the column default, which keeps only whole seconds on SQLite.
+      createdAt: new Date(),
+    });
+  }
+
+  /**
+   * Group commit: the events recorded in one turn of the event loop are written by one INSERT,
+   * and each caller still waits until its own is stored. A token endpoint under load records an
+   * event per request; one statement for each was a quarter of its CPU.
+   */
+  private write(row: AuditRow): Promise<void> {
+    if (!this.batch || this.batch.rows.length >= AUDIT_BATCH_ROWS) {
+      const rows: AuditRow[] = [];
+      const written = new Promise<void>((resolve) => setImmediate(() => this.insert(rows).finally(resolve)));
+      this.batch = { rows, written };
+    }
+    this.batch.rows.push(row);
+    return this.batch.written;
+  }
+
+  private async insert(rows: AuditRow[]): Promise<void> {
+    if (this.batch?.rows === rows) this.batch = undefined;
+    try {
+      // updateEntity(false): TypeORM would otherwise read every row back for its id (no RETURNING on SQLite or MySQL).
+      await this.events.createQueryBuilder().insert().values(rows).updateEntity(false).execute();
+    } catch (error) {
+      if (rows.length > 1) {
+        // One bad event must not take the others with it: each on its own, each failure logged.
+        for (const row of rows) await this.insert([row]);
+        return;
+      }
+      this.logger.error(`audit event ${rows[0].type} not recorded: ${(error as Error).message}`);
+    }
+  }
+
+  /** A page of events, newest first; `since` and `until` are inclusive. */
+  async list(query: ListAuditEventsQuery): Promise<{ items: AuditEventView[]; total: number }> {
+    const since = query.since === undefined ? undefined : new Date(query.since);
+    const until = query.until === undefined ? undefined : new Date(query.until);
+    if (since && until && since > until) throw new InvalidRequestError('since must not be later than until');
+    const where: FindOptionsWhere<AuditEventEntity> = {
+      type: query.type,
+      userId: query.user_id,
+      clientId: query.client_id,
+      createdAt: within(since, until),
+    };
+    const [rows, total] = await this.events.findAndCount({
+      where,
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: query.limit,
+      skip: query.offset,
+    });
+    return { items: rows.map(auditEventView), total };
+  }
+}

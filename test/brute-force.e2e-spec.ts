@@ -1,0 +1,344 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Response } from 'supertest';
+import { ClientWithSecret } from '../src/clients/clients.service';
+import { PasswordHasher } from '../src/common/crypto/password-hasher';
+import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
+import { basicAuth, hiddenFields } from './helpers/oauth-client';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Each role="alert" element's text on a page. */
+function alerts(html: string): string[] {
+  return [...html.matchAll(/<[^>]+role="alert"[^>]*>([^<]*)</g)].map((m) => m[1].trim());
+}
+
+function retryAfter(res: Response): number {
+  expect(res.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+  return Number(res.headers['retry-after']);
+}
+
+/** A login form posted from a fresh browser, from `address` as a proxy on this host reports it. */
+async function signInAttempt(t: TestApp, username: string, password: string, address = '127.0.0.1') {
+  const browser = t.browser();
+  const page = await browser.get('/login').expect(200);
+  const res = await browser
+    .post('/login')
+    .set('X-Forwarded-For', address)
+    .type('form')
+    .send({ ...hiddenFields(page.text), username, password });
+  return { res, browser };
+}
+
+/** `n` login forms, each loaded in its own browser, posted all at once. */
+async function parallelSignInAttempts(t: TestApp, n: number, username: string, password: string): Promise<Response[]> {
+  const forms = await Promise.all(
+    Array.from({ length: n }, async () => {
+      const browser = t.browser();
+      return { browser, fields: hiddenFields((await browser.get('/login').expect(200)).text) };
+    }),
+  );
+  return Promise.all(
+    forms.map(({ browser, fields }) =>
+      browser
+        .post('/login')
+        .type('form')
+        .send({ ...fields, username, password }),
+    ),
+  );
+}
+
+/** The login page at 429: the form again, one alert saying to wait, and when to come back. */
+function expectRefusedLoginPage(res: Response): void {
+  expect(res.status).toBe(429);
+  expect(res.headers['content-type']).toMatch(/^text\/html/);
+  expect(res.text).toMatch(/<label for="username">Username<\/label>/);
+  const [alert, ...more] = alerts(res.text);
+  expect(more).toEqual([]);
+  expect(alert).toMatch(new RegExp(`Wait ${retryAfter(res)} seconds?`));
+}
+
+describe('per-address rate limits', () => {
+  let t: TestApp;
+  let client: ClientWithSecret;
+  let user: Awaited<ReturnType<TestApp['createUser']>>;
+
+  beforeAll(async () => {
+    t = await createTestApp({ RATE_LIMIT_WINDOW: '60', RATE_LIMIT_LOGIN: '3', RATE_LIMIT_OAUTH: '4' });
+    client = await t.createClient({ grant_types: ['client_credentials'], scope: 'read', redirect_uris: [] });
+    user = await t.createUser();
+  });
+  afterAll(() => t.close());
+
+  function post(path: string, address: string, body: Record<string, string>) {
+    return t
+      .http()
+      .post(path)
+      .set('X-Forwarded-For', address)
+      .set('Authorization', basicAuth(client.client_id, client.client_secret!))
+      .type('form')
+      .send(body);
+  }
+  const token = (address: string) => post('/oauth/token', address, { grant_type: 'client_credentials' });
+
+  it('answers the token endpoint over its limit with 429, Retry-After and RFC 6749 §5.2 JSON, and issues nothing', async () => {
+    for (let i = 0; i < 4; i++) await token('203.0.113.1').expect(200);
+    const res = await token('203.0.113.1').expect(429);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(retryAfter(res)).toBeLessThanOrEqual(60);
+    expect(res.body).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: expect.stringMatching(/try again/),
+    });
+  });
+
+  it('counts token, revocation and introspection requests of one address together', async () => {
+    const address = '203.0.113.2';
+    const { access_token } = (await token(address).expect(200)).body as { access_token: string };
+    await post('/oauth/introspect', address, { token: access_token }).expect(200);
+    await post('/oauth/revoke', address, { token: 'unknown' }).expect(200);
+    await post('/oauth/introspect', address, { token: access_token }).expect(200);
+    for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect']) {
+      const res = await post(path, address, { grant_type: 'client_credentials', token: access_token }).expect(429);
+      expect(res.body.error).toBe('temporarily_unavailable');
+      expect(res.headers['cache-control']).toBe('no-store');
+      retryAfter(res);
+    }
+  });
+
+  it('leaves other addresses alone', async () => {
+    for (let i = 0; i < 4; i++) await token('203.0.113.3').expect(200);
+    await token('203.0.113.3').expect(429);
+    await token('203.0.113.4').expect(200);
+    await token('2001:db8:1::1').expect(200);
+  });
+
+  it('does not limit other routes, even for an address over both limits', async () => {
+    const address = '203.0.113.5';
+    for (let i = 0; i < 4; i++) await token(address).expect(200);
+    await token(address).expect(429);
+    // Each group has its own budget: an address over the OAuth limit may still sign in, up to the login limit.
+    for (let i = 0; i < 3; i++)
+      expect((await signInAttempt(t, uniqueName('nobody'), 'guess', address)).res.status).toBe(401);
+    expect((await signInAttempt(t, uniqueName('nobody'), 'guess', address)).res.status).toBe(429);
+    for (const path of ['/login', '/.well-known/oauth-authorization-server', '/oauth/jwks', '/health']) {
+      for (let i = 0; i < 5; i++) {
+        const res = await t.http().get(path).set('X-Forwarded-For', address);
+        expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      }
+    }
+  });
+
+  it('answers sign-ins over the limit with the login page, 429 and Retry-After, even with the right password', async () => {
+    const address = '198.51.100.1';
+    for (let i = 0; i < 3; i++) {
+      // Different usernames: the per-username back-off must not be what refuses the fourth.
+      expect((await signInAttempt(t, uniqueName('nobody'), 'guess', address)).res.status).toBe(401);
+    }
+    const { res, browser } = await signInAttempt(t, user.username, user.password, address);
+    expectRefusedLoginPage(res);
+    await browser.get('/').expect(303).expect('Location', '/login');
+    expect((await signInAttempt(t, user.username, user.password, '198.51.100.2')).res.status).toBe(303);
+  });
+});
+
+describe('per-address rate limits over time', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ RATE_LIMIT_WINDOW: '1', RATE_LIMIT_OAUTH: '2' });
+  });
+  afterAll(() => t.close());
+
+  it('lets an address in again once its oldest requests have left the window', async () => {
+    const client = await t.createClient({ grant_types: ['client_credentials'], scope: 'read', redirect_uris: [] });
+    const token = () =>
+      t
+        .http()
+        .post('/oauth/token')
+        .set('Authorization', basicAuth(client.client_id, client.client_secret!))
+        .type('form')
+        .send({ grant_type: 'client_credentials' });
+    await token().expect(200);
+    await token().expect(200);
+    const refused = await token().expect(429);
+    await sleep(retryAfter(refused) * 1000 + 100);
+    await token().expect(200);
+  });
+});
+
+describe('per-username back-off on failed sign-ins', () => {
+  let verify: jest.SpyInstance;
+
+  beforeAll(() => {
+    verify = jest.spyOn(PasswordHasher, 'verify');
+  });
+  afterAll(() => verify.mockRestore());
+
+  /** The attempt, and how many password hashes it checked. */
+  async function counted(attempt: () => Promise<{ res: Response }>): Promise<{ res: Response; hashes: number }> {
+    const before = verify.mock.calls.length;
+    const { res } = await attempt();
+    return { res, hashes: verify.mock.calls.length - before };
+  }
+
+  describe('after 3 failures, a minute', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await createTestApp({ LOGIN_BACKOFF_AFTER: '3', LOGIN_BACKOFF_DELAY: '60', LOGIN_BACKOFF_MAX_DELAY: '300' });
+    });
+    afterAll(() => t.close());
+
+    it('refuses a known and an unknown username alike: the same pages, statuses and waits, and no password checked while waiting', async () => {
+      const user = await t.createUser();
+      const answers = [];
+      for (const username of [user.username, uniqueName('user')]) {
+        const steps = [];
+        for (const password of ['wrong 1', 'wrong 2', 'wrong 3', user.password]) {
+          const { res, hashes } = await counted(() => signInAttempt(t, username, password));
+          steps.push({
+            status: res.status,
+            hashes,
+            alerts: alerts(res.text),
+            retryAfter: res.headers['retry-after'] as string | undefined,
+            page: res.text.replace(/name="_csrf" value="[^"]*"/, ''),
+          });
+        }
+        answers.push(steps);
+      }
+      const [known, unknown] = answers;
+      expect(known.map((s) => [s.status, s.hashes])).toEqual([
+        [401, 1],
+        [401, 1],
+        [429, 1],
+        [429, 0],
+      ]);
+      expect(Number(known[2].retryAfter)).toBe(60);
+      expect(Number(known[3].retryAfter)).toBeGreaterThanOrEqual(59);
+      // The waits may differ by the second that passed between the two runs; nothing else may.
+      const comparable = (steps: typeof known) =>
+        steps.map(({ retryAfter, ...rest }) => ({ ...rest, waits: retryAfter !== undefined }));
+      expect(comparable(unknown)).toEqual(comparable(known));
+      for (let i = 0; i < 4; i++) {
+        expect(Math.abs(Number(unknown[i].retryAfter ?? 0) - Number(known[i].retryAfter ?? 0))).toBeLessThanOrEqual(1);
+      }
+      expect(known[3].alerts).toEqual([expect.stringMatching(/Wait \d+ seconds/)]);
+    });
+
+    it('refuses the right password while the username waits, and the person stays signed out', async () => {
+      const user = await t.createUser();
+      for (let i = 0; i < 3; i++) await signInAttempt(t, user.username, 'wrong');
+      const { res, browser } = await signInAttempt(t, user.username, user.password);
+      expectRefusedLoginPage(res);
+      await browser.get('/').expect(303).expect('Location', '/login');
+    });
+
+    it('counts spellings of a username that the database may match to the same account under one name', async () => {
+      const user = await t.createUser({ username: uniqueName('Zoë') });
+      for (const spelling of [user.username.toUpperCase(), user.username.normalize('NFD'), ` ${user.username} `]) {
+        await signInAttempt(t, spelling, 'wrong');
+      }
+      expectRefusedLoginPage((await signInAttempt(t, user.username, user.password)).res);
+    });
+
+    it('leaves other usernames alone', async () => {
+      const target = await t.createUser();
+      const other = await t.createUser();
+      for (let i = 0; i < 3; i++) await signInAttempt(t, target.username, 'wrong');
+      expectRefusedLoginPage((await signInAttempt(t, target.username, 'wrong')).res);
+      expect((await signInAttempt(t, other.username, 'wrong')).res.status).toBe(401);
+      expect((await signInAttempt(t, other.username, other.password)).res.status).toBe(303);
+    });
+
+    it('checks only 3 of 20 parallel guesses and refuses the others unchecked', async () => {
+      const user = await t.createUser();
+      const before = verify.mock.calls.length;
+      const answers = await parallelSignInAttempts(t, 20, user.username, 'wrong');
+      expect(verify.mock.calls.length - before).toBe(3);
+      expect(answers.filter((res) => res.status === 429).length).toBeGreaterThanOrEqual(17);
+      expect(answers.every((res) => res.status === 401 || res.status === 429)).toBe(true);
+      expectRefusedLoginPage((await signInAttempt(t, user.username, user.password)).res);
+    });
+  });
+
+  describe('after 21 failures', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await createTestApp({ LOGIN_BACKOFF_AFTER: '21', LOGIN_BACKOFF_DELAY: '60' });
+    });
+    afterAll(() => t.close());
+
+    it('counts every one of 20 parallel wrong guesses: the next failure starts the back-off', async () => {
+      const user = await t.createUser();
+      const answers = await parallelSignInAttempts(t, 20, user.username, 'wrong');
+      expect(answers.map((res) => res.status)).toEqual(Array(20).fill(401));
+      expectRefusedLoginPage((await signInAttempt(t, user.username, 'wrong')).res);
+      expectRefusedLoginPage((await signInAttempt(t, user.username, user.password)).res);
+    });
+  });
+
+  describe('after 2 failures, one second, doubling up to two', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await createTestApp({ LOGIN_BACKOFF_AFTER: '2', LOGIN_BACKOFF_DELAY: '1', LOGIN_BACKOFF_MAX_DELAY: '2' });
+    });
+    afterAll(() => t.close());
+
+    it('waits longer after each back-off, up to the maximum, and lets the right password in once the wait is over', async () => {
+      const user = await t.createUser();
+      const waits = [];
+      for (let round = 0; round < 3; round++) {
+        expect((await signInAttempt(t, user.username, 'wrong')).res.status).toBe(401);
+        const { res } = await signInAttempt(t, user.username, 'wrong');
+        expectRefusedLoginPage(res);
+        waits.push(retryAfter(res));
+        await sleep(retryAfter(res) * 1000 + 50);
+      }
+      expect(waits).toEqual([1, 2, 2]);
+      const { res, browser } = await signInAttempt(t, user.username, user.password);
+      expect(res.status).toBe(303);
+      await browser.get('/').expect(200);
+    });
+
+    it('forgets the failures after a success', async () => {
+      const user = await t.createUser();
+      expect((await signInAttempt(t, user.username, 'wrong')).res.status).toBe(401);
+      expect((await signInAttempt(t, user.username, user.password)).res.status).toBe(303);
+      expect((await signInAttempt(t, user.username, 'wrong')).res.status).toBe(401);
+      expect((await signInAttempt(t, user.username, 'wrong')).res.status).toBe(429);
+    });
+  });
+
+  describe('two instances on one database', () => {
+    let dir: string;
+    let first: TestApp;
+    let second: TestApp;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'brute-force-e2e-'));
+      const shared = process.env.DATABASE_URL?.startsWith('mysql://')
+        ? process.env.DATABASE_URL
+        : `sqlite:${join(dir, 'provider.sqlite')}`;
+      const env = { DATABASE_URL: shared, LOGIN_BACKOFF_AFTER: '2', LOGIN_BACKOFF_DELAY: '60' };
+      first = await createTestApp(env);
+      second = await createTestApp(env);
+    });
+    afterAll(async () => {
+      await first.close();
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('count the failures of one username together', async () => {
+      const user = await first.createUser();
+      expect((await signInAttempt(first, user.username, 'wrong')).res.status).toBe(401);
+      expectRefusedLoginPage((await signInAttempt(second, user.username, 'wrong')).res);
+      expectRefusedLoginPage((await signInAttempt(first, user.username, user.password)).res);
+    });
+  });
+});

@@ -1,0 +1,64 @@
+import { DataSource } from 'typeorm';
+import { createTestApp, TestApp } from './helpers/create-test-app';
+import { authorizeUrl, basicAuth } from './helpers/oauth-client';
+
+/*
+ * /health is the contract's check (up and able to reach the database); /health/ready is the
+ * same for orchestrators, and /health/live leaves the database out: a provider whose database
+ * is away recovers by itself and must not be restarted for it.
+ */
+describe('health', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('answers 200 on /health, /health/ready and /health/live while the database answers', async () => {
+    for (const path of ['/health', '/health/ready']) {
+      const res = await t.http().get(path).expect(200);
+      expect(res.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+    }
+    const live = await t.http().get('/health/live').expect(200);
+    expect(live.body).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
+  });
+
+  describe('with the database closed under it', () => {
+    let closed: TestApp;
+
+    beforeAll(async () => {
+      closed = await createTestApp();
+      await closed.app.get(DataSource).destroy();
+    });
+    afterAll(() => closed.close());
+
+    it('is not ready, but alive', async () => {
+      for (const path of ['/health', '/health/ready']) {
+        const res = await closed.http().get(path).expect(503);
+        expect(res.body).toEqual({ error: 'temporarily_unavailable', error_description: expect.any(String) });
+      }
+      await closed.http().get('/health/live').expect(200);
+    });
+
+    it('answers 503 temporarily_unavailable, as JSON or as the error page, to whatever needs the database', async () => {
+      const api = await closed
+        .http()
+        .post('/oauth/token')
+        .set('Authorization', basicAuth('some-client', 'some-secret'))
+        .type('form')
+        .send({ grant_type: 'client_credentials' });
+      expect({ status: api.status, body: api.body, cacheControl: api.headers['cache-control'] }).toEqual({
+        status: 503,
+        body: { error: 'temporarily_unavailable', error_description: expect.any(String) },
+        cacheControl: 'no-store',
+      });
+      // The login page stores a new session for its CSRF token: that fails too, and is answered once.
+      for (const path of [authorizeUrl({ response_type: 'code', client_id: 'some-client' }), '/login']) {
+        const page = await closed.http().get(path);
+        expect(page.status).toBe(503);
+        expect(page.headers['content-type']).toMatch(/^text\/html/);
+      }
+    });
+  });
+});
