@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const STYLESHEET = readFileSync(join(__dirname, '..', 'views', 'provider.css'), 'utf8');
+const ICON = readFileSync(join(__dirname, '..', 'views', 'icon.svg'), 'utf8');
 
 /** The pages' one stylesheet, served by the provider itself (no CDN). */
 @Controller('assets')
@@ -12,5 +13,13 @@ export class AssetsController {
   @Header('Cache-Control', 'public, max-age=3600')
   stylesheet() {
     return STYLESHEET;
+  }
+
+  /** The pages' icon, declared by the layout (browsers would otherwise ask for a missing /favicon.ico). */
+  @Get('icon.svg')
+  @Header('Content-Type', 'image/svg+xml')
+  @Header('Cache-Control', 'public, max-age=3600')
+  icon() {
+    return ICON;
   }
 }
