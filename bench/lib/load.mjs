@@ -1,0 +1,56 @@
+// Drives a server with autocannon, in this process, and reduces the result to what the table shows.
+import autocannon from 'autocannon';
+import { memoryWatch } from './process.mjs';
+
+function cannon(given) {
+  // An option set to undefined (a warm-up by amount dropping the duration) is left out, as autocannon wants.
+  const options = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ sampleInt: 100, timeout: 10, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+    // A guard on top of autocannon's own stop, so that no run can hang the bench.
+    const limitMs = ((options.duration ?? 0) + 120) * 1000;
+    const guard = setTimeout(() => instance.stop(), limitMs).unref();
+    instance.once('done', () => clearTimeout(guard));
+  });
+}
+
+/**
+ * One measurement: an optional warm-up (its numbers dropped), then the run itself, with the peak
+ * memory of `pid`'s process tree over both. `options` are autocannon's (url, connections, duration
+ * or amount, method, headers, body, requests); `warmup` the same for the warm-up.
+ */
+export async function measure({ pid, options, warmup }) {
+  const memory = pid ? memoryWatch(pid) : null;
+  try {
+    if (warmup) await cannon({ ...options, ...warmup });
+    const r = await cannon(options);
+    const seconds = r.duration || 1;
+    return {
+      rps: r.requests.total / seconds,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      requests: r.requests.total,
+      non2xx: r.non2xx,
+      errors: r.errors,
+      timeouts: r.timeouts,
+      seconds,
+      statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, { count }]) => [code, count])),
+      peakRss: memory ? memory.stop() : null,
+    };
+  } finally {
+    memory?.stop();
+  }
+}
+
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Percentile of a list of numbers (nearest rank). */
+export const percentile = (values, p) => {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+};

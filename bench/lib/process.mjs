@@ -1,0 +1,163 @@
+// Child processes of the bench (the provider, oidc-provider, the ceiling server), their memory,
+// and waiting for them: every wait bounded in time.
+import { fork, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { request } from './http.mjs';
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `path` until it answers 200, for at most `timeoutMs`; fails early if the child dies. */
+export async function waitForHttp(child, port, path, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${child.label} exited (${child.exitCode ?? child.signalCode}) before answering`);
+    try {
+      const res = await request(port, 'GET', path, { timeoutMs: 2000 });
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${child.label} did not answer ${path} within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * Starts a Node script as a child. Its output goes to `logFile` (the kernel writes it, so a provider
+ * logging every request costs the load generator nothing); the tail is shown if it fails, and
+ * BENCH_VERBOSE=1 lets the output through to our stderr instead. stdout stays the table's.
+ */
+export function startNode(label, script, { env, args = [], nodeArgs = [], ipc = false, logFile }) {
+  const out = process.env.BENCH_VERBOSE ? 2 : openSync(logFile, 'a');
+  const stdio = ['ignore', out, out, ...(ipc ? ['ipc'] : [])];
+  const child = ipc
+    ? fork(script, args, { env, execArgv: nodeArgs, stdio })
+    : spawn(process.execPath, [...nodeArgs, script, ...args], { env, stdio });
+  if (out !== 2) closeSync(out);
+  child.label = label;
+  child.logFile = logFile;
+  child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  return child;
+}
+
+/** The last lines the child printed, for an error message. */
+export function lastOutput(child, count = 30) {
+  if (!child?.logFile) return '';
+  try {
+    const lines = readFileSync(child.logFile, 'utf8').split('\n').filter((l) => l.trim());
+    return lines.slice(-count).map((line) => `  [${child.label}] ${line.slice(0, 500)}`).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** Waits for an IPC message of `type` from the child, for at most `timeoutMs`. */
+export function message(child, type, timeoutMs = 60000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`${child.label}: no ${type} message within ${timeoutMs / 1000} s`)), timeoutMs);
+    const onMessage = (m) => {
+      if (m?.type === type) done(null, m);
+      else if (m?.type === 'error') done(new Error(`${child.label}: ${m.message}`));
+    };
+    const onExit = () => done(new Error(`${child.label} exited while we waited for ${type}`));
+    function done(error, value) {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      error ? reject(error) : resolve(value);
+    }
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** `signal` (SIGTERM), then SIGKILL after `graceMs`; resolves once the child is gone. Only ever our own child's pid. */
+export async function stop(child, graceMs = 10000, signal = 'SIGTERM') {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill(signal);
+  // Unref'd waits: a child that is gone must not keep the bench alive for the rest of the grace.
+  const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+  const exited = await Promise.race([child.exited.then(() => true), wait(graceMs).then(() => false)]);
+  if (!exited) {
+    child.kill('SIGKILL');
+    await Promise.race([child.exited, wait(5000)]);
+  }
+}
+
+/** The pid and every descendant (cluster workers), from /proc. */
+export function processTree(pid) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 4 of /proc/<pid>/stat is the parent pid; the command name (field 2) may hold spaces, so split after ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const tree = [];
+  const queue = [pid];
+  while (queue.length && tree.length < 256) {
+    const next = queue.shift();
+    tree.push(next);
+    queue.push(...(children.get(next) ?? []));
+  }
+  return tree;
+}
+
+function statusKb(pid, field) {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Peak resident memory of a process tree over a measurement: the kernel's high-water mark (VmHWM,
+ * reset at the start through clear_refs where the kernel allows it) and, as a floor, the sum of
+ * VmRSS sampled every 100 ms. In bytes.
+ */
+export function memoryWatch(pid) {
+  const pids = processTree(pid);
+  let hwmReset = true;
+  for (const p of pids) {
+    try {
+      writeFileSync(`/proc/${p}/clear_refs`, '5');
+    } catch {
+      hwmReset = false;
+    }
+  }
+  let sampled = 0;
+  const sample = () => {
+    sampled = Math.max(sampled, pids.reduce((sum, p) => sum + statusKb(p, 'VmRSS'), 0));
+  };
+  sample();
+  const timer = setInterval(sample, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      const hwm = hwmReset ? pids.reduce((sum, p) => sum + statusKb(p, 'VmHWM'), 0) : 0;
+      return Math.max(sampled, hwm) * 1024;
+    },
+  };
+}

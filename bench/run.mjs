@@ -1,0 +1,317 @@
+#!/usr/bin/env node
+// npm run bench [-- --db sqlite|mysql] [--short] [--out FILE] [--rounds N] [--duration S] [--warmup S]
+//               [--connections N] [--only 1,3,...] [--no-build] [--profile DIR] [--log-level L]
+//               [--set KEY=VALUE]... [--no-compare] [--dist DIR]
+//
+// Builds the provider if needed, starts it in production mode on its own database (a fresh SQLite
+// file, or DATABASE_URL with --db mysql), makes its users and clients through the CLI, and drives it
+// with autocannon through the scenarios of BENCHMARKS.md; scenarios 1, 3, 4 and 5 also against
+// node-oidc-provider and a bare node:http server, all started here, on 127.0.0.1 only, in alternating
+// rounds. Markdown to stdout, JSON to --out (bench/results.json). Exits 1 if any valid request failed.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { measure, median } from './lib/load.mjs';
+import { lastOutput } from './lib/process.mjs';
+import { machine, markdown } from './lib/report.mjs';
+import { flowSummary, newFlowStats, Ours } from './ours.mjs';
+import { Ceiling, Theirs } from './theirs.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: flags } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'sqlite' },
+    short: { type: 'boolean', default: false },
+    out: { type: 'string', default: join(root, 'bench/results.json') },
+    rounds: { type: 'string' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string', default: '50' },
+    only: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    profile: { type: 'string' },
+    'log-level': { type: 'string' },
+    /** KEY=VALUE: a setting of the provider's environment for this run (repeatable). */
+    set: { type: 'string', multiple: true },
+    /** Ours alone: no oidc-provider, no ceiling (for profiling). */
+    'no-compare': { type: 'boolean', default: false },
+    /** Another build of the provider to measure (a tsc --outDir copy), instead of dist/; implies --no-build. */
+    dist: { type: 'string' },
+  },
+  strict: true,
+});
+
+const bounded = (value, fallback, min, max, name) => {
+  const n = value === undefined ? fallback : Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number from ${min} to ${max}`);
+  return n;
+};
+const settings = {
+  rounds: bounded(flags.rounds, flags.short ? 1 : 3, 1, 9, 'rounds'),
+  duration: bounded(flags.duration, flags.short ? 2 : 8, 1, 120, 'duration'),
+  warmup: bounded(flags.warmup, flags.short ? 1 : 2, 0, 60, 'warmup'),
+  connections: bounded(flags.connections, 50, 1, 1000, 'connections'),
+  /** The whole flow signs in each time (scrypt, 32 MiB): fewer connections, or they only queue. */
+  flowConnections: 8,
+  /** Codes redeemed in scenario 2 (each one made beforehand through authorize + consent). */
+  codes: flags.short ? 300 : 3000,
+  warmupCodes: flags.short ? 50 : 300,
+};
+const only = flags.only ? new Set(flags.only.split(',')) : null;
+/** --only 1,3,5 picks scenarios; 5 means 5a and 5b, 1w2 scenario 1 with two workers. */
+const wanted = (id) => !only || only.has(id) || only.has(id.replace(/[a-z]$/, ''));
+
+/** The provider's settings for the run, given to oidc-provider too; no rate limit may cap the bench. */
+const providerSettings = {
+  ACCESS_TOKEN_TTL: '3600',
+  REFRESH_TOKEN_TTL: '2592000',
+  AUTH_CODE_TTL: '600',
+  ACCESS_TOKEN_SIGNING_ALG: 'ES256',
+  // The per-address limits would answer 429 to a load generator on one address; the bench lifts them.
+  // The limiter keeps one timestamp per request in its window and scans them on every request: a
+  // one-second window keeps that list as short as production's limits keep it (600 a minute).
+  RATE_LIMIT_OAUTH: '1000000000',
+  RATE_LIMIT_LOGIN: '1000000000',
+  RATE_LIMIT_WINDOW: '1',
+  // Everything else, logging included, stays at its production default unless asked (--log-level).
+  ...(flags['log-level'] && { LOG_LEVEL: flags['log-level'] }),
+  ...Object.fromEntries((flags.set ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+};
+
+const log = (line) => process.stderr.write(`bench: ${line}\n`);
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** `nest build` when dist/ is missing or older than src/. */
+function buildIfNeeded() {
+  const main = join(root, 'dist/main.js');
+  let stale;
+  try {
+    stale = statSync(main).mtimeMs < newestMtime(join(root, 'src')) || !statSync(join(root, 'dist/cli.js')).isFile();
+  } catch {
+    stale = true;
+  }
+  if (!stale) return;
+  if (flags['no-build']) {
+    if (!statSync(main, { throwIfNoEntry: false })) throw new Error('dist/ is missing; run without --no-build');
+    log('dist/ is older than src/; measuring it as it is (--no-build)');
+    return;
+  }
+  log('building (nest build)');
+  execFileSync(join(root, 'node_modules/.bin/nest'), ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 300000 });
+}
+
+function databaseUrl(tempDir) {
+  if (flags.db === 'sqlite') return `sqlite:${join(tempDir, 'provider.sqlite')}`;
+  if (flags.db === 'mysql') {
+    const url = process.env.DATABASE_URL;
+    if (!url?.startsWith('mysql://')) throw new Error('--db mysql needs DATABASE_URL=mysql://user:pass@127.0.0.1:3306/db');
+    const host = new URL(url).hostname;
+    if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) throw new Error('the bench only runs against a database on this machine');
+    return url;
+  }
+  throw new Error('--db must be sqlite or mysql');
+}
+
+/** Per-round measurements of one scenario on one server, summarised as the table's row. */
+function summarise(id, scenario, server, runs, extra = {}) {
+  const pick = (key) => median(runs.map((r) => r[key]).filter((v) => v !== null && v !== undefined));
+  return {
+    id,
+    scenario,
+    server,
+    rps: pick('rps'),
+    p50: pick('p50'),
+    p99: pick('p99'),
+    failed: runs.reduce((sum, r) => sum + (r.failed ?? r.non2xx + r.errors), 0),
+    peakRss: Math.max(...runs.map((r) => r.peakRss ?? 0)),
+    rounds: runs,
+    ...extra,
+  };
+}
+
+async function main() {
+  const startedAt = new Date();
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  if (!flags.dist) buildIfNeeded();
+  const dist = flags.dist ? resolve(flags.dist) : join(root, 'dist');
+  const tempDir = mkdtempSync(join(tmpdir(), 'oauth-bench-'));
+  const children = [];
+  const runs = new Map();
+  const record = (key, result) => runs.set(key, [...(runs.get(key) ?? []), result]);
+  const opts = (extra) => ({ connections: settings.connections, duration: settings.duration, ...extra });
+  const warmup = settings.warmup ? { duration: settings.warmup } : null;
+
+  try {
+    const ours = new Ours({ root, dist, databaseUrl: databaseUrl(tempDir), logDir: tempDir, settings: providerSettings });
+    const theirs = new Theirs({ root, logDir: tempDir, settings: providerSettings });
+    const ceiling = new Ceiling({ root, logDir: tempDir });
+    const profileArgs = flags.profile
+      ? ['--cpu-prof', `--cpu-prof-dir=${resolve(flags.profile)}`, '--require', join(root, 'bench/lib/exit-on-signal.cjs')]
+      : [];
+    log(`starting the provider (${flags.db}), oidc-provider and node:http`);
+    const compare = !flags['no-compare'];
+    children.push(ours, ...(compare ? [theirs, ceiling] : []));
+    await Promise.all([ours.start({ nodeArgs: profileArgs }), ...(compare ? [theirs.start(), ceiling.start()] : [])]);
+    await ours.createFixtures({ flowUsers: wanted('6') ? settings.flowConnections : 0 });
+
+    // Fixtures for the compared scenarios: two refresh token chains per connection, a user access token.
+    const chains = settings.connections * 2;
+    log(`making ${chains + 1} codes through authorize + consent for refresh chains and introspection`);
+    const redeemed = await ours.redeem(await ours.makeCodes(chains, 'api'));
+    const ourRefreshTokens = redeemed.map((r) => r.refresh_token);
+    const [userToken] = await ours.redeem(await ours.makeCodes(1, 'openid profile'));
+    const theirRefreshTokens = compare ? await theirs.refreshTokens(chains) : [];
+    const theirOpaqueToken = compare ? await theirs.opaqueAccessToken() : null;
+
+    const compared = [
+      ['1', 'client_credentials token (ES256 JWT)', (s) => s.clientCredentials()],
+      ['3', 'refresh token rotation, chained', (s) => s.refreshRotation(s === ours ? ourRefreshTokens : theirRefreshTokens)],
+      ['4', 'introspection of a valid access token', (s) => s.introspection(s === ours ? userToken.access_token : theirOpaqueToken)],
+      ['5a', 'JWKS document', (s) => s.jwks()],
+      ['5b', 'discovery document', (s) => s.discovery()],
+    ].filter(([id]) => wanted(id));
+
+    for (let round = 0; round < settings.rounds; round += 1) {
+      log(`round ${round + 1} of ${settings.rounds}`);
+      if (compare) record('ceiling', await measure({ pid: ceiling.child.pid, options: opts(ceiling.fixedJson()), warmup }));
+      for (const [id, , request] of compared) {
+        // Alternate who goes first, so that neither always runs on a warmer machine.
+        const order = !compare ? [ours] : round % 2 === 0 ? [ours, theirs] : [theirs, ours];
+        for (const server of order) {
+          const key = `${id}:${server === ours ? 'ours' : 'theirs'}`;
+          record(key, await measure({ pid: server.child.pid, options: opts(request(server)), warmup }));
+        }
+      }
+    }
+
+    if (wanted('2')) {
+      log(`scenario 2: making ${settings.codes + settings.warmupCodes} codes through authorize + consent`);
+      const codes = await ours.makeCodes(settings.codes + settings.warmupCodes, 'openid profile');
+      const exchange = ours.codeExchange(codes);
+      record('2:ours', await measure({
+        pid: ours.child.pid,
+        options: { ...exchange, connections: settings.connections, amount: settings.codes },
+        warmup: { amount: settings.warmupCodes, duration: undefined },
+      }));
+    }
+
+    if (wanted('6')) {
+      log('scenario 6: the whole flow');
+      const stats = newFlowStats();
+      const result = await measure({
+        pid: ours.child.pid,
+        options: { ...ours.flow(stats), connections: settings.flowConnections, duration: settings.duration },
+        warmup: warmup && { ...ours.flow(newFlowStats()), duration: settings.warmup },
+      });
+      const flow = flowSummary(stats, result.seconds);
+      record('6:ours', { ...result, perRequest: { rps: result.rps, p50: result.p50, p99: result.p99 }, rps: flow.flowsPerSecond, p50: flow.flowP50, p99: flow.flowP99, failed: flow.failedFlows + result.errors, flow });
+    }
+
+    const stopping = Date.now();
+    await ours.stop();
+    if (process.env.BENCH_DEBUG) log(`provider stopped in ${Date.now() - stopping} ms`);
+    if (wanted('1w2')) {
+      log('scenario 1 with WORKERS=2');
+      const clustered = new Ours({ root, dist, databaseUrl: ours.databaseUrl, logDir: tempDir, settings: providerSettings });
+      Object.assign(clustered, { username: ours.username, cc: ours.cc, web: ours.web, env: ours.env });
+      children.push(clustered);
+      await clustered.start({ workers: 2 });
+      for (let round = 0; round < settings.rounds; round += 1) {
+        record('1w2:ours', await measure({ pid: clustered.child.pid, options: opts(clustered.clientCredentials()), warmup }));
+      }
+      await clustered.stop();
+    }
+
+    const rows = [];
+    const add = (key, ...args) => runs.has(key) && rows.push(summarise(...args, runs.get(key)));
+    add('ceiling', '0', 'fixed JSON: the machine’s ceiling', 'bare node:http');
+    for (const [id, name] of compared) {
+      const mine = summarise(id, name, 'ours', runs.get(`${id}:ours`));
+      if (!compare) {
+        rows.push(mine);
+        continue;
+      }
+      const other = summarise(id, name, 'oidc-provider', runs.get(`${id}:theirs`));
+      mine.ratio = mine.rps / other.rps;
+      rows.push(mine, other);
+    }
+    add('1w2:ours', '1', 'client_credentials, WORKERS=2', 'ours ×2 workers');
+    add('2:ours', '2', 'authorization code exchange (+ ID and refresh token)', 'ours');
+    add('6:ours', '6', 'whole flow: authorize, login, consent, code, token (flows/s, per-flow ms)', 'ours');
+
+    const results = {
+      command,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      database: flags.db === 'sqlite' ? 'SQLite (file, WAL)' : 'MySQL/MariaDB',
+      machine: machine(),
+      settings: { ...settings, provider: providerSettings, short: flags.short },
+      versions: versions(),
+      rows,
+      targets: targets(rows),
+    };
+    writeFileSync(flags.out, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`${markdown(results)}\n`);
+    log(`JSON written to ${flags.out}; ${Math.round((Date.now() - startedAt.getTime()) / 1000)} s in all`);
+    const failed = rows.reduce((sum, r) => sum + r.failed, 0);
+    if (failed > 0) {
+      log(`${failed} valid request(s) failed`);
+      process.exitCode = 1;
+    }
+  } catch (error) {
+    for (const child of children) if (child.child) process.stderr.write(`${lastOutput(child.child)}\n`);
+    throw error;
+  } finally {
+    await Promise.all(children.map((c) => c.stop().catch(() => undefined)));
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+function versions() {
+  const version = (name) => {
+    try {
+      return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+    } catch {
+      return null;
+    }
+  };
+  return { 'oidc-provider': version('oidc-provider'), autocannon: version('autocannon'), '@nestjs/core': version('@nestjs/core'), fastify: version('fastify') };
+}
+
+/** The issue's targets, each against this run's numbers. */
+function targets(rows) {
+  const row = (id, server = 'ours') => rows.find((r) => r.id === id && r.server === server);
+  const out = [];
+  const ratio = (id, min, label) => {
+    const r = row(id);
+    if (r?.ratio !== undefined) out.push({ target: `${label}: ≥ ${min}× oidc-provider`, measured: `${r.ratio.toFixed(2)}×`, met: r.ratio >= min });
+  };
+  ratio('1', 2, '1 client_credentials, ES256 JWT');
+  ratio('4', 1.5, '4 introspection');
+  ratio('5a', 2, '5 JWKS');
+  ratio('5b', 2, '5 discovery');
+  ratio('3', 1, '3 refresh rotation on real storage');
+  const mine = rows.filter((r) => r.server.startsWith('ours'));
+  const failed = mine.reduce((sum, r) => sum + r.failed, 0);
+  out.push({ target: 'no failed valid request, any scenario', measured: `${failed} failed`, met: failed === 0 });
+  for (const id of ['1', '4', '5a', '5b']) {
+    const r = row(id);
+    if (r) out.push({ target: `${id} p99 < 50 ms at ${settings.connections} connections`, measured: `${r.p99} ms`, met: r.p99 < 50 });
+  }
+  return out;
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench: failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
