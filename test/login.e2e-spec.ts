@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
 import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { SessionEntity } from '../src/auth/session.entity';
 import { ClientWithSecret } from '../src/clients/clients.service';
+import { sha256 } from '../src/common/crypto/tokens';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { authorizeUrl, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
 
@@ -455,6 +458,15 @@ describe('login, consent and sessions', () => {
       const second = sidOf(await keepUsing(first, login.expect(303)));
       expect(await isSignedIn(second)).toBe(true);
       expect(await isSignedIn(first)).toBe(false);
+    });
+
+    it('stores only the SHA-256 of the session id: the table names no cookie that signs in', async () => {
+      const { sid } = await signedInBrowser();
+      // The cookie is the session id and its signature (@fastify/session): `id.signature`.
+      const id = decodeURIComponent(sid).split('.')[0];
+      const sessions = t.app.get(DataSource).getRepository(SessionEntity);
+      expect(await sessions.existsBy({ id })).toBe(false);
+      expect(await sessions.existsBy({ id: sha256(id) })).toBe(true);
     });
 
     it('ignores a session id the browser made up (no fixation)', async () => {

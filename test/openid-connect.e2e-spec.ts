@@ -105,6 +105,19 @@ describe('OpenID Connect', () => {
     expect(res.body.error).toBe('insufficient_scope');
   });
 
+  it.each([
+    ['request', 'eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9wZW5pZCJ9.', 'request_not_supported'],
+    ['request_uri', 'https://partner.example/request.jwt', 'request_uri_not_supported'],
+  ])('refuses a %s parameter with %s instead of ignoring it', async (name, value, error) => {
+    const { query } = params({ [name]: value });
+    const res = await t.browser().get(authorizeUrl(query)).expect(303);
+    const location = new URL(res.headers.location);
+    expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
+    expect(location.searchParams.get('error')).toBe(error);
+    expect(location.searchParams.get('state')).toBe('st');
+    expect(location.searchParams.get('code')).toBeNull();
+  });
+
   it('answers prompt=none without a session with login_required', async () => {
     const { query } = params({ prompt: 'none' });
     const res = await t.browser().get(authorizeUrl(query)).expect(303);

@@ -6,6 +6,8 @@ import {
   InvalidRequestError,
   InvalidScopeError,
   OAuthError,
+  RequestNotSupportedError,
+  RequestUriNotSupportedError,
   UnauthorizedClientError,
   UnsupportedResponseTypeError,
 } from '../common/oauth/oauth.error';
@@ -50,6 +52,10 @@ export class AuthorizationRequestValidator {
     if (!client.grantTypes.includes('authorization_code')) {
       throw fail(new UnauthorizedClientError('this client may not use the authorization code grant'));
     }
+
+    // Parameters inside a request object would override the ones checked here: refuse rather than ignore it.
+    if (p.request !== undefined) throw fail(new RequestNotSupportedError('request objects are not supported'));
+    if (p.request_uri !== undefined) throw fail(new RequestUriNotSupportedError('request_uri is not supported'));
 
     const scope = this.scope(client, p.scope);
     if (typeof scope === 'string') throw fail(new InvalidScopeError(scope));

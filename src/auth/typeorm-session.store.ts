@@ -1,5 +1,6 @@
 import type { Session } from 'fastify';
 import { DataSource, LessThan, MoreThan, Repository } from 'typeorm';
+import { sha256 } from '../common/crypto/tokens';
 import { SessionEntity } from './session.entity';
 
 type Callback = (err?: unknown) => void;
@@ -10,6 +11,9 @@ type Callback = (err?: unknown) => void;
  * A destroyed session stays as an emptied, expired row (a tombstone) until prune(), and set() never
  * brings such a row back: a request still in flight at logout, or at the new id of a login, saves its
  * copy of the old session when it ends, and a plain upsert would sign that old id back in.
+ *
+ * Rows are keyed by the SHA-256 of the session id, as codes and tokens are: whoever reads the table
+ * learns no cookie that signs anyone in.
  */
 export class TypeOrmSessionStore {
   private readonly sessions: Repository<SessionEntity>;
@@ -24,18 +28,18 @@ export class TypeOrmSessionStore {
   set(id: string, session: Session, callback: Callback): void {
     const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000);
     const data = JSON.stringify({ ...session, cookie: undefined });
-    this.save(id, data, expiresAt).then(() => callback(), callback);
+    this.save(sha256(id), data, expiresAt).then(() => callback(), callback);
   }
 
   get(id: string, callback: (err: unknown, session?: Session | null) => void): void {
-    this.sessions.findOneBy({ id }).then((row) => {
+    this.sessions.findOneBy({ id: sha256(id) }).then((row) => {
       if (!row || row.expiresAt.getTime() <= Date.now()) return callback(null, null);
       callback(null, JSON.parse(row.data) as Session);
     }, callback);
   }
 
   destroy(id: string, callback: Callback): void {
-    this.sessions.update({ id }, { data: '{}', expiresAt: new Date() }).then(() => callback(), callback);
+    this.sessions.update({ id: sha256(id) }, { data: '{}', expiresAt: new Date() }).then(() => callback(), callback);
   }
 
   /** Removes expired sessions and tombstones. */

@@ -89,6 +89,14 @@ export class ConsentRequiredOAuthError extends OAuthError {
   readonly error = 'consent_required';
 }
 
+/** OpenID Connect Core §3.1.2.6: request objects (§6) are not supported. */
+export class RequestNotSupportedError extends OAuthError {
+  readonly error = 'request_not_supported';
+}
+export class RequestUriNotSupportedError extends OAuthError {
+  readonly error = 'request_uri_not_supported';
+}
+
 /** RFC 6750 §3.1 */
 export class InvalidTokenError extends OAuthError {
   readonly error = 'invalid_token';
