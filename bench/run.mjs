@@ -7,7 +7,7 @@
 // file, or DATABASE_URL with --db mysql), makes its users and clients through the CLI, and drives it
 // with autocannon through the scenarios of BENCHMARKS.md; scenarios 1, 3, 4 and 5 also against
 // node-oidc-provider and a bare node:http server, all started here, on 127.0.0.1 only, in alternating
-// rounds. Markdown to stdout, JSON to --out (bench/results.json). Exits 1 if any valid request failed.
+// rounds. Markdown to stdout, JSON to --out (bench/results.json). Exits 1 if any valid request to the provider failed.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -164,18 +164,21 @@ async function main() {
     await Promise.all([ours.start({ nodeArgs: profileArgs }), ...(compare ? [theirs.start(), ceiling.start()] : [])]);
     await ours.createFixtures({ flowUsers: wanted('6') ? settings.flowConnections : 0 });
 
-    // Fixtures for the compared scenarios: two refresh token chains per connection, a user access token.
-    const chains = settings.connections * 2;
-    log(`making ${chains + 1} codes through authorize + consent for refresh chains and introspection`);
-    const redeemed = await ours.redeem(await ours.makeCodes(chains, 'api'));
-    const ourRefreshTokens = redeemed.map((r) => r.refresh_token);
+    // Fixtures for the compared scenarios: a user access token to introspect, and refresh token chains.
     const [userToken] = await ours.redeem(await ours.makeCodes(1, 'openid profile'));
-    const theirRefreshTokens = compare ? await theirs.refreshTokens(chains) : [];
     const theirOpaqueToken = compare ? await theirs.opaqueAccessToken() : null;
+    // Fresh chains for each measurement, four per connection: a request still in flight when a run
+    // stops rotates a token whose successor nobody receives, so each stop ends up to one chain per
+    // connection, and the warm-up and the run must both start with more chains than connections.
+    const chains = settings.connections * 4;
+    const refreshTokens = async (server) =>
+      server === ours
+        ? (await ours.redeem(await ours.makeCodes(chains, 'api'))).map((r) => r.refresh_token)
+        : theirs.refreshTokens(chains);
 
     const compared = [
       ['1', 'client_credentials token (ES256 JWT)', (s) => s.clientCredentials()],
-      ['3', 'refresh token rotation, chained', (s) => s.refreshRotation(s === ours ? ourRefreshTokens : theirRefreshTokens)],
+      ['3', 'refresh token rotation, chained', async (s) => s.refreshRotation(await refreshTokens(s))],
       ['4', 'introspection of a valid access token', (s) => s.introspection(s === ours ? userToken.access_token : theirOpaqueToken)],
       ['5a', 'JWKS document', (s) => s.jwks()],
       ['5b', 'discovery document', (s) => s.discovery()],
@@ -189,7 +192,7 @@ async function main() {
         const order = !compare ? [ours] : round % 2 === 0 ? [ours, theirs] : [theirs, ours];
         for (const server of order) {
           const key = `${id}:${server === ours ? 'ours' : 'theirs'}`;
-          record(key, await measure({ pid: server.child.pid, options: opts(request(server)), warmup }));
+          record(key, await measure({ pid: server.child.pid, options: opts(await request(server)), warmup }));
         }
       }
     }
@@ -263,9 +266,10 @@ async function main() {
     writeFileSync(flags.out, `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write(`${markdown(results)}\n`);
     log(`JSON written to ${flags.out}; ${Math.round((Date.now() - startedAt.getTime()) / 1000)} s in all`);
-    const failed = rows.reduce((sum, r) => sum + r.failed, 0);
+    // Ours must not fail a valid request; the peer's failures are shown in the table, not judged here.
+    const failed = rows.filter((r) => r.server.startsWith('ours')).reduce((sum, r) => sum + r.failed, 0);
     if (failed > 0) {
-      log(`${failed} valid request(s) failed`);
+      log(`${failed} valid request(s) to the provider failed`);
       process.exitCode = 1;
     }
   } catch (error) {
