@@ -1,8 +1,7 @@
 import { Controller, Get, Header, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { BearerTokenGuard } from '../access-tokens/bearer-token.guard';
 import { RequireScope } from '../access-tokens/require-scope.decorator';
-import { strictValidationPipe } from '../common/http/strict-validation.pipe';
-import { InvalidRequestError } from '../common/oauth/oauth.error';
+import { invalidRequestPipe } from '../common/http/strict-validation.pipe';
 import { AuditService } from './audit.service';
 import { ListAuditEventsQuery } from './dto/list-audit-events.query';
 
@@ -13,7 +12,7 @@ import { ListAuditEventsQuery } from './dto/list-audit-events.query';
 @Controller('admin/audit-events')
 @UseGuards(BearerTokenGuard)
 @RequireScope('admin')
-@UsePipes(strictValidationPipe((description) => new InvalidRequestError(description)))
+@UsePipes(invalidRequestPipe)
 export class AuditEventsController {
   constructor(private readonly audit: AuditService) {}
 

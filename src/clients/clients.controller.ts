@@ -3,16 +3,14 @@ import { BearerTokenGuard } from '../access-tokens/bearer-token.guard';
 import { RequireScope } from '../access-tokens/require-scope.decorator';
 import { ActingAdmin } from '../audit/acting-admin.decorator';
 import { AuditOrigin } from '../audit/audit-event-types';
-import { InvalidClientMetadataError, InvalidRequestError } from '../common/oauth/oauth.error';
-import { strictValidationPipe } from '../common/http/strict-validation.pipe';
+import { PageQuery } from '../common/http/page.query';
+import { invalidRequestPipe, strictValidationPipe } from '../common/http/strict-validation.pipe';
+import { InvalidClientMetadataError } from '../common/oauth/oauth.error';
 import { ClientsService } from './clients.service';
 import { ClientMetadataDto } from './dto/client-metadata.dto';
-import { ListClientsQuery } from './dto/list-clients.query';
 
 /** RFC 7591 §3.2.2: a bad field of the client metadata. */
 const metadataPipe = strictValidationPipe((description) => new InvalidClientMetadataError(description));
-/** A bad paging query is no client metadata: a plain invalid_request. */
-const queryPipe = strictValidationPipe((description) => new InvalidRequestError(description));
 
 /**
  * The clients administration API: a bearer token of this provider with the `admin` scope.
@@ -33,7 +31,7 @@ export class ClientsController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  list(@Query(queryPipe) query: ListClientsQuery) {
+  list(@Query(invalidRequestPipe) query: PageQuery) {
     return this.clients.list(query.limit, query.offset);
   }
 

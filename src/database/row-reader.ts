@@ -1,4 +1,5 @@
 import { ObjectLiteral, Repository } from 'typeorm';
+import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 /**
  * Reads the one row whose `keys` columns equal the given values, the way TypeORM's findOneBy()
@@ -9,7 +10,8 @@ import { ObjectLiteral, Repository } from 'typeorm';
  * TypeORM converts them (dates, booleans, simple-json), so the entity is the same either way.
  */
 export class RowReader<Entity extends ObjectLiteral> {
-  private sql?: string;
+  /** The statement and its key columns, worked out from the entity's metadata on first use. */
+  private statement?: { sql: string; keyColumns: ColumnMetadata[] };
 
   constructor(
     private readonly repository: Repository<Entity>,
@@ -19,12 +21,9 @@ export class RowReader<Entity extends ObjectLiteral> {
   async findOne(...values: unknown[]): Promise<Entity | null> {
     const { metadata, manager } = this.repository;
     const { driver } = manager.connection;
-    const keyColumns = this.keys.map((key) => metadata.findColumnWithPropertyPath(key)!);
-    this.sql ??= `SELECT ${metadata.columns.map((c) => driver.escape(c.databaseName)).join(', ')} FROM ${driver.escape(
-      metadata.tablePath,
-    )} WHERE ${keyColumns.map((c) => `${driver.escape(c.databaseName)} = ?`).join(' AND ')}`;
+    const { sql, keyColumns } = (this.statement ??= this.prepare());
     const rows = (await manager.query(
-      this.sql,
+      sql,
       values.map((value, i) => driver.preparePersistentValue(value, keyColumns[i])),
     )) as Record<string, unknown>[];
     if (rows.length === 0) return null;
@@ -33,5 +32,14 @@ export class RowReader<Entity extends ObjectLiteral> {
       column.setEntityValue(entity, driver.prepareHydratedValue(rows[0][column.databaseName], column));
     }
     return entity;
+  }
+
+  private prepare(): { sql: string; keyColumns: ColumnMetadata[] } {
+    const { metadata, manager } = this.repository;
+    const { driver } = manager.connection;
+    const keyColumns = this.keys.map((key) => metadata.findColumnWithPropertyPath(key)!);
+    const columns = metadata.columns.map((c) => driver.escape(c.databaseName)).join(', ');
+    const where = keyColumns.map((c) => `${driver.escape(c.databaseName)} = ?`).join(' AND ');
+    return { sql: `SELECT ${columns} FROM ${driver.escape(metadata.tablePath)} WHERE ${where}`, keyColumns };
   }
 }

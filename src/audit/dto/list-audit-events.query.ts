@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageQuery } from '../../common/http/page.query';
 import { AUDIT_EVENT_TYPES, AuditEventType } from '../audit-event-types';
 
 /** RFC 3339 date-time with its offset: a time without one would be read in the server's zone. */
@@ -7,20 +7,7 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:
 const DATE_TIME_MESSAGE = 'must be an ISO 8601 date-time with a time zone, such as 2030-01-31T12:00:00Z';
 
 /** GET /admin/audit-events: a page of events, newest first, optionally filtered. */
-export class ListAuditEventsQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit = 20;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset = 0;
-
+export class ListAuditEventsQuery extends PageQuery {
   @IsOptional()
   @IsIn(AUDIT_EVENT_TYPES, { message: `type must be one of: ${AUDIT_EVENT_TYPES.join(', ')}` })
   type?: AuditEventType;

@@ -61,6 +61,9 @@ export function strictValidationPipe(toError: (description: string) => OAuthErro
   return pipe(toError, true);
 }
 
+/** strictValidationPipe for input that is not client metadata (queries): a bad value is `invalid_request`. */
+export const invalidRequestPipe = strictValidationPipe((description) => new InvalidRequestError(description));
+
 /**
  * class-validator on OAuth form parameters: a parameter sent twice (an array)
  * or malformed is `invalid_request`; parameters not declared are ignored, as

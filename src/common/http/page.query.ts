@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
-export class ListClientsQuery {
+/** `limit` and `offset` of a listing in the admin API: at most 100 items a page. */
+export class PageQuery {
   @IsOptional()
   @Type(() => Number)
   @IsInt()
