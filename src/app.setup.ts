@@ -3,7 +3,6 @@ import fastifySession from '@fastify/session';
 import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import handlebars from 'handlebars';
-import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { TypeOrmSessionStore } from './auth/typeorm-session.store';
@@ -12,7 +11,9 @@ import { clientErrorHandler, frameworkErrors } from './common/http/transport-err
 import { onPagesOnly } from './common/http/pages-only';
 import { addSecurityHeaders, securityHeaders } from './common/http/security-headers';
 import { resolveSessionSecret } from './config/session-secret';
+import { AppLogger, ROOT_LOGGER } from './logging/app-logger';
 import { echoRequestId, requestId } from './logging/request-id';
+import { logRequests } from './logging/request-log';
 
 /** How long a browser session lasts without a new login. */
 const SESSION_TTL_SECONDS = 12 * 60 * 60;
@@ -39,8 +40,10 @@ export function createAdapter(): FastifyAdapter {
 /** Everything around the modules that main.ts and the tests share: sessions, security headers, views. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   // Nest's own log calls (the exception filter's, start-up's) become pino lines like the request lines.
-  app.useLogger(app.get(Logger));
-  app.getHttpAdapter().getInstance().addHook('onRequest', echoRequestId);
+  app.useLogger(app.get(AppLogger));
+  const server = app.getHttpAdapter().getInstance();
+  server.addHook('onRequest', echoRequestId);
+  logRequests(server, app.get(ROOT_LOGGER));
   const config = app.get<ConfigService<ProviderEnvironment, true>>(ConfigService);
   const secure = config.get('ISSUER', { infer: true }).startsWith('https:');
 
@@ -61,7 +64,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     frameguard: { action: 'deny' },
     hsts: secure,
   });
-  addSecurityHeaders(app.getHttpAdapter().getInstance(), headers);
+  addSecurityHeaders(server, headers);
   await app.register(fastifyCookie);
   // Only the pages use the session; the APIs skip it (common/http/pages-only.ts).
   await app.register(onPagesOnly(fastifySession), {

@@ -1,5 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-
 const REDACTED = '[REDACTED]';
 
 /**
@@ -44,29 +42,10 @@ export function redactUrl(url: string): string {
   return `${withoutFragment.slice(0, q)}?${query}`;
 }
 
-/** The raw request as Fastify's middleware layer hands it on: `ip` honours trustProxy, `originalUrl` is the URL as received. */
-type LoggedRequest = IncomingMessage & { ip?: string; originalUrl?: string };
-
-/**
- * What a request line says about the request and the response: named fields only. Headers
- * are left out whole (Authorization, Cookie and Set-Cookie carry credentials), bodies are
- * never read, and URLs, including a redirect's Location (which carries `code`), are redacted.
- */
-export const logSerializers = {
-  req: (req: { raw: LoggedRequest }) => ({
-    method: req.raw.method,
-    url: redactUrl(req.raw.originalUrl ?? req.raw.url ?? ''),
-    ip: req.raw.ip ?? req.raw.socket?.remoteAddress,
-  }),
-  res: (res: { raw: ServerResponse }) => {
-    const location = res.raw.getHeader('location');
-    return { statusCode: res.raw.statusCode, ...(typeof location === 'string' && { location: redactUrl(location) }) };
-  },
-};
-
 /**
  * Keys holding credentials, censored wherever a log call passes an object that has them
- * (at the top or one level down): a second net behind the serializers above.
+ * (at the top or one level down). Request lines need no such net: they are built from named
+ * fields alone (request-log.ts).
  */
 const SECRET_KEYS = [
   'password',

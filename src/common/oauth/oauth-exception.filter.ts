@@ -43,9 +43,11 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     reply.header('Cache-Control', 'no-store');
+    // Each line logged about this request carries its id, as its request line does.
+    const about = { reqId: request.id };
     const unavailable = databaseUnavailableReason(exception);
     if (unavailable) {
-      this.logger.warn(`database unavailable: ${unavailable}`);
+      this.logger.warn(`database unavailable: ${unavailable}`, about);
       exception = new TemporarilyUnavailableError(
         'The service is temporarily unavailable. Try again in a moment.',
         unavailable,
@@ -70,7 +72,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       return reply.redirect(`/login?return_to=${encodeURIComponent(exception.returnTo ?? request.url)}`, 303);
     }
 
-    const described = this.describe(exception);
+    const described = this.describe(exception, about);
     if ((request.routeOptions?.config as { page?: boolean } | undefined)?.page) {
       return reply.status(described.status).view('error', {
         title: 'Something went wrong',
@@ -83,9 +85,9 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     return reply.status(described.status).send({ error: described.error, error_description: described.description });
   }
 
-  private describe(exception: unknown): Described {
+  private describe(exception: unknown, about: { reqId: string }): Described {
     if (exception instanceof OAuthError) {
-      if (exception.detail) this.logger.debug(`${exception.error}: ${exception.detail}`);
+      if (exception.detail) this.logger.debug(`${exception.error}: ${exception.detail}`, about);
       const { status, error, description, challenge } = exception;
       return { status, error, description, challenge };
     }
@@ -105,7 +107,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
         description: status < 500 ? exception.message : 'The service is not available right now.',
       };
     }
-    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    this.logger.error(exception instanceof Error ? exception.stack : String(exception), about);
     return { status: 500, error: 'server_error', description: 'An unexpected error occurred.' };
   }
 }
