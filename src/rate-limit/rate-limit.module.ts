@@ -3,11 +3,12 @@ import { ConfigService } from '@nestjs/config';
 import { ThrottlerModule, ThrottlerOptions } from '@nestjs/throttler';
 import { ProviderEnvironment } from '../config/environment';
 import { RateLimitGroup } from './rate-limit.guard';
+import { SlidingWindowStorage } from './sliding-window.storage';
 
 /**
  * Per-client-address request limits, for the routes that carry LoginRateLimitGuard or
  * OAuthRateLimitGuard; no other route is limited. Counted in each instance's memory: the
- * limits hold per instance, and the per-username back-off on failed sign-ins, which must
+ * limits hold per instance (SlidingWindowStorage), and the per-username back-off on failed sign-ins, which must
  * hold across instances, is counted in the database instead (LoginThrottleService).
  */
 @Module({
@@ -33,6 +34,7 @@ import { RateLimitGroup } from './rate-limit.guard';
           // The library's headers carry the group's name (Retry-After-oauth), which no client understands;
           // the 429 carries the standard Retry-After instead (TooManyRequestsError).
           setHeaders: false,
+          storage: new SlidingWindowStorage(),
         };
       },
     }),
