@@ -10,6 +10,7 @@ import { RevokedAccessTokenEntity } from './revoked-access-token.entity';
 import { jwsHeader } from '../common/crypto/jws-header';
 import { InvalidTokenError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment } from '../config/environment';
+import { JwtSigner } from '../keys/jwt-signer.service';
 import { KeysService } from '../keys/keys.service';
 import { AccessTokenClaims, IssuedAccessToken } from './access-token.claims';
 
@@ -38,6 +39,7 @@ export class AccessTokensService {
     config: ConfigService<ProviderEnvironment, true>,
     private readonly jwt: JwtService,
     private readonly keys: KeysService,
+    private readonly signer: JwtSigner,
     @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
     @InjectRepository(GrantEntity) private readonly grants: Repository<GrantEntity>,
     @InjectRepository(RevokedAccessTokenEntity) private readonly revoked: Repository<RevokedAccessTokenEntity>,
@@ -47,7 +49,7 @@ export class AccessTokensService {
     this.alg = config.get('ACCESS_TOKEN_SIGNING_ALG', { infer: true });
   }
 
-  issue(subject: AccessTokenSubject): IssuedAccessToken {
+  async issue(subject: AccessTokenSubject): Promise<IssuedAccessToken> {
     const iat = Math.floor(Date.now() / 1000);
     const claims: AccessTokenClaims = {
       iss: this.issuer,
@@ -60,13 +62,8 @@ export class AccessTokensService {
       exp: iat + this.ttl,
       ...(subject.grantId && { gid: subject.grantId }),
     };
-    const key = this.keys.activeKey(this.alg);
-    const token = this.jwt.sign(claims, {
-      algorithm: key.alg,
-      privateKey: key.privateKey,
-      keyid: key.kid,
-      header: { alg: key.alg, typ: 'at+jwt' },
-    });
+    // RFC 9068 §2.1: typed, so that no other JWT signed with the same key passes for an access token.
+    const token = await this.signer.sign(this.alg, claims, 'at+jwt');
     return { token, claims, expiresIn: this.ttl };
   }
 

@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { createHash } from 'node:crypto';
 import { jwsHeader } from '../common/crypto/jws-header';
 import { ProviderEnvironment } from '../config/environment';
+import { JwtSigner } from '../keys/jwt-signer.service';
 import { KeysService } from '../keys/keys.service';
 
 export interface IdTokenInput {
@@ -29,14 +30,14 @@ export class IdTokensService {
     config: ConfigService<ProviderEnvironment, true>,
     private readonly jwt: JwtService,
     private readonly keys: KeysService,
+    private readonly signer: JwtSigner,
   ) {
     this.issuer = config.get('ISSUER', { infer: true });
     this.ttl = config.get('ACCESS_TOKEN_TTL', { infer: true });
   }
 
-  issue(input: IdTokenInput): string {
+  issue(input: IdTokenInput): Promise<string> {
     const iat = Math.floor(Date.now() / 1000);
-    const key = this.keys.activeKey('RS256');
     const claims = {
       iss: this.issuer,
       sub: input.sub,
@@ -48,7 +49,7 @@ export class IdTokensService {
       ...(input.nonce && { nonce: input.nonce }),
       at_hash: atHash(input.accessToken),
     };
-    return this.jwt.sign(claims, { algorithm: 'RS256', privateKey: key.privateKey, keyid: key.kid });
+    return this.signer.sign('RS256', claims);
   }
 
   /**

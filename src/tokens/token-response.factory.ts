@@ -8,9 +8,10 @@ import { RefreshTokensService } from './refresh-tokens.service';
 import { TokenResponse } from './token-response';
 
 /**
- * The tokens a user grant yields (RFC 6749 §5.1): an access token; a refresh
- * token when the client may refresh; an ID token when `openid` was granted
- * (OpenID Connect Core §3.1.3.3). Written in the caller's transaction.
+ * The tokens a user grant yields (RFC 6749 §5.1): an access token; a refresh token when the
+ * client may refresh; an ID token when `openid` was granted (OpenID Connect Core §3.1.3.3).
+ * In two steps: what is stored (the refresh token) in the caller's transaction, then the
+ * signed tokens after it, so that no transaction stays open while a signature is computed.
  */
 @Injectable()
 export class TokenResponseFactory {
@@ -20,13 +21,21 @@ export class TokenResponseFactory {
     private readonly idTokens: IdTokensService,
   ) {}
 
-  async forGrant(
+  /** The grant's new refresh token when the client may refresh, written in the caller's transaction. */
+  async storeRefreshToken(
     manager: EntityManager,
     grant: GrantEntity,
     client: ClientEntity,
-    options: { scope: string; nonce?: string | null },
+  ): Promise<string | undefined> {
+    return client.grantTypes.includes('refresh_token') ? this.refreshTokens.issue(manager, grant) : undefined;
+  }
+
+  async respond(
+    grant: GrantEntity,
+    client: ClientEntity,
+    options: { scope: string; nonce?: string | null; refreshToken?: string },
   ): Promise<TokenResponse> {
-    const access = this.accessTokens.issue({
+    const access = await this.accessTokens.issue({
       sub: grant.userId,
       clientId: client.clientId,
       scope: options.scope,
@@ -37,12 +46,10 @@ export class TokenResponseFactory {
       token_type: 'Bearer',
       expires_in: access.expiresIn,
       scope: options.scope,
+      ...(options.refreshToken && { refresh_token: options.refreshToken }),
     };
-    if (client.grantTypes.includes('refresh_token')) {
-      response.refresh_token = await this.refreshTokens.issue(manager, grant);
-    }
     if (options.scope.split(' ').includes('openid')) {
-      response.id_token = this.idTokens.issue({
+      response.id_token = await this.idTokens.issue({
         sub: grant.userId,
         clientId: client.clientId,
         authTime: grant.authTime,

@@ -81,7 +81,7 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
 
     // Consuming the code and storing what it yields happen in one transaction: never both, never neither.
     const grantId = randomUUID();
-    const response = await this.transactions.run(async (manager) => {
+    const stored = await this.transactions.run(async (manager) => {
       if (!(await this.codes.consume(manager, code, grantId))) return null;
       const grant = await this.grants.create(manager, {
         id: grantId,
@@ -90,15 +90,20 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
         scope: code.scope,
         authTime: code.authTime,
       });
-      return this.responses.forGrant(manager, grant, client, { scope: code.scope, nonce: code.nonce });
+      return { grant, refreshToken: await this.responses.storeRefreshToken(manager, grant, client) };
     });
-    if (!response) {
+    if (!stored) {
       // A concurrent request redeemed the code first: this is a replay too.
       const winner = await this.codes.find(params.code);
       if (winner?.grantId) await this.grants.revoke(winner.grantId);
       await this.audit.record({ type: 'code.reuse_detected', ...audit, detail: { grant_id: winner?.grantId ?? null } });
       throw invalid('code replayed concurrently');
     }
+    const response = await this.responses.respond(stored.grant, client, {
+      scope: code.scope,
+      nonce: code.nonce,
+      refreshToken: stored.refreshToken,
+    });
     await this.audit.record({
       type: 'token.issued',
       ...audit,

@@ -34,7 +34,7 @@ export class ClientCredentialsGrant implements GrantHandler<ClientCredentialsPar
     if (!isSubset(requested, allowed)) throw new InvalidScopeError('scope asks for more than this client may have');
     const scope = requested.join(' ');
     // RFC 9068 §2.2: with no user, the subject is the client itself.
-    const access = this.accessTokens.issue({ sub: client.clientId, clientId: client.clientId, scope });
+    const access = await this.accessTokens.issue({ sub: client.clientId, clientId: client.clientId, scope });
     await this.audit.record({
       type: 'token.issued',
       actor: `client:${client.clientId}`,

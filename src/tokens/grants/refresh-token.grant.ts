@@ -66,16 +66,20 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
       throw new InvalidScopeError('scope must be within the scope originally granted');
     }
 
-    const response = await this.transactions.run(async (manager) => {
+    const stored = await this.transactions.run(async (manager) => {
       if (!(await this.refreshTokens.markUsed(manager, token))) return null;
-      return this.responses.forGrant(manager, grant, client, { scope: requested.join(' ') });
+      return { refreshToken: await this.responses.storeRefreshToken(manager, grant, client) };
     });
-    if (!response) {
+    if (!stored) {
       // Another request rotated this token between our read and our update: reuse all the same.
       await this.grants.revoke(token.grantId);
       await this.audit.record({ type: 'refresh_token.reuse_detected', ...audit });
       throw invalid('rotated token reused concurrently');
     }
+    const response = await this.responses.respond(grant, client, {
+      scope: requested.join(' '),
+      refreshToken: stored.refreshToken,
+    });
     await this.audit.record({ type: 'token.refreshed', ...audit, detail: { ...audit.detail, scope: response.scope } });
     return response;
   }
