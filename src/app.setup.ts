@@ -3,6 +3,7 @@ import fastifySession from '@fastify/session';
 import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import handlebars from 'handlebars';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { TypeOrmSessionStore } from './auth/typeorm-session.store';
@@ -11,7 +12,6 @@ import { clientErrorHandler, frameworkErrors } from './common/http/transport-err
 import { onPagesOnly } from './common/http/pages-only';
 import { addSecurityHeaders, securityHeaders } from './common/http/security-headers';
 import { resolveSessionSecret } from './config/session-secret';
-import { AppLogger, ROOT_LOGGER } from './logging/app-logger';
 import { echoRequestId, requestId } from './logging/request-id';
 import { logRequests } from './logging/request-log';
 
@@ -40,10 +40,10 @@ export function createAdapter(): FastifyAdapter {
 /** Everything around the modules that main.ts and the tests share: sessions, security headers, views. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   // Nest's own log calls (the exception filter's, start-up's) become pino lines like the request lines.
-  app.useLogger(app.get(AppLogger));
+  app.useLogger(app.get(Logger));
   const server = app.getHttpAdapter().getInstance();
   server.addHook('onRequest', echoRequestId);
-  logRequests(server, app.get(ROOT_LOGGER));
+  logRequests(server, await app.resolve(PinoLogger));
   const config = app.get<ConfigService<ProviderEnvironment, true>>(ConfigService);
   const secure = config.get('ISSUER', { infer: true }).startsWith('https:');
 

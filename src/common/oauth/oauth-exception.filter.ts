@@ -44,10 +44,10 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     reply.header('Cache-Control', 'no-store');
     // Each line logged about this request carries its id, as its request line does.
-    const about = { reqId: request.id };
+    const about = (msg: string | undefined) => ({ reqId: request.id, msg });
     const unavailable = databaseUnavailableReason(exception);
     if (unavailable) {
-      this.logger.warn(`database unavailable: ${unavailable}`, about);
+      this.logger.warn(about(`database unavailable: ${unavailable}`));
       exception = new TemporarilyUnavailableError(
         'The service is temporarily unavailable. Try again in a moment.',
         unavailable,
@@ -85,9 +85,9 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     return reply.status(described.status).send({ error: described.error, error_description: described.description });
   }
 
-  private describe(exception: unknown, about: { reqId: string }): Described {
+  private describe(exception: unknown, about: (msg: string | undefined) => object): Described {
     if (exception instanceof OAuthError) {
-      if (exception.detail) this.logger.debug(`${exception.error}: ${exception.detail}`, about);
+      if (exception.detail) this.logger.debug(about(`${exception.error}: ${exception.detail}`));
       const { status, error, description, challenge } = exception;
       return { status, error, description, challenge };
     }
@@ -107,7 +107,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
         description: status < 500 ? exception.message : 'The service is not available right now.',
       };
     }
-    this.logger.error(exception instanceof Error ? exception.stack : String(exception), about);
+    this.logger.error(about(exception instanceof Error ? exception.stack : String(exception)));
     return { status: 500, error: 'server_error', description: 'An unexpected error occurred.' };
   }
 }
