@@ -798,6 +798,19 @@ describe('SECURITY.md: every attack fired at the running provider', () => {
       },
     );
 
+    it.each([['/oauth/revoke'], ['/oauth/introspect']])('%s too takes POST only', async (path) => {
+      const res = await t.http().get(path);
+      expectJsonError(res, 405, 'invalid_request');
+      expect(res.headers.allow).toBe('POST');
+    });
+
+    it('a path that exists names its methods; one that does not stays 404', async () => {
+      const jwks = await t.http().post('/oauth/jwks');
+      expectJsonError(jwks, 405, 'invalid_request');
+      expect(jwks.headers.allow).toBe('GET, HEAD');
+      expectJsonError(await t.http().post('/oauth/nothing-here'), 404, 'not_found');
+    });
+
     it('HEAD is 405 with no-store', async () => {
       const res = await t.http().head('/oauth/token');
       expect(res.status).toBe(405);

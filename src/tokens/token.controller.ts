@@ -1,10 +1,9 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Options, Patch, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { AuthenticatedClient } from '../clients/guards/authenticated-client.decorator';
 import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
 import { ClientIp } from '../common/http/client-ip.decorator';
 import { FormBodyGuard } from '../common/http/form-body.guard';
-import { MethodNotAllowedError } from '../common/oauth/oauth.error';
 import { OAuthRateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { TokensService } from './tokens.service';
 
@@ -20,37 +19,4 @@ export class TokenController {
   token(@Body() body: Record<string, unknown>, @AuthenticatedClient() client: ClientEntity, @ClientIp() ip: string) {
     return this.tokens.exchange(body, client, ip);
   }
-
-  /**
-   * RFC 6749 §3.2: the token endpoint takes POST only; every other method is 405 (HEAD
-   * follows GET), never a 404 that would hide the endpoint or a handler that would answer.
-   */
-  @Get()
-  get(): never {
-    throw postOnly();
-  }
-
-  @Put()
-  put(): never {
-    throw postOnly();
-  }
-
-  @Patch()
-  patch(): never {
-    throw postOnly();
-  }
-
-  @Delete()
-  delete(): never {
-    throw postOnly();
-  }
-
-  @Options()
-  options(): never {
-    throw postOnly();
-  }
-}
-
-function postOnly(): MethodNotAllowedError {
-  return new MethodNotAllowedError('the token endpoint accepts POST only');
 }

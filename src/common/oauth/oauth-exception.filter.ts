@@ -7,6 +7,7 @@ import { RedirectableAuthorizationError } from '../../auth-codes/redirectable-au
 import { LoginRequiredError } from '../../auth/login-required.error';
 import { ProviderEnvironment } from '../../config/environment';
 import { databaseUnavailableReason } from '../../database/database-unavailable';
+import { allowedMethods } from '../http/allowed-methods';
 import { MethodNotAllowedError, OAuthError, TemporarilyUnavailableError, TooManyRequestsError } from './oauth.error';
 
 interface Described {
@@ -56,6 +57,9 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       // again, and each failure would answer anew. {} is @fastify/session's own "no session".
       request.session = {} as FastifyRequest['session'];
     }
+    // A path that exists, asked with a method it does not take: 405, not 404 (RFC 9110 §15.5.6).
+    const allowed = request.is404 ? allowedMethods(request) : [];
+    if (allowed.length > 0) exception = new MethodNotAllowedError(request.method, allowed);
     if (exception instanceof TooManyRequestsError) reply.header('Retry-After', String(exception.retryAfter));
 
     if (exception instanceof RedirectableAuthorizationError) {
@@ -81,7 +85,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       });
     }
     if (described.challenge) reply.header('WWW-Authenticate', described.challenge);
-    if (exception instanceof MethodNotAllowedError) reply.header('Allow', exception.allow);
+    if (exception instanceof MethodNotAllowedError) reply.header('Allow', exception.allow.join(', '));
     return reply.status(described.status).send({ error: described.error, error_description: described.description });
   }
 

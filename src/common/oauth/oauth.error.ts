@@ -131,10 +131,16 @@ export class NotFoundError extends OAuthError {
   override readonly status = 404;
 }
 
-/** A request with the wrong HTTP method (RFC 6749 §3.2: the token endpoint takes POST). */
+/** A request with a method its path does not take (RFC 6749 §3.2: the token endpoint takes POST only). */
 export class MethodNotAllowedError extends OAuthError {
   readonly error = 'invalid_request';
   override readonly status = 405;
-  /** RFC 9110 §15.5.6: a 405 must name, in `Allow`, the methods the resource does take. */
-  allow = 'POST';
+
+  constructor(
+    method: string,
+    /** RFC 9110 §15.5.6: a 405 names, in `Allow`, the methods the resource does take. */
+    readonly allow: string[],
+  ) {
+    super(`${method.slice(0, 16)} is not allowed here; use ${allow.join(' or ')}`);
+  }
 }

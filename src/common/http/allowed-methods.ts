@@ -1,0 +1,13 @@
+import type { FastifyRequest, HTTPMethods } from 'fastify';
+
+const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/**
+ * The methods the path of a request that matched no route does have routes for: when there
+ * are any, the resource exists and the method is what is wrong. Paths are compared as
+ * routes are declared, so a path with a parameter in it (/admin/clients/:id) is not found here.
+ */
+export function allowedMethods(request: FastifyRequest): HTTPMethods[] {
+  const url = request.url.split('?', 1)[0];
+  return METHODS.filter((method) => request.server.hasRoute({ method, url }));
+}
