@@ -7,9 +7,10 @@ import { SlidingWindowStorage } from './sliding-window.storage';
 
 /**
  * Per-client-address request limits, for the routes that carry LoginRateLimitGuard or
- * OAuthRateLimitGuard; no other route is limited. Counted in each instance's memory: the
- * limits hold per instance (SlidingWindowStorage), and the per-username back-off on failed sign-ins, which must
- * hold across instances, is counted in the database instead (LoginThrottleService).
+ * OAuthRateLimitGuard; no other route is limited. Counted in each instance's memory
+ * (SlidingWindowStorage): the limits hold per instance, and the per-username back-off on
+ * failed sign-ins, which must hold across instances, is counted in the database instead
+ * (LoginThrottleService).
  */
 @Module({
   imports: [
