@@ -8,14 +8,16 @@ export class DiscoveryController {
   /** RFC 8414 authorization server metadata. */
   @Get('oauth-authorization-server')
   @Header('Cache-Control', 'public, max-age=300')
+  @Header('Content-Type', 'application/json; charset=utf-8')
   authorizationServer() {
-    return this.discovery.metadata;
+    return this.discovery.document;
   }
 
   /** OpenID Connect Discovery 1.0 §4. */
   @Get('openid-configuration')
   @Header('Cache-Control', 'public, max-age=300')
+  @Header('Content-Type', 'application/json; charset=utf-8')
   openidConfiguration() {
-    return this.discovery.metadata;
+    return this.discovery.document;
   }
 }

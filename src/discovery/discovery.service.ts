@@ -6,19 +6,20 @@ import { SUPPORTED_SCOPES } from '../common/oauth/scope-descriptions';
 import { ProviderEnvironment } from '../config/environment';
 
 /**
- * The provider's published metadata, built once: it changes only with the
- * configuration. One document serves both RFC 8414 and OpenID Connect
+ * The provider's published metadata, built and serialized once: it changes only
+ * with the configuration. One document serves both RFC 8414 and OpenID Connect
  * Discovery 1.0 §3, so the two can never disagree.
  */
 @Injectable()
 export class DiscoveryService {
-  readonly metadata: Record<string, unknown>;
+  /** The metadata as JSON, as sent. */
+  readonly document: string;
 
   constructor(config: ConfigService<ProviderEnvironment, true>) {
     const issuer = config.get('ISSUER', { infer: true });
     const authMethods = AUTH_METHODS;
     const secretMethods = AUTH_METHODS.filter((m) => m !== 'none');
-    this.metadata = {
+    this.document = JSON.stringify({
       issuer,
       authorization_endpoint: `${issuer}/oauth/authorize`,
       token_endpoint: `${issuer}/oauth/token`,
@@ -58,6 +59,6 @@ export class DiscoveryService {
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
       authorization_response_iss_parameter_supported: true,
-    };
+    });
   }
 }

@@ -61,7 +61,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   /** The longest a token signed by a key lives: ID and access tokens share ACCESS_TOKEN_TTL. */
   private readonly tokenLifetimeMs: number;
   private reloadTimer?: NodeJS.Timeout;
-  private jwksCache?: { document: Promise<JsonWebKeySet>; expiresAt: number };
+  private jwksCache?: { document: Promise<string>; expiresAt: number };
 
   constructor(
     config: ConfigService<ProviderEnvironment, true>,
@@ -127,11 +127,11 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * The JSON Web Key Set to publish (RFC 7517 §5): active keys and retired ones whose tokens may still be alive.
-   * Asked for on every JWKS request, it changes only with a rotation: kept for JWKS_CACHE_MS, and dropped at
-   * once when this instance rotates or takes up a new key.
+   * The JSON Web Key Set to publish (RFC 7517 §5), serialized: active keys and retired ones whose tokens may
+   * still be alive. Asked for on every JWKS request, it changes only with a rotation: kept for JWKS_CACHE_MS,
+   * and dropped at once when this instance rotates or takes up a new key.
    */
-  jwks(): Promise<JsonWebKeySet> {
+  jwks(): Promise<string> {
     const now = Date.now();
     if (!this.jwksCache || this.jwksCache.expiresAt <= now) {
       const document = this.loadJwks();
@@ -144,12 +144,13 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     return this.jwksCache.document;
   }
 
-  private async loadJwks(): Promise<JsonWebKeySet> {
+  private async loadJwks(): Promise<string> {
     const rows = await this.keys.find({
       where: [{ retiredAt: IsNull() }, { retiredAt: MoreThan(new Date(Date.now() - this.tokenLifetimeMs)) }],
       order: { createdAt: 'DESC' },
     });
-    return { keys: rows.map((row) => row.publicJwk) };
+    const set: JsonWebKeySet = { keys: rows.map((row) => row.publicJwk) };
+    return JSON.stringify(set);
   }
 
   private remember(row: SigningKeyEntity): void {
