@@ -28,8 +28,8 @@ export async function securityHeaders(options: FastifyHelmetOptions): Promise<Re
 }
 
 /**
- * Sets the headers on every response, from the first hook on, on the raw response as helmet does
- * (so that they are there for whatever reads the raw response's headers, such as the request log).
+ * Sets the headers on every response, from the first hook on, on the raw response as helmet does,
+ * so that an answer written to the raw response, bypassing Fastify's reply, carries them too.
  */
 export function addSecurityHeaders(server: FastifyInstance, headers: Record<string, string>): void {
   const entries = Object.entries(headers);
