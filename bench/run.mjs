@@ -130,6 +130,7 @@ function summarise(id, scenario, server, runs, extra = {}) {
     rps: pick('rps'),
     p50: pick('p50'),
     p99: pick('p99'),
+    cpuPerRequest: pick('cpuPerRequest'),
     failed: runs.reduce((sum, r) => sum + (r.failed ?? r.non2xx + r.errors), 0),
     peakRss: Math.max(...runs.map((r) => r.peakRss ?? 0)),
     rounds: runs,

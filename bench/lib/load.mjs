@@ -1,6 +1,6 @@
 // Drives a server with autocannon, in this process, and reduces the result to what the table shows.
 import autocannon from 'autocannon';
-import { memoryWatch } from './process.mjs';
+import { cpuWatch, memoryWatch } from './process.mjs';
 
 function cannon(given) {
   // An option set to undefined (a warm-up by amount dropping the duration) is left out, as autocannon wants.
@@ -16,14 +16,17 @@ function cannon(given) {
 
 /**
  * One measurement: an optional warm-up (its numbers dropped), then the run itself, with the peak
- * memory of `pid`'s process tree over both. `options` are autocannon's (url, connections, duration
- * or amount, method, headers, body, requests); `warmup` the same for the warm-up.
+ * memory of `pid`'s process tree over both and its CPU time over the run. `options` are
+ * autocannon's (url, connections, duration or amount, method, headers, body, requests); `warmup`
+ * the same for the warm-up.
  */
 export async function measure({ pid, options, warmup }) {
   const memory = pid ? memoryWatch(pid) : null;
   try {
     if (warmup) await cannon({ ...options, ...warmup });
+    const cpu = pid ? cpuWatch(pid) : null;
     const r = await cannon(options);
+    const cpuSeconds = cpu ? cpu.stop() : null;
     const seconds = r.duration || 1;
     return {
       rps: r.requests.total / seconds,
@@ -36,6 +39,8 @@ export async function measure({ pid, options, warmup }) {
       seconds,
       statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, { count }]) => [code, count])),
       peakRss: memory ? memory.stop() : null,
+      /** The server's CPU time per request over the run (all its threads and processes), in µs. */
+      cpuPerRequest: cpuSeconds === null || r.requests.total === 0 ? null : (cpuSeconds * 1e6) / r.requests.total,
     };
   } finally {
     memory?.stop();

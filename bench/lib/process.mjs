@@ -122,6 +122,33 @@ export function processTree(pid) {
   return tree;
 }
 
+/** CPU time (user + system, all threads) of a process tree, in seconds; processes gone meanwhile count 0. */
+function cpuSeconds(pids) {
+  let ticks = 0;
+  for (const p of pids) {
+    try {
+      // Fields 14 and 15 of /proc/<pid>/stat: utime and stime, in clock ticks (USER_HZ, 100 on Linux).
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended
+    }
+  }
+  return ticks / 100;
+}
+
+/**
+ * The CPU time a process tree spends over a measurement, in seconds. Unlike requests per second, it
+ * hardly depends on what else the machine runs meanwhile (the load generator shares its cores), so
+ * CPU time per request compares two servers' cost even when their rates are noisy.
+ */
+export function cpuWatch(pid) {
+  const pids = processTree(pid);
+  const start = cpuSeconds(pids);
+  return { stop: () => cpuSeconds(pids) - start };
+}
+
 function statusKb(pid, field) {
   try {
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
