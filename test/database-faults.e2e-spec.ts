@@ -339,6 +339,17 @@ describe('two instances on one database (SECURITY 38): what one does, the other 
     expect(await on(b).active(issued.access_token)).toBe(false);
   });
 
+  it('a secret rotated on one is refused by the other at once, and the new one accepted', async () => {
+    const rotated = await a.createClient({ grant_types: ['client_credentials'], scope: 'openid' });
+    await on(b, rotated).token({ grant_type: 'client_credentials' }).expect(200);
+    const { client_secret: newSecret } = await a.app.get(ClientsService).rotateSecret(rotated.client_id);
+    const refused = await on(b, rotated).token({ grant_type: 'client_credentials' });
+    expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 401, error: 'invalid_client' });
+    await on(b, { ...rotated, client_secret: newSecret })
+      .token({ grant_type: 'client_credentials' })
+      .expect(200);
+  });
+
   // Two instances in one process on one SQLite file would block each other: better-sqlite3 waits
   // for a lock synchronously, holding up the event loop the other instance needs to commit.
   (onMysql ? it : it.skip)('concurrent redemptions of one code spread over both: exactly one success', async () => {

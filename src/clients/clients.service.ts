@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { AuditService } from '../audit/audit.service';
 import { randomToken, sha256 } from '../common/crypto/tokens';
@@ -8,6 +8,8 @@ import { DEFAULT_GRANT_TYPES } from '../common/oauth/grant-types';
 import { InvalidClientMetadataError, InvalidRedirectUriError, NotFoundError } from '../common/oauth/oauth.error';
 import { parseScope } from '../common/oauth/scope';
 import { RowReader } from '../database/row-reader';
+import { TransactionsService } from '../database/transactions.service';
+import { ClientCache } from './client-cache';
 import { ClientView, clientView } from './client.view';
 import { ClientMetadataDto } from './dto/client-metadata.dto';
 import { ClientEntity } from './entities/client.entity';
@@ -18,16 +20,14 @@ export type ClientWithSecret = ClientView & { client_secret?: string };
 /** Registration and administration of partner clients. `by` says who asks, for the audit trail. */
 @Injectable()
 export class ClientsService {
-  /**
-   * Every token, introspection and revocation request reads its client: one fixed statement
-   * (database/row-reader.ts). Not cached across requests: a client deleted, or given a new
-   * secret, on one instance must be refused by every instance at once (SECURITY 29, 38).
-   */
+  /** One fixed statement (database/row-reader.ts). */
   private readonly byId: RowReader<ClientEntity>;
 
   constructor(
     @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
     private readonly audit: AuditService,
+    private readonly cache: ClientCache,
+    private readonly transactions: TransactionsService,
   ) {
     this.byId = new RowReader(clients, ['clientId']);
   }
@@ -46,7 +46,7 @@ export class ClientsService {
     if (!client.name) throw new InvalidClientMetadataError('name is required');
     const secret = this.assignSecret(client);
     this.check(client);
-    const view = clientView(await this.clients.save(client));
+    const view = clientView(await this.write((manager) => manager.save(client)));
     await this.audit.record({
       type: 'client.created',
       ...by,
@@ -81,7 +81,7 @@ export class ClientsService {
     client.tokenEndpointAuthMethod = metadata.token_endpoint_auth_method ?? client.tokenEndpointAuthMethod;
     const secret = wasPublic !== client.isPublic ? this.assignSecret(client) : undefined;
     this.check(client);
-    const view = clientView(await this.clients.save(client));
+    const view = clientView(await this.write((manager) => manager.save(client)));
     await this.audit.record({
       type: 'client.updated',
       ...by,
@@ -96,9 +96,9 @@ export class ClientsService {
 
   /** Deletes the client; its codes and grants go with it (foreign keys), and its access tokens stop verifying. */
   async delete(clientId: string, by: AuditOrigin = {}): Promise<void> {
-    // Found first, exactly (see findById): a DELETE by a look-alike id must not reach the real client.
+    // Found first, exactly (see read()): a DELETE by a look-alike id must not reach the real client.
     await this.require(clientId);
-    const { affected } = await this.clients.delete({ clientId });
+    const { affected } = await this.write((manager) => manager.delete(ClientEntity, { clientId }));
     if (!affected) throw new NotFoundError('no such client');
     await this.audit.record({ type: 'client.deleted', ...by, clientId });
   }
@@ -108,23 +108,41 @@ export class ClientsService {
     const client = await this.require(clientId);
     if (client.isPublic) throw new InvalidClientMetadataError('a public client has no secret');
     const secret = this.assignSecret(client);
-    const view = clientView(await this.clients.save(client));
+    const view = clientView(await this.write((manager) => manager.save(client)));
     await this.audit.record({ type: 'client.secret_rotated', ...by, clientId });
     return { ...view, client_secret: secret };
   }
 
   /**
-   * The client with exactly this id. MySQL's default collations compare case-insensitively and
-   * ignore trailing spaces, so the row the database finds is checked again here: a client_id in
-   * another case or with trailing spaces names no client, on every database.
+   * The client with exactly this id, as every request that acts for a client reads it: from
+   * memory while no client has changed anywhere (ClientCache), so frozen.
    */
-  async findById(clientId: string): Promise<ClientEntity | null> {
+  findById(clientId: string): Promise<ClientEntity | null> {
+    return this.cache.get(clientId, () => this.read(clientId));
+  }
+
+  /**
+   * The client with exactly this id, read from the database. MySQL's default collations compare
+   * case-insensitively and ignore trailing spaces, so the row the database finds is checked again
+   * here: a client_id in another case or with trailing spaces names no client, on every database.
+   */
+  private async read(clientId: string): Promise<ClientEntity | null> {
     const client = await this.byId.findOne(clientId);
     return client?.clientId === clientId ? client : null;
   }
 
+  /** A change to clients, made in one transaction with the record that every instance must forget what it holds. */
+  private write<T>(change: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.transactions.run(async (manager) => {
+      const result = await change(manager);
+      await this.cache.changed(manager);
+      return result;
+    });
+  }
+
+  /** The client to administer: read afresh, and free to change. */
   private async require(clientId: string): Promise<ClientEntity> {
-    const client = await this.findById(clientId);
+    const client = await this.read(clientId);
     if (!client) throw new NotFoundError('no such client');
     return client;
   }

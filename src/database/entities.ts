@@ -5,6 +5,7 @@ import { SessionEntity } from '../auth/session.entity';
 import { ConsentEntity } from '../auth-codes/entities/consent.entity';
 import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-code.entity';
 import { GrantEntity } from '../auth-codes/entities/grant.entity';
+import { ClientRevisionEntity } from '../clients/entities/client-revision.entity';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { SigningKeyEntity } from '../keys/entities/signing-key.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
@@ -13,6 +14,7 @@ import { UserEntity } from '../users/entities/user.entity';
 export const ENTITIES = [
   UserEntity,
   ClientEntity,
+  ClientRevisionEntity,
   SigningKeyEntity,
   SessionEntity,
   GrantEntity,
