@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { request } from './lib/http.mjs';
 import { measure, median } from './lib/load.mjs';
 import { lastOutput } from './lib/process.mjs';
 import { machine, markdown } from './lib/report.mjs';
@@ -170,7 +171,6 @@ async function main() {
 
     // Fixtures for the compared scenarios: a user access token to introspect, and refresh token chains.
     const [userToken] = await ours.redeem(await ours.makeCodes(1, 'openid profile'));
-    const theirOpaqueToken = compare ? await theirs.opaqueAccessToken() : null;
     // Fresh chains for each measurement, four per connection: a request still in flight when a run
     // stops rotates a token whose successor nobody receives, so each stop ends up to one chain per
     // connection, and the warm-up and the run must both start with more chains than connections.
@@ -180,23 +180,30 @@ async function main() {
         ? (await ours.redeem(await ours.makeCodes(chains, 'api'))).map((r) => r.refresh_token)
         : theirs.refreshTokens(chains);
 
+    // Each scenario with what a right answer holds; a request that is sent the same way every time is
+    // sent once and checked before each run, so that a wrong answer (say, an inactive token) cannot
+    // pass for a fast right one. Autocannon itself counts only the statuses.
     const compared = [
-      ['1', 'client_credentials token (ES256 JWT)', (s) => s.clientCredentials()],
+      ['1', 'client_credentials token (ES256 JWT)', (s) => s.clientCredentials(), (body) => body.token_type === 'Bearer' && body.access_token.split('.').length === 3],
       ['3', 'refresh token rotation, chained', async (s) => s.refreshRotation(await refreshTokens(s))],
-      ['4', 'introspection of a valid access token', (s) => s.introspection(s === ours ? userToken.access_token : theirOpaqueToken)],
-      ['5a', 'JWKS document', (s) => s.jwks()],
-      ['5b', 'discovery document', (s) => s.discovery()],
+      // oidc-provider's in-memory store holds 1,000 entries, least recently used first out: the
+      // refresh scenario evicts a token made before it, so theirs gets a new one each time.
+      ['4', 'introspection of a valid access token', async (s) => s.introspection(s === ours ? userToken.access_token : await theirs.opaqueAccessToken()), (body) => body.active === true],
+      ['5a', 'JWKS document', (s) => s.jwks(), (body) => body.keys.length > 0],
+      ['5b', 'discovery document', (s) => s.discovery(), (body) => typeof body.issuer === 'string' && typeof body.jwks_uri === 'string'],
     ].filter(([id]) => wanted(id));
 
     for (let round = 0; round < settings.rounds; round += 1) {
       log(`round ${round + 1} of ${settings.rounds}`);
       if (compare) record('ceiling', await measure({ pid: ceiling.child.pid, options: opts(ceiling.fixedJson()), warmup }));
-      for (const [id, , request] of compared) {
+      for (const [id, , scenario, answersRight] of compared) {
         // Alternate who goes first, so that neither always runs on a warmer machine.
         const order = !compare ? [ours] : round % 2 === 0 ? [ours, theirs] : [theirs, ours];
         for (const server of order) {
           const key = `${id}:${server === ours ? 'ours' : 'theirs'}`;
-          record(key, await measure({ pid: server.child.pid, options: opts(await request(server)), warmup }));
+          const options = await scenario(server);
+          if (answersRight) await probe(key, options, answersRight);
+          record(key, await measure({ pid: server.child.pid, options: opts(options), warmup }));
         }
       }
     }
@@ -284,6 +291,19 @@ async function main() {
     rmSync(tempDir, { recursive: true, force: true });
     rmSync(logDir, { recursive: true, force: true });
   }
+}
+
+/** Sends a scenario's request once; throws unless it is answered 200 with a body `answersRight` accepts. */
+async function probe(label, { url, method = 'GET', headers, body }, answersRight) {
+  const { port, pathname, search } = new URL(url);
+  const res = await request(Number(port), method, pathname + search, { headers, body });
+  let right = false;
+  try {
+    right = res.status === 200 && answersRight(JSON.parse(res.body));
+  } catch {
+    // not JSON, or not the expected shape
+  }
+  if (!right) throw new Error(`${label}: ${method} ${pathname} answered ${res.status}: ${res.body.slice(0, 300)}`);
 }
 
 function versions() {
