@@ -303,13 +303,16 @@ describe('two instances on one database (SECURITY 38): what one does, the other 
   it('a refresh token rotated on one is reuse on the other, and the grant dies on both', async () => {
     const first = await tokensOn(a);
     const next = (await on(a).refresh(first.refresh_token).expect(200)).body;
+    expect(await on(a).active(next.access_token)).toBe(true);
     expectInvalidGrant(await on(b).refresh(first.refresh_token));
+    expect(await on(a).active(next.access_token)).toBe(false);
     expectInvalidGrant(await on(a).refresh(next.refresh_token));
     expect(await on(b).active(next.access_token)).toBe(false);
   });
 
   it('a revocation on one holds on the other', async () => {
     const tokens = await tokensOn(a);
+    expect(await on(a).active(tokens.access_token)).toBe(true);
     expect(await on(b).active(tokens.access_token)).toBe(true);
     await on(b).revoke(tokens.access_token).expect(200);
     expect(await on(a).active(tokens.access_token)).toBe(false);
@@ -333,6 +336,7 @@ describe('two instances on one database (SECURITY 38): what one does, the other 
       scope: 'openid profile',
     });
     const issued = (await on(b, doomed).token({ grant_type: 'client_credentials' }).expect(200)).body;
+    expect(await on(b).active(issued.access_token)).toBe(true);
     await a.app.get(ClientsService).delete(doomed.client_id);
     const refused = await on(b, doomed).token({ grant_type: 'client_credentials' });
     expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 401, error: 'invalid_client' });

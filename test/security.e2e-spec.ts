@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
 import TestAgent from 'supertest/lib/agent';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { RevokedAccessTokenEntity } from '../src/access-tokens/revoked-access-token.entity';
 import { AuthorizationCodeEntity } from '../src/auth-codes/entities/authorization-code.entity';
 import { GrantEntity } from '../src/auth-codes/entities/grant.entity';
@@ -953,11 +953,23 @@ describe('SECURITY.md: every attack fired at the running provider', () => {
   describe('18. a database failure during revocation is an error, never a 200', () => {
     afterEach(() => jest.restoreAllMocks());
 
+    /** The next `method` write of `entity`, through whichever EntityManager, fails as a lost connection would. */
+    function failNextWrite(method: 'upsert' | 'update', entity: object): void {
+      const original = EntityManager.prototype[method] as (...args: unknown[]) => Promise<unknown>;
+      let failed = false;
+      jest.spyOn(EntityManager.prototype, method).mockImplementation(function (
+        this: EntityManager,
+        ...args: unknown[]
+      ) {
+        if (args[0] !== entity || failed) return original.apply(this, args);
+        failed = true;
+        return Promise.reject(new Error('connection lost'));
+      } as never);
+    }
+
     it('of an access token', async () => {
       const tokens = await tokensFor();
-      jest
-        .spyOn(db.getRepository(RevokedAccessTokenEntity), 'upsert')
-        .mockRejectedValueOnce(new Error('connection lost'));
+      failNextWrite('upsert', RevokedAccessTokenEntity);
       const res = await post('/oauth/revoke', partner, { token: tokens.access_token });
       expect(res.status).toBeGreaterThanOrEqual(500);
       expect(res.body).toEqual({ error: expect.any(String), error_description: expect.any(String) });
@@ -969,7 +981,7 @@ describe('SECURITY.md: every attack fired at the running provider', () => {
 
     it('of a refresh token', async () => {
       const tokens = await tokensFor();
-      jest.spyOn(db.getRepository(GrantEntity), 'update').mockRejectedValueOnce(new Error('connection lost'));
+      failNextWrite('update', GrantEntity);
       const res = await post('/oauth/revoke', partner, { token: tokens.refresh_token });
       expect(res.status).toBeGreaterThanOrEqual(500);
       expect(res.body).toEqual({ error: expect.any(String), error_description: expect.any(String) });

@@ -10,12 +10,22 @@ import { RevokedAccessTokenEntity } from './revoked-access-token.entity';
 import { jwsHeader } from '../common/crypto/jws-header';
 import { InvalidTokenError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment } from '../config/environment';
+import { ChangeCounters } from '../database/change-counters.service';
+import { HeldUntilChange } from '../database/held-until-change';
+import { TransactionsService } from '../database/transactions.service';
 import { JwtSigner } from '../keys/jwt-signer.service';
 import { KeysService } from '../keys/keys.service';
 import { AccessTokenClaims, IssuedAccessToken } from './access-token.claims';
 
-/** At most this many verified tokens are remembered (a few MB). */
+/** At most this many verified tokens, and as many standings, are remembered (a few MB). */
 const VERIFIED_TOKENS_KEPT = 10_000;
+
+/** Whether what a token depends on still stands: its client, its grant (if any), the token itself. */
+interface Standing {
+  clientExists: boolean;
+  grantActive: boolean;
+  revoked: boolean;
+}
 
 export interface AccessTokenSubject {
   sub: string;
@@ -34,6 +44,8 @@ export class AccessTokensService {
   private readonly verified = new Map<string, AccessTokenClaims>();
   /** The statement of standing(), built on first use from the entities' metadata. */
   private standingSql?: { withGrant: string; withoutGrant: string };
+  /** Standings found good, until a client changes or anything is revoked, anywhere. */
+  private readonly standings: HeldUntilChange<Standing>;
 
   constructor(
     config: ConfigService<ProviderEnvironment, true>,
@@ -43,7 +55,10 @@ export class AccessTokensService {
     @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
     @InjectRepository(GrantEntity) private readonly grants: Repository<GrantEntity>,
     @InjectRepository(RevokedAccessTokenEntity) private readonly revoked: Repository<RevokedAccessTokenEntity>,
+    private readonly transactions: TransactionsService,
+    private readonly counters: ChangeCounters,
   ) {
+    this.standings = new HeldUntilChange(counters, ['clients', 'revocations'], VERIFIED_TOKENS_KEPT);
     this.issuer = config.get('ISSUER', { infer: true });
     this.ttl = config.get('ACCESS_TOKEN_TTL', { infer: true });
     this.alg = config.get('ACCESS_TOKEN_SIGNING_ALG', { infer: true });
@@ -103,8 +118,7 @@ export class AccessTokensService {
   /**
    * The claims of a token whose signature, issuer and audience were checked before, while it has
    * not expired. A resource server introspects one token again and again; the signature check
-   * (ECDSA, about 100 µs) says the same each time, while whether the token still stands is asked
-   * of the database every time (standing()).
+   * (ECDSA, about 100 µs) says the same each time; whether the token still stands is standing()'s.
    */
   private alreadyVerified(token: string): AccessTokenClaims | undefined {
     const claims = this.verified.get(token);
@@ -123,12 +137,20 @@ export class AccessTokensService {
 
   /**
    * Whether the token's client still exists, its grant (if any) is not revoked, and the token itself
-   * is not revoked: three primary-key lookups in one statement, so one round trip per verification.
+   * is not revoked. A good standing is held in memory until a client changes or anything is revoked,
+   * on any instance (HeldUntilChange): a resource server asks about the same token again and again.
+   */
+  private async standing(claims: AccessTokenClaims): Promise<Standing> {
+    const key = `${claims.jti} ${claims.client_id} ${claims.gid ?? ''}`;
+    const stands = (s: Standing) => s.clientExists && s.grantActive && !s.revoked;
+    return (await this.standings.get(key, () => this.readStanding(claims), stands))!;
+  }
+
+  /**
+   * standing() from the database: three primary-key lookups in one statement, so one round trip.
    * Table and column names come from the entities' metadata, so they follow the migrations.
    */
-  private async standing(
-    claims: AccessTokenClaims,
-  ): Promise<{ clientExists: boolean; grantActive: boolean; revoked: boolean }> {
+  private async readStanding(claims: AccessTokenClaims): Promise<Standing> {
     const sql = (this.standingSql ??= this.buildStandingSql());
     const [row] = (await this.revoked.query(claims.gid ? sql.withGrant : sql.withoutGrant, [
       claims.client_id,
@@ -153,8 +175,13 @@ export class AccessTokensService {
     return { withGrant: `SELECT ${client}, ${grant}, ${revoked}`, withoutGrant: `SELECT ${client}, ${revoked}` };
   }
 
-  /** Revokes one access token (RFC 7009) until it would have expired anyway. */
+  /** Revokes one access token (RFC 7009) until it would have expired anyway, on every instance at once (a counted change). */
   async revoke(claims: AccessTokenClaims): Promise<void> {
-    await this.revoked.upsert({ jti: claims.jti, expiresAt: new Date(claims.exp * 1000) }, ['jti']);
+    await this.transactions.run(async (manager) => {
+      await manager.upsert(RevokedAccessTokenEntity, { jti: claims.jti, expiresAt: new Date(claims.exp * 1000) }, [
+        'jti',
+      ]);
+      await this.counters.raise(manager, 'revocations');
+    });
   }
 }

@@ -1,16 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
+import { ChangeCounters } from '../database/change-counters.service';
+import { HeldUntilChange } from '../database/held-until-change';
 import { RowReader } from '../database/row-reader';
+import { TransactionsService } from '../database/transactions.service';
 import { GrantEntity } from './entities/grant.entity';
+
+/** At most this many active grants are held in memory; past it, the longest held goes first. */
+const GRANTS_HELD = 10_000;
 
 /** Grants: what a user allowed a client, the root every user token descends from. */
 @Injectable()
 export class GrantsService {
   private readonly byId: RowReader<GrantEntity>;
+  /**
+   * Active grants, as every refresh reads its own. A grant never changes but to be revoked (a
+   * counted revocation) or deleted with its client (a counted change to clients).
+   */
+  private readonly held: HeldUntilChange<GrantEntity>;
 
-  constructor(@InjectRepository(GrantEntity) private readonly grants: Repository<GrantEntity>) {
+  constructor(
+    @InjectRepository(GrantEntity) grants: Repository<GrantEntity>,
+    private readonly transactions: TransactionsService,
+    private readonly counters: ChangeCounters,
+  ) {
     this.byId = new RowReader(grants, ['id']);
+    this.held = new HeldUntilChange(counters, ['clients', 'revocations'], GRANTS_HELD);
   }
 
   /** Records a new grant in the caller's transaction. */
@@ -24,14 +40,21 @@ export class GrantsService {
     return grant;
   }
 
-  /** The grant, unless it has been revoked. */
+  /** The grant, unless it has been revoked; frozen. */
   async findActive(grantId: string): Promise<GrantEntity | null> {
-    const grant = await this.byId.findOne(grantId);
+    const grant = await this.held.get(
+      grantId,
+      () => this.byId.findOne(grantId),
+      (found) => !found.revokedAt,
+    );
     return grant && !grant.revokedAt ? grant : null;
   }
 
-  /** Revokes the grant, and with it every token that names it. */
+  /** Revokes the grant, and with it every token that names it, on every instance at once (a counted change). */
   async revoke(grantId: string): Promise<void> {
-    await this.grants.update({ id: grantId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.transactions.run(async (manager) => {
+      await manager.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { revokedAt: new Date() });
+      await this.counters.raise(manager, 'revocations');
+    });
   }
 }

@@ -2,17 +2,15 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokensModule } from '../access-tokens/access-tokens.module';
 import { ClientAuthenticationService } from './client-authentication.service';
-import { ClientCache } from './client-cache';
 import { ClientsController } from './clients.controller';
 import { ClientsService } from './clients.service';
-import { ClientRevisionEntity } from './entities/client-revision.entity';
 import { ClientEntity } from './entities/client.entity';
 import { ClientAuthGuard } from './guards/client-auth.guard';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ClientEntity, ClientRevisionEntity]), AccessTokensModule],
+  imports: [TypeOrmModule.forFeature([ClientEntity]), AccessTokensModule],
   controllers: [ClientsController],
-  providers: [ClientsService, ClientCache, ClientAuthenticationService, ClientAuthGuard],
+  providers: [ClientsService, ClientAuthenticationService, ClientAuthGuard],
   exports: [ClientsService, ClientAuthenticationService, ClientAuthGuard],
 })
 export class ClientsModule {}

@@ -7,9 +7,10 @@ import { randomToken, sha256 } from '../common/crypto/tokens';
 import { DEFAULT_GRANT_TYPES } from '../common/oauth/grant-types';
 import { InvalidClientMetadataError, InvalidRedirectUriError, NotFoundError } from '../common/oauth/oauth.error';
 import { parseScope } from '../common/oauth/scope';
+import { ChangeCounters } from '../database/change-counters.service';
+import { HeldUntilChange } from '../database/held-until-change';
 import { RowReader } from '../database/row-reader';
 import { TransactionsService } from '../database/transactions.service';
-import { ClientCache } from './client-cache';
 import { ClientView, clientView } from './client.view';
 import { ClientMetadataDto } from './dto/client-metadata.dto';
 import { ClientEntity } from './entities/client.entity';
@@ -17,19 +18,25 @@ import { redirectUriProblem } from './redirect-uri';
 
 export type ClientWithSecret = ClientView & { client_secret?: string };
 
+/** At most this many clients are held in memory; past it, the longest held goes first. */
+const CLIENTS_HELD = 10_000;
+
 /** Registration and administration of partner clients. `by` says who asks, for the audit trail. */
 @Injectable()
 export class ClientsService {
   /** One fixed statement (database/row-reader.ts). */
   private readonly byId: RowReader<ClientEntity>;
+  /** Every token, introspection and revocation request reads its client; a change anywhere drops them all. */
+  private readonly held: HeldUntilChange<ClientEntity>;
 
   constructor(
     @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
     private readonly audit: AuditService,
-    private readonly cache: ClientCache,
+    private readonly counters: ChangeCounters,
     private readonly transactions: TransactionsService,
   ) {
     this.byId = new RowReader(clients, ['clientId']);
+    this.held = new HeldUntilChange(counters, ['clients'], CLIENTS_HELD);
   }
 
   /** Registers a client; the answer carries its secret, this once. */
@@ -115,10 +122,10 @@ export class ClientsService {
 
   /**
    * The client with exactly this id, as every request that acts for a client reads it: from
-   * memory while no client has changed anywhere (ClientCache), so frozen.
+   * memory while no client has changed anywhere (HeldUntilChange), so frozen.
    */
   findById(clientId: string): Promise<ClientEntity | null> {
-    return this.cache.get(clientId, () => this.read(clientId));
+    return this.held.get(clientId, () => this.read(clientId));
   }
 
   /**
@@ -131,11 +138,11 @@ export class ClientsService {
     return client?.clientId === clientId ? client : null;
   }
 
-  /** A change to clients, made in one transaction with the record that every instance must forget what it holds. */
+  /** A change to clients, counted in the same transaction, so that every instance drops the clients it holds. */
   private write<T>(change: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.transactions.run(async (manager) => {
       const result = await change(manager);
-      await this.cache.changed(manager);
+      await this.counters.raise(manager, 'clients');
       return result;
     });
   }

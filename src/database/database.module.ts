@@ -2,6 +2,8 @@ import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProviderEnvironment } from '../config/environment';
+import { ChangeCounterEntity } from './change-counter.entity';
+import { ChangeCounters } from './change-counters.service';
 import { dataSourceOptions } from './data-source-options';
 import { TransactionsService } from './transactions.service';
 
@@ -13,8 +15,9 @@ import { TransactionsService } from './transactions.service';
       useFactory: (config: ConfigService<ProviderEnvironment, true>) =>
         dataSourceOptions(config.get('DATABASE_URL', { infer: true })),
     }),
+    TypeOrmModule.forFeature([ChangeCounterEntity]),
   ],
-  providers: [TransactionsService],
-  exports: [TransactionsService],
+  providers: [TransactionsService, ChangeCounters],
+  exports: [TransactionsService, ChangeCounters],
 })
 export class DatabaseModule {}

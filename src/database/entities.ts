@@ -5,16 +5,16 @@ import { SessionEntity } from '../auth/session.entity';
 import { ConsentEntity } from '../auth-codes/entities/consent.entity';
 import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-code.entity';
 import { GrantEntity } from '../auth-codes/entities/grant.entity';
-import { ClientRevisionEntity } from '../clients/entities/client-revision.entity';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { SigningKeyEntity } from '../keys/entities/signing-key.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
 import { UserEntity } from '../users/entities/user.entity';
+import { ChangeCounterEntity } from './change-counter.entity';
 
 export const ENTITIES = [
   UserEntity,
   ClientEntity,
-  ClientRevisionEntity,
+  ChangeCounterEntity,
   SigningKeyEntity,
   SessionEntity,
   GrantEntity,

@@ -6,7 +6,7 @@ import { CreateGrantsAndAuthorizationCodes1795839801946 } from './1795839801946-
 import { CreateRefreshTokensRevocationsConsents1795843000000 } from './1795843000000-CreateRefreshTokensRevocationsConsents';
 import { CreateAuditEvents1795845000000 } from './1795845000000-CreateAuditEvents';
 import { CreateLoginAttempts1795846000000 } from './1795846000000-CreateLoginAttempts';
-import { CreateClientRevision1795847000000 } from './1795847000000-CreateClientRevision';
+import { CreateChangeCounters1795847000000 } from './1795847000000-CreateChangeCounters';
 
 /** In the order they run. */
 export const MIGRATIONS = [
@@ -18,5 +18,5 @@ export const MIGRATIONS = [
   CreateRefreshTokensRevocationsConsents1795843000000,
   CreateAuditEvents1795845000000,
   CreateLoginAttempts1795846000000,
-  CreateClientRevision1795847000000,
+  CreateChangeCounters1795847000000,
 ];

@@ -3,29 +3,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../database/data-source-options';
-import { ClientCache } from './client-cache';
-import { ClientRevisionEntity } from './entities/client-revision.entity';
-import { ClientEntity } from './entities/client.entity';
+import { privateDatabase } from '../../test/helpers/database-state';
+import { ClientEntity } from '../clients/entities/client.entity';
+import { ChangeCounterEntity, ChangeCounterName } from './change-counter.entity';
+import { ChangeCounters } from './change-counters.service';
+import { dataSourceOptions } from './data-source-options';
+import { HeldUntilChange } from './held-until-change';
 
-// Two connections to one database (a SQLite file, or DATABASE_URL's MySQL/MariaDB), as two instances or
-// an instance and the CLI have; the real migrations and the real counter.
-describe('ClientCache', () => {
+// Two connections to one database (a SQLite file, or a MySQL/MariaDB database of this file's own,
+// where no other test file's changes move the counters), as two instances or an instance and the
+// CLI have; the real migrations and the real counters.
+describe('HeldUntilChange', () => {
   let dir: string;
   let here: DataSource;
   let elsewhere: DataSource;
+  let database: Awaited<ReturnType<typeof privateDatabase>>;
   let clientId: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'client-cache-'));
-    const shared = process.env.DATABASE_URL;
-    const url = shared?.startsWith('mysql://') ? shared : `sqlite:${join(dir, 'provider.sqlite')}`;
+    dir = mkdtempSync(join(tmpdir(), 'held-until-change-'));
+    database = await privateDatabase('held');
+    const url = database.env.DATABASE_URL ?? `sqlite:${join(dir, 'provider.sqlite')}`;
     here = await new DataSource(dataSourceOptions(url)).initialize();
     elsewhere = await new DataSource(dataSourceOptions(url)).initialize();
   });
   afterAll(async () => {
     await here?.destroy();
     await elsewhere?.destroy();
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -43,9 +48,12 @@ describe('ClientCache', () => {
     });
   });
 
-  /** A cache on `here`, and the reads of the clients table it asks for. */
+  const counters = (on: DataSource) => new ChangeCounters(on.getRepository(ChangeCounterEntity));
+  const heldClients = () => new HeldUntilChange<ClientEntity>(counters(here), ['clients'], 100);
+
+  /** Clients held on `here`, and the reads of the clients table it asks for. */
   function cacheHere() {
-    const cache = new ClientCache(here.getRepository(ClientRevisionEntity));
+    const cache = heldClients();
     const reads: string[] = [];
     const read = (id: string) => () => {
       reads.push(id);
@@ -54,12 +62,11 @@ describe('ClientCache', () => {
     return { reads, get: (id = clientId) => cache.get(id, read(id)) };
   }
 
-  /** A change made through the other connection, recorded as ClientsService records one. */
+  /** A change made through the other connection, counted as ClientsService counts one. */
   async function changeElsewhere(scope: string): Promise<void> {
-    const theirs = new ClientCache(elsewhere.getRepository(ClientRevisionEntity));
     await elsewhere.transaction(async (manager) => {
       await manager.update(ClientEntity, { clientId }, { scope });
-      await theirs.changed(manager);
+      await counters(elsewhere).raise(manager, 'clients');
     });
   }
 
@@ -81,7 +88,7 @@ describe('ClientCache', () => {
   });
 
   it('does not keep a client it read before a change that a later request saw', async () => {
-    const cache = new ClientCache(here.getRepository(ClientRevisionEntity));
+    const cache = heldClients();
     const readClient = () => here.getRepository(ClientEntity).findOneBy({ clientId });
     let readDone!: () => void;
     const hasRead = new Promise<void>((resolve) => (readDone = resolve));
@@ -103,6 +110,30 @@ describe('ClientCache', () => {
     // What the slow read returned was not kept over what the later one read.
     const held = await cache.get(clientId, () => Promise.reject(new Error('not held')));
     expect(held!.scope).toBe('api changed');
+  });
+
+  it('keeps what it holds when a change of another kind is counted', async () => {
+    const cache = cacheHere();
+    await cache.get();
+    await elsewhere.transaction((manager) => counters(elsewhere).raise(manager, 'revocations'));
+    await cache.get();
+    expect(cache.reads).toEqual([clientId]);
+  });
+
+  it('holds nothing that `keep` refuses, nor anything when a counter it depends on is missing', async () => {
+    const read = () => here.getRepository(ClientEntity).findOneBy({ clientId });
+    const refusing = heldClients();
+    const missing = new HeldUntilChange<ClientEntity>(counters(here), ['no-such-counter' as ChangeCounterName], 100);
+    for (const cache of [refusing, missing]) {
+      let reads = 0;
+      const counted = () => {
+        reads += 1;
+        return read();
+      };
+      await cache.get(clientId, counted, () => cache !== refusing);
+      await cache.get(clientId, counted, () => cache !== refusing);
+      expect(reads).toBe(2);
+    }
   });
 
   it('never holds a client that was not found', async () => {

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { ChangeCounterEntity, ChangeCounterName } from './change-counter.entity';
+
+export type ChangeCounts = ReadonlyMap<string, number>;
+
+/**
+ * The change counters (change-counter.entity.ts), read once per turn of the event loop. A caller
+ * gets the counters as committed at a read started after its call; every call made in the same
+ * turn shares that one read.
+ */
+@Injectable()
+export class ChangeCounters {
+  /** The read the calls of this turn wait for; it starts once this turn is over. */
+  private nextRead?: Promise<ChangeCounts>;
+  private sql?: string;
+
+  constructor(@InjectRepository(ChangeCounterEntity) private readonly counters: Repository<ChangeCounterEntity>) {}
+
+  current(): Promise<ChangeCounts> {
+    this.nextRead ??= new Promise((resolve, reject) =>
+      setImmediate(() => {
+        // Calls from now on wait for a read of their own, started after them.
+        this.nextRead = undefined;
+        this.read().then(resolve, reject);
+      }),
+    );
+    return this.nextRead;
+  }
+
+  /** Counts one change; to be called in the transaction that makes it. */
+  async raise(manager: EntityManager, name: ChangeCounterName): Promise<void> {
+    await manager.increment(ChangeCounterEntity, { name }, 'value', 1);
+  }
+
+  private async read(): Promise<ChangeCounts> {
+    const rows = (await this.counters.query((this.sql ??= this.statement()))) as {
+      name: string;
+      value: number | string;
+    }[];
+    return new Map(rows.map((row) => [row.name, Number(row.value)]));
+  }
+
+  private statement(): string {
+    const { metadata, manager } = this.counters;
+    const { driver } = manager.connection;
+    const column = (property: string) => driver.escape(metadata.findColumnWithPropertyPath(property)!.databaseName);
+    return `SELECT ${column('name')} AS name, ${column('value')} AS value FROM ${driver.escape(metadata.tablePath)}`;
+  }
+}
