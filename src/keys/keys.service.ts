@@ -84,10 +84,11 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
 
   /** Retires the active keys and makes new ones; tokens signed before still verify. Returns the new keys. `by` is for the audit trail. */
   async rotate(by: AuditOrigin = {}): Promise<ActiveKey[]> {
-    const now = new Date();
     const fresh = SIGNING_ALGORITHMS.map(generate);
     await this.keys.manager.transaction(async (manager) => {
-      await manager.update(SigningKeyEntity, { retiredAt: IsNull() }, { retiredAt: now });
+      // Retired as the new keys take over, not before they were made: an RSA key can take a second
+      // to make on a busy machine, while the old keys go on signing.
+      await manager.update(SigningKeyEntity, { retiredAt: IsNull() }, { retiredAt: new Date() });
       await manager.save(fresh);
     });
     fresh.forEach((row) => this.remember(row));

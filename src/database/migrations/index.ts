@@ -7,6 +7,7 @@ import { CreateRefreshTokensRevocationsConsents1795843000000 } from './179584300
 import { CreateAuditEvents1795845000000 } from './1795845000000-CreateAuditEvents';
 import { CreateLoginAttempts1795846000000 } from './1795846000000-CreateLoginAttempts';
 import { CreateChangeCounters1795847000000 } from './1795847000000-CreateChangeCounters';
+import { SigningKeysRetiredAtMilliseconds1795848000000 } from './1795848000000-SigningKeysRetiredAtMilliseconds';
 
 /** In the order they run. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CreateAuditEvents1795845000000,
   CreateLoginAttempts1795846000000,
   CreateChangeCounters1795847000000,
+  SigningKeysRetiredAtMilliseconds1795848000000,
 ];

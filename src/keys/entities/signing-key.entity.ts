@@ -22,6 +22,6 @@ export class SigningKeyEntity {
   createdAt: Date;
 
   /** Set when a newer key takes over; the key is still published until the tokens it signed have expired. */
-  @Column({ name: 'retired_at', type: 'datetime', nullable: true })
+  @Column({ name: 'retired_at', type: 'datetime', precision: 3, nullable: true })
   retiredAt: Date | null;
 }
