@@ -58,8 +58,11 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(KeysService.name);
   private readonly active = new Map<SigningAlgorithm, ActiveKey>();
   private readonly publicKeys = new Map<string, { alg: SigningAlgorithm; key: KeyObject }>();
-  /** The longest a token signed by a key lives: ID and access tokens share ACCESS_TOKEN_TTL. */
-  private readonly tokenLifetimeMs: number;
+  /**
+   * How long a retired key stays published: the longest a token signed with it may live (ID and
+   * access tokens share ACCESS_TOKEN_TTL), counted from the last moment any instance signs with it.
+   */
+  private readonly retiredKeyPublishedMs: number;
   private reloadTimer?: NodeJS.Timeout;
   private jwksCache?: { document: Promise<string>; expiresAt: number };
 
@@ -68,7 +71,8 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     @InjectRepository(SigningKeyEntity) private readonly keys: Repository<SigningKeyEntity>,
     private readonly audit: AuditService,
   ) {
-    this.tokenLifetimeMs = config.get('ACCESS_TOKEN_TTL', { infer: true }) * 1000;
+    // Another instance may sign with a key for up to RELOAD_INTERVAL_MS after it was retired elsewhere.
+    this.retiredKeyPublishedMs = config.get('ACCESS_TOKEN_TTL', { infer: true }) * 1000 + RELOAD_INTERVAL_MS;
   }
 
   async onModuleInit(): Promise<void> {
@@ -147,7 +151,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
 
   private async loadJwks(): Promise<string> {
     const rows = await this.keys.find({
-      where: [{ retiredAt: IsNull() }, { retiredAt: MoreThan(new Date(Date.now() - this.tokenLifetimeMs)) }],
+      where: [{ retiredAt: IsNull() }, { retiredAt: MoreThan(new Date(Date.now() - this.retiredKeyPublishedMs)) }],
       order: { createdAt: 'DESC' },
     });
     const set: JsonWebKeySet = { keys: rows.map((row) => row.publicJwk) };
