@@ -1,6 +1,6 @@
 // Drives a server with autocannon, in this process, and reduces the result to what the table shows.
 import autocannon from 'autocannon';
-import { cpuWatch, memoryWatch } from './process.mjs';
+import { cpuWatch, memoryWatch, processTree } from './process.mjs';
 
 function cannon(given) {
   // An option set to undefined (a warm-up by amount dropping the duration) is left out, as autocannon wants.
@@ -21,10 +21,11 @@ function cannon(given) {
  * the same for the warm-up.
  */
 export async function measure({ pid, options, warmup }) {
-  const memory = pid ? memoryWatch(pid) : null;
+  const pids = pid ? processTree(pid) : null;
+  const memory = pids && memoryWatch(pids);
   try {
     if (warmup) await cannon({ ...options, ...warmup });
-    const cpu = pid ? cpuWatch(pid) : null;
+    const cpu = pids && cpuWatch(pids);
     const r = await cannon(options);
     const cpuSeconds = cpu ? cpu.stop() : null;
     const seconds = r.duration || 1;

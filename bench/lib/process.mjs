@@ -139,12 +139,11 @@ function cpuSeconds(pids) {
 }
 
 /**
- * The CPU time a process tree spends over a measurement, in seconds. Unlike requests per second, it
+ * The CPU time a process tree (`pids`, from processTree()) spends over a measurement, in seconds. Unlike requests per second, it
  * hardly depends on what else the machine runs meanwhile (the load generator shares its cores), so
  * CPU time per request compares two servers' cost even when their rates are noisy.
  */
-export function cpuWatch(pid) {
-  const pids = processTree(pid);
+export function cpuWatch(pids) {
   const start = cpuSeconds(pids);
   return { stop: () => cpuSeconds(pids) - start };
 }
@@ -159,12 +158,11 @@ function statusKb(pid, field) {
 }
 
 /**
- * Peak resident memory of a process tree over a measurement: the kernel's high-water mark (VmHWM,
+ * Peak resident memory of a process tree (`pids`) over a measurement: the kernel's high-water mark (VmHWM,
  * reset at the start through clear_refs where the kernel allows it) and, as a floor, the sum of
  * VmRSS sampled every 100 ms. In bytes.
  */
-export function memoryWatch(pid) {
-  const pids = processTree(pid);
+export function memoryWatch(pids) {
   let hwmReset = true;
   for (const p of pids) {
     try {

@@ -12,7 +12,6 @@ import { InvalidTokenError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment } from '../config/environment';
 import { ChangeCounters } from '../database/change-counters.service';
 import { HeldUntilChange } from '../database/held-until-change';
-import { TransactionsService } from '../database/transactions.service';
 import { JwtSigner } from '../keys/jwt-signer.service';
 import { KeysService } from '../keys/keys.service';
 import { AccessTokenClaims, IssuedAccessToken } from './access-token.claims';
@@ -55,7 +54,6 @@ export class AccessTokensService {
     @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
     @InjectRepository(GrantEntity) private readonly grants: Repository<GrantEntity>,
     @InjectRepository(RevokedAccessTokenEntity) private readonly revoked: Repository<RevokedAccessTokenEntity>,
-    private readonly transactions: TransactionsService,
     private readonly counters: ChangeCounters,
   ) {
     this.standings = new HeldUntilChange(counters, ['clients', 'revocations'], VERIFIED_TOKENS_KEPT);
@@ -177,11 +175,8 @@ export class AccessTokensService {
 
   /** Revokes one access token (RFC 7009) until it would have expired anyway, on every instance at once (a counted change). */
   async revoke(claims: AccessTokenClaims): Promise<void> {
-    await this.transactions.run(async (manager) => {
-      await manager.upsert(RevokedAccessTokenEntity, { jti: claims.jti, expiresAt: new Date(claims.exp * 1000) }, [
-        'jti',
-      ]);
-      await this.counters.raise(manager, 'revocations');
-    });
+    await this.counters.counted('revocations', (manager) =>
+      manager.upsert(RevokedAccessTokenEntity, { jti: claims.jti, expiresAt: new Date(claims.exp * 1000) }, ['jti']),
+    );
   }
 }

@@ -4,7 +4,6 @@ import { EntityManager, IsNull, Repository } from 'typeorm';
 import { ChangeCounters } from '../database/change-counters.service';
 import { HeldUntilChange } from '../database/held-until-change';
 import { RowReader } from '../database/row-reader';
-import { TransactionsService } from '../database/transactions.service';
 import { GrantEntity } from './entities/grant.entity';
 
 /** At most this many active grants are held in memory; past it, the longest held goes first. */
@@ -22,7 +21,6 @@ export class GrantsService {
 
   constructor(
     @InjectRepository(GrantEntity) grants: Repository<GrantEntity>,
-    private readonly transactions: TransactionsService,
     private readonly counters: ChangeCounters,
   ) {
     this.byId = new RowReader(grants, ['id']);
@@ -52,9 +50,8 @@ export class GrantsService {
 
   /** Revokes the grant, and with it every token that names it, on every instance at once (a counted change). */
   async revoke(grantId: string): Promise<void> {
-    await this.transactions.run(async (manager) => {
-      await manager.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { revokedAt: new Date() });
-      await this.counters.raise(manager, 'revocations');
-    });
+    await this.counters.counted('revocations', (manager) =>
+      manager.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { revokedAt: new Date() }),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { AuditService } from '../audit/audit.service';
 import { randomToken, sha256 } from '../common/crypto/tokens';
@@ -10,7 +10,6 @@ import { parseScope } from '../common/oauth/scope';
 import { ChangeCounters } from '../database/change-counters.service';
 import { HeldUntilChange } from '../database/held-until-change';
 import { RowReader } from '../database/row-reader';
-import { TransactionsService } from '../database/transactions.service';
 import { ClientView, clientView } from './client.view';
 import { ClientMetadataDto } from './dto/client-metadata.dto';
 import { ClientEntity } from './entities/client.entity';
@@ -33,7 +32,6 @@ export class ClientsService {
     @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
     private readonly audit: AuditService,
     private readonly counters: ChangeCounters,
-    private readonly transactions: TransactionsService,
   ) {
     this.byId = new RowReader(clients, ['clientId']);
     this.held = new HeldUntilChange(counters, ['clients'], CLIENTS_HELD);
@@ -53,7 +51,7 @@ export class ClientsService {
     if (!client.name) throw new InvalidClientMetadataError('name is required');
     const secret = this.assignSecret(client);
     this.check(client);
-    const view = clientView(await this.write((manager) => manager.save(client)));
+    const view = clientView(await this.counters.counted('clients', (manager) => manager.save(client)));
     await this.audit.record({
       type: 'client.created',
       ...by,
@@ -88,7 +86,7 @@ export class ClientsService {
     client.tokenEndpointAuthMethod = metadata.token_endpoint_auth_method ?? client.tokenEndpointAuthMethod;
     const secret = wasPublic !== client.isPublic ? this.assignSecret(client) : undefined;
     this.check(client);
-    const view = clientView(await this.write((manager) => manager.save(client)));
+    const view = clientView(await this.counters.counted('clients', (manager) => manager.save(client)));
     await this.audit.record({
       type: 'client.updated',
       ...by,
@@ -105,7 +103,9 @@ export class ClientsService {
   async delete(clientId: string, by: AuditOrigin = {}): Promise<void> {
     // Found first, exactly (see read()): a DELETE by a look-alike id must not reach the real client.
     await this.require(clientId);
-    const { affected } = await this.write((manager) => manager.delete(ClientEntity, { clientId }));
+    const { affected } = await this.counters.counted('clients', (manager) =>
+      manager.delete(ClientEntity, { clientId }),
+    );
     if (!affected) throw new NotFoundError('no such client');
     await this.audit.record({ type: 'client.deleted', ...by, clientId });
   }
@@ -115,7 +115,7 @@ export class ClientsService {
     const client = await this.require(clientId);
     if (client.isPublic) throw new InvalidClientMetadataError('a public client has no secret');
     const secret = this.assignSecret(client);
-    const view = clientView(await this.write((manager) => manager.save(client)));
+    const view = clientView(await this.counters.counted('clients', (manager) => manager.save(client)));
     await this.audit.record({ type: 'client.secret_rotated', ...by, clientId });
     return { ...view, client_secret: secret };
   }
@@ -136,15 +136,6 @@ export class ClientsService {
   private async read(clientId: string): Promise<ClientEntity | null> {
     const client = await this.byId.findOne(clientId);
     return client?.clientId === clientId ? client : null;
-  }
-
-  /** A change to clients, counted in the same transaction, so that every instance drops the clients it holds. */
-  private write<T>(change: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.transactions.run(async (manager) => {
-      const result = await change(manager);
-      await this.counters.raise(manager, 'clients');
-      return result;
-    });
   }
 
   /** The client to administer: read afresh, and free to change. */

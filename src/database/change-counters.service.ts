@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { ChangeCounterEntity, ChangeCounterName } from './change-counter.entity';
+import { TransactionsService } from './transactions.service';
 
 export type ChangeCounts = ReadonlyMap<string, number>;
 
@@ -16,7 +17,10 @@ export class ChangeCounters {
   private nextRead?: Promise<ChangeCounts>;
   private sql?: string;
 
-  constructor(@InjectRepository(ChangeCounterEntity) private readonly counters: Repository<ChangeCounterEntity>) {}
+  constructor(
+    @InjectRepository(ChangeCounterEntity) private readonly counters: Repository<ChangeCounterEntity>,
+    private readonly transactions: TransactionsService,
+  ) {}
 
   current(): Promise<ChangeCounts> {
     this.nextRead ??= new Promise((resolve, reject) =>
@@ -29,9 +33,13 @@ export class ChangeCounters {
     return this.nextRead;
   }
 
-  /** Counts one change; to be called in the transaction that makes it. */
-  async raise(manager: EntityManager, name: ChangeCounterName): Promise<void> {
-    await manager.increment(ChangeCounterEntity, { name }, 'value', 1);
+  /** Makes a change of kind `name` and counts it, in one transaction: committed together or not at all. */
+  counted<T>(name: ChangeCounterName, change: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.transactions.run(async (manager) => {
+      const result = await change(manager);
+      await manager.increment(ChangeCounterEntity, { name }, 'value', 1);
+      return result;
+    });
   }
 
   private async read(): Promise<ChangeCounts> {

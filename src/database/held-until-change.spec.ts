@@ -7,6 +7,7 @@ import { privateDatabase } from '../../test/helpers/database-state';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { ChangeCounterEntity, ChangeCounterName } from './change-counter.entity';
 import { ChangeCounters } from './change-counters.service';
+import { TransactionsService } from './transactions.service';
 import { dataSourceOptions } from './data-source-options';
 import { HeldUntilChange } from './held-until-change';
 
@@ -48,7 +49,8 @@ describe('HeldUntilChange', () => {
     });
   });
 
-  const counters = (on: DataSource) => new ChangeCounters(on.getRepository(ChangeCounterEntity));
+  const counters = (on: DataSource) =>
+    new ChangeCounters(on.getRepository(ChangeCounterEntity), new TransactionsService(on));
   const heldClients = () => new HeldUntilChange<ClientEntity>(counters(here), ['clients'], 100);
 
   /** Clients held on `here`, and the reads of the clients table it asks for. */
@@ -64,10 +66,7 @@ describe('HeldUntilChange', () => {
 
   /** A change made through the other connection, counted as ClientsService counts one. */
   async function changeElsewhere(scope: string): Promise<void> {
-    await elsewhere.transaction(async (manager) => {
-      await manager.update(ClientEntity, { clientId }, { scope });
-      await counters(elsewhere).raise(manager, 'clients');
-    });
+    await counters(elsewhere).counted('clients', (manager) => manager.update(ClientEntity, { clientId }, { scope }));
   }
 
   it('reads a client once while no client changes, and answers the same from memory', async () => {
@@ -115,7 +114,7 @@ describe('HeldUntilChange', () => {
   it('keeps what it holds when a change of another kind is counted', async () => {
     const cache = cacheHere();
     await cache.get();
-    await elsewhere.transaction((manager) => counters(elsewhere).raise(manager, 'revocations'));
+    await counters(elsewhere).counted('revocations', async () => undefined);
     await cache.get();
     expect(cache.reads).toEqual([clientId]);
   });
