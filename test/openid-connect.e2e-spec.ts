@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { KeysService } from '../src/keys/keys.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
+import { privateDatabase } from './helpers/database-state';
 import { authorize, authorizeUrl, basicAuth, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
 
 const REDIRECT = 'https://rp.example/callback';
@@ -355,9 +356,11 @@ describe('OpenID Connect', () => {
 });
 
 // Its own app with short-lived tokens; apps in one process share passport's strategy registry, so one at a time.
+// Its own database too: on MySQL, test files running alongside rotate and make keys in the shared one.
 describe('signing key retirement', () => {
   it('drops a retired key from the JWKS once every token it signed, on any instance, has expired', async () => {
-    const short = await createTestApp({ ACCESS_TOKEN_TTL: '1' });
+    const database = await privateDatabase('keys');
+    const short = await createTestApp({ ...database.env, ACCESS_TOKEN_TTL: '1' });
     const kids = async () =>
       (await short.http().get('/oauth/jwks').expect(200)).body.keys.map((k: { kid: string }) => k.kid);
     try {
@@ -375,6 +378,7 @@ describe('signing key retirement', () => {
       for (const kid of before) expect(after).not.toContain(kid);
     } finally {
       await short.close();
+      await database.drop();
     }
   });
 });
