@@ -5,10 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
 import TestAgent from 'supertest/lib/agent';
-import { DataSource, EntityManager } from 'typeorm';
-import { RevokedAccessTokenEntity } from '../src/access-tokens/revoked-access-token.entity';
+import { DataSource, QueryRunner } from 'typeorm';
 import { AuthorizationCodeEntity } from '../src/auth-codes/entities/authorization-code.entity';
-import { GrantEntity } from '../src/auth-codes/entities/grant.entity';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { sha256 } from '../src/common/crypto/tokens';
 import { RefreshTokensService } from '../src/tokens/refresh-tokens.service';
@@ -953,23 +951,25 @@ describe('SECURITY.md: every attack fired at the running provider', () => {
   describe('18. a database failure during revocation is an error, never a 200', () => {
     afterEach(() => jest.restoreAllMocks());
 
-    /** The next `method` write of `entity`, through whichever EntityManager, fails as a lost connection would. */
-    function failNextWrite(method: 'upsert' | 'update', entity: object): void {
-      const original = EntityManager.prototype[method] as (...args: unknown[]) => Promise<unknown>;
+    /** The next write to `table`, through whichever connection and query runner, fails as a lost connection would. */
+    function failNextWrite(table: string): void {
+      const runner = Object.getPrototypeOf(db.createQueryRunner()) as QueryRunner;
+      const original = runner.query;
+      const write = new RegExp(`^(INSERT INTO|UPDATE) [\`"]${table}[\`"]`);
       let failed = false;
-      jest.spyOn(EntityManager.prototype, method).mockImplementation(function (
-        this: EntityManager,
-        ...args: unknown[]
+      jest.spyOn(runner, 'query').mockImplementation(function (
+        this: QueryRunner,
+        ...args: Parameters<QueryRunner['query']>
       ) {
-        if (args[0] !== entity || failed) return original.apply(this, args);
+        if (failed || !write.test(args[0])) return original.apply(this, args);
         failed = true;
         return Promise.reject(new Error('connection lost'));
-      } as never);
+      });
     }
 
     it('of an access token', async () => {
       const tokens = await tokensFor();
-      failNextWrite('upsert', RevokedAccessTokenEntity);
+      failNextWrite('revoked_access_tokens');
       const res = await post('/oauth/revoke', partner, { token: tokens.access_token });
       expect(res.status).toBeGreaterThanOrEqual(500);
       expect(res.body).toEqual({ error: expect.any(String), error_description: expect.any(String) });
@@ -981,7 +981,7 @@ describe('SECURITY.md: every attack fired at the running provider', () => {
 
     it('of a refresh token', async () => {
       const tokens = await tokensFor();
-      failNextWrite('update', GrantEntity);
+      failNextWrite('grants');
       const res = await post('/oauth/revoke', partner, { token: tokens.refresh_token });
       expect(res.status).toBeGreaterThanOrEqual(500);
       expect(res.body).toEqual({ error: expect.any(String), error_description: expect.any(String) });

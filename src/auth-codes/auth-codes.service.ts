@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SessionUser } from '../auth/session.types';
 import { randomToken, sha256 } from '../common/crypto/tokens';
 import { ProviderEnvironment } from '../config/environment';
 import { RowReader } from '../database/row-reader';
+import { RowWriter } from '../database/row-writer';
 import { UsersService } from '../users/users.service';
 import { AuthorizationRequest } from './authorization-request';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
@@ -16,6 +17,7 @@ import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 export class AuthCodesService {
   private readonly ttl: number;
   private readonly byHash: RowReader<AuthorizationCodeEntity>;
+  private readonly writer: RowWriter<AuthorizationCodeEntity>;
 
   constructor(
     config: ConfigService<ProviderEnvironment, true>,
@@ -25,6 +27,7 @@ export class AuthCodesService {
   ) {
     this.ttl = config.get('AUTH_CODE_TTL', { infer: true });
     this.byHash = new RowReader(codes, ['codeHash']);
+    this.writer = new RowWriter(codes);
   }
 
   /**
@@ -35,26 +38,20 @@ export class AuthCodesService {
     const user = await this.users.findById(sessionUser.id);
     const scope = user?.isAdmin ? request.scope : request.scope.filter((s) => s !== 'admin');
     const code = randomToken(32);
-    // updateEntity(false): nothing is read back (TypeORM would re-select the row for created_at).
-    await this.codes
-      .createQueryBuilder()
-      .insert()
-      .updateEntity(false)
-      .values({
-        codeHash: sha256(code),
-        clientId: request.client.clientId,
-        userId: sessionUser.id,
-        redirectUri: request.redirectUri,
-        redirectUriSent: request.redirectUriSent,
-        scope: scope.join(' '),
-        codeChallenge: request.codeChallenge ?? null,
-        nonce: request.nonce ?? null,
-        authTime: new Date(sessionUser.authTime * 1000),
-        expiresAt: new Date(Date.now() + this.ttl * 1000),
-        consumedAt: null,
-        grantId: null,
-      })
-      .execute();
+    await this.writer.insert(this.codes.manager, {
+      codeHash: sha256(code),
+      clientId: request.client.clientId,
+      userId: sessionUser.id,
+      redirectUri: request.redirectUri,
+      redirectUriSent: request.redirectUriSent,
+      scope: scope.join(' '),
+      codeChallenge: request.codeChallenge ?? null,
+      nonce: request.nonce ?? null,
+      authTime: new Date(sessionUser.authTime * 1000),
+      expiresAt: new Date(Date.now() + this.ttl * 1000),
+      consumedAt: null,
+      grantId: null,
+    });
     await this.audit.record({
       type: 'code.issued',
       actor: `user:${sessionUser.id}`,
@@ -75,11 +72,6 @@ export class AuthCodesService {
    * One conditional UPDATE: of concurrent redemptions exactly one sees true.
    */
   async consume(manager: EntityManager, code: AuthorizationCodeEntity, grantId: string): Promise<boolean> {
-    const { affected } = await manager.update(
-      AuthorizationCodeEntity,
-      { codeHash: code.codeHash, consumedAt: IsNull() },
-      { consumedAt: new Date(), grantId },
-    );
-    return affected === 1;
+    return this.writer.claim(manager, { codeHash: code.codeHash }, 'consumedAt', { consumedAt: new Date(), grantId });
   }
 }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { ChangeCounters } from '../database/change-counters.service';
 import { HeldUntilChange } from '../database/held-until-change';
 import { RowReader } from '../database/row-reader';
+import { RowWriter } from '../database/row-writer';
 import { GrantEntity } from './entities/grant.entity';
 
 /** At most this many active grants are held in memory; past it, the longest held goes first. */
@@ -13,6 +14,7 @@ const GRANTS_HELD = 10_000;
 @Injectable()
 export class GrantsService {
   private readonly byId: RowReader<GrantEntity>;
+  private readonly writer: RowWriter<GrantEntity>;
   /**
    * Active grants, as every refresh reads its own. A grant never changes but to be revoked (a
    * counted revocation) or deleted with its client (a counted change to clients).
@@ -24,6 +26,7 @@ export class GrantsService {
     private readonly counters: ChangeCounters,
   ) {
     this.byId = new RowReader(grants, ['id']);
+    this.writer = new RowWriter(grants);
     this.held = new HeldUntilChange(counters, ['clients', 'revocations'], GRANTS_HELD);
   }
 
@@ -33,8 +36,7 @@ export class GrantsService {
     fields: Pick<GrantEntity, 'id' | 'clientId' | 'userId' | 'scope' | 'authTime'>,
   ): Promise<GrantEntity> {
     const grant = manager.create(GrantEntity, { ...fields, revokedAt: null });
-    // updateEntity(false): nothing is read back (TypeORM would re-select the row for created_at).
-    await manager.createQueryBuilder().insert().into(GrantEntity).updateEntity(false).values(grant).execute();
+    await this.writer.insert(manager, { ...fields, revokedAt: null });
     return grant;
   }
 
@@ -51,7 +53,7 @@ export class GrantsService {
   /** Revokes the grant, and with it every token that names it, on every instance at once (a counted change). */
   async revoke(grantId: string): Promise<void> {
     await this.counters.counted('revocations', (manager) =>
-      manager.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { revokedAt: new Date() }),
+      this.writer.claim(manager, { id: grantId }, 'revokedAt', { revokedAt: new Date() }),
     );
   }
 }

@@ -1,0 +1,112 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource, Repository } from 'typeorm';
+import { GrantEntity } from '../auth-codes/entities/grant.entity';
+import { ClientEntity } from '../clients/entities/client.entity';
+import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
+import { dataSourceOptions } from './data-source-options';
+import { RowWriter } from './row-writer';
+import { TransactionsService } from './transactions.service';
+
+// On the test database (in-memory SQLite, or DATABASE_URL's MySQL), with the real migrations.
+describe('RowWriter', () => {
+  let db: DataSource;
+  let tokens: Repository<RefreshTokenEntity>;
+  let grant: Pick<GrantEntity, 'id' | 'clientId' | 'userId'>;
+  const id = () => randomBytes(12).toString('hex');
+
+  beforeAll(async () => {
+    db = await new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:')).initialize();
+    tokens = db.getRepository(RefreshTokenEntity);
+    const clientId = id();
+    await db.getRepository(ClientEntity).insert({
+      clientId,
+      secretHash: null,
+      name: 'Writer',
+      redirectUris: [],
+      postLogoutRedirectUris: null,
+      grantTypes: ['authorization_code', 'refresh_token'],
+      scope: 'openid',
+      tokenEndpointAuthMethod: 'none',
+    });
+    const userId = randomUUID();
+    await db.query(`INSERT INTO users (id, username, password_hash) VALUES (?, ?, ?)`, [userId, id(), 'x']);
+    grant = { id: randomUUID(), clientId, userId };
+    await db.getRepository(GrantEntity).insert({ ...grant, scope: 'openid', authTime: new Date(), revokedAt: null });
+  });
+  afterAll(async () => {
+    if (grant) {
+      await db.getRepository(ClientEntity).delete({ clientId: grant.clientId });
+      await db.query(`DELETE FROM users WHERE id = ?`, [grant.userId]);
+    }
+    await db?.destroy();
+  });
+
+  const token = (usedAt: Date | null = null) => ({
+    tokenHash: id(),
+    grantId: grant.id,
+    clientId: grant.clientId,
+    userId: grant.userId,
+    scope: 'openid offline_access',
+    expiresAt: new Date(Date.now() + 3_600_000),
+    usedAt,
+  });
+
+  it('writes a row exactly as TypeORM’s insert() does, defaults included', async () => {
+    const [mine, typeorms] = [token(new Date(Date.now() - 1000)), token(new Date(Date.now() - 1000))];
+    typeorms.expiresAt = mine.expiresAt;
+    typeorms.usedAt = mine.usedAt;
+    await new RowWriter(tokens).insert(db.manager, mine);
+    await tokens.insert(typeorms);
+
+    const { createdAt, ...written } = await tokens.findOneByOrFail({ tokenHash: mine.tokenHash });
+    const { createdAt: expectedCreatedAt, ...expected } = await tokens.findOneByOrFail({
+      tokenHash: typeorms.tokenHash,
+    });
+    expect(written).toEqual({ ...expected, tokenHash: mine.tokenHash });
+    expect(Math.abs(createdAt.getTime() - expectedCreatedAt.getTime())).toBeLessThan(5000);
+  });
+
+  it('claims a row once: the first claim sets the values and is answered true, every later one false', async () => {
+    const row = token();
+    await tokens.insert(row);
+    const writer = new RowWriter(tokens);
+    const usedAt = new Date(Date.now() - 2000);
+    expect(await writer.claim(db.manager, { tokenHash: row.tokenHash }, 'usedAt', { usedAt })).toBe(true);
+    expect(await writer.claim(db.manager, { tokenHash: row.tokenHash }, 'usedAt', { usedAt: new Date() })).toBe(false);
+    const read = await tokens.findOneByOrFail({ tokenHash: row.tokenHash });
+    expect(Math.abs(read.usedAt!.getTime() - usedAt.getTime())).toBeLessThan(1000);
+    expect(await writer.claim(db.manager, { tokenHash: id() }, 'usedAt', { usedAt })).toBe(false);
+  });
+
+  it('of concurrent claims in concurrent transactions, exactly one wins', async () => {
+    const row = token();
+    await tokens.insert(row);
+    const writer = new RowWriter(tokens);
+    const transactions = new TransactionsService(db);
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        transactions.run((manager) =>
+          writer.claim(manager, { tokenHash: row.tokenHash }, 'usedAt', { usedAt: new Date() }),
+        ),
+      ),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('sets several columns in one claim, and leaves other rows alone', async () => {
+    const [row, other] = [token(), token()];
+    await tokens.insert([row, other]);
+    const scope = 'openid';
+    expect(
+      await new RowWriter(tokens).claim(db.manager, { tokenHash: row.tokenHash }, 'usedAt', {
+        scope,
+        usedAt: new Date(),
+      }),
+    ).toBe(true);
+    expect(await tokens.findOneByOrFail({ tokenHash: row.tokenHash })).toMatchObject({ scope });
+    expect(await tokens.findOneByOrFail({ tokenHash: other.tokenHash })).toMatchObject({
+      scope: other.scope,
+      usedAt: null,
+    });
+  });
+});
