@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
 import TestAgent from 'supertest/lib/agent';
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuthorizationCodeEntity } from '../src/auth-codes/entities/authorization-code.entity';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { sha256 } from '../src/common/crypto/tokens';
 import { RefreshTokensService } from '../src/tokens/refresh-tokens.service';
+import { failNextWrite } from './helpers/fail-next-write';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { authorize, authorizeUrl, basicAuth, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
 
@@ -951,25 +952,9 @@ describe('SECURITY.md: every attack fired at the running provider', () => {
   describe('18. a database failure during revocation is an error, never a 200', () => {
     afterEach(() => jest.restoreAllMocks());
 
-    /** The next write to `table`, through whichever connection and query runner, fails as a lost connection would. */
-    function failNextWrite(table: string): void {
-      const runner = Object.getPrototypeOf(db.createQueryRunner()) as QueryRunner;
-      const original = runner.query;
-      const write = new RegExp(`^(INSERT INTO|UPDATE) [\`"]${table}[\`"]`);
-      let failed = false;
-      jest.spyOn(runner, 'query').mockImplementation(function (
-        this: QueryRunner,
-        ...args: Parameters<QueryRunner['query']>
-      ) {
-        if (failed || !write.test(args[0])) return original.apply(this, args);
-        failed = true;
-        return Promise.reject(new Error('connection lost'));
-      });
-    }
-
     it('of an access token', async () => {
       const tokens = await tokensFor();
-      failNextWrite('revoked_access_tokens');
+      failNextWrite(db, 'revoked_access_tokens');
       const res = await post('/oauth/revoke', partner, { token: tokens.access_token });
       expect(res.status).toBeGreaterThanOrEqual(500);
       expect(res.body).toEqual({ error: expect.any(String), error_description: expect.any(String) });
@@ -981,7 +966,7 @@ describe('SECURITY.md: every attack fired at the running provider', () => {
 
     it('of a refresh token', async () => {
       const tokens = await tokensFor();
-      failNextWrite('grants');
+      failNextWrite(db, 'grants');
       const res = await post('/oauth/revoke', partner, { token: tokens.refresh_token });
       expect(res.status).toBeGreaterThanOrEqual(500);
       expect(res.body).toEqual({ error: expect.any(String), error_description: expect.any(String) });

@@ -1,70 +1,85 @@
 import { Logger } from '@nestjs/common';
-import { Repository } from 'typeorm';
+import { randomBytes } from 'node:crypto';
+import { DataSource, EntitySubscriberInterface, Repository } from 'typeorm';
+import { BeforeQueryEvent } from 'typeorm/subscriber/event/QueryEvent';
+import { dataSourceOptions } from '../database/data-source-options';
+import { AuditDetail } from './audit-event-types';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditService } from './audit.service';
 
-/** A repository whose INSERTs (createQueryBuilder().insert().values(rows)...execute()) go to `execute`. */
-function repositoryWith(execute: jest.Mock) {
-  const values = jest.fn(() => ({ updateEntity: () => ({ execute }) }));
-  const repository = {
-    createQueryBuilder: () => ({ insert: () => ({ values }) }),
-  } as unknown as Repository<AuditEventEntity>;
-  return { repository, values };
-}
-
+// On the test database (in-memory SQLite, or DATABASE_URL's MySQL), with the real migrations.
 describe('AuditService.record', () => {
+  let db: DataSource;
+  let events: Repository<AuditEventEntity>;
+  /** The INSERTs into audit_events sent to the database, as TypeORM's subscribers see every query. */
+  const inserts: string[] = [];
+
+  beforeAll(async () => {
+    db = await new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:')).initialize();
+    events = db.getRepository(AuditEventEntity);
+    const watcher: EntitySubscriberInterface = {
+      beforeQuery: (event: BeforeQueryEvent<unknown>) => {
+        if (/^INSERT INTO [`"]audit_events[`"]/.test(event.query)) inserts.push(event.query);
+      },
+    };
+    db.subscribers.push(watcher);
+  });
+  afterAll(() => db?.destroy());
+  beforeEach(() => (inserts.length = 0));
   afterEach(() => jest.restoreAllMocks());
 
+  const actor = () => `test:${randomBytes(6).toString('hex')}`;
+
   it('writes the event with the time it happened', async () => {
-    const { repository, values } = repositoryWith(jest.fn().mockResolvedValue({}));
-    const sut = new AuditService(repository);
-    await sut.record({ type: 'client.deleted', actor: 'cli', clientId: 'c1' });
-    expect(values).toHaveBeenCalledWith([
-      {
-        type: 'client.deleted',
-        actor: 'cli',
-        userId: null,
-        clientId: 'c1',
-        ip: null,
-        detail: null,
-        createdAt: expect.any(Date),
-      },
-    ]);
+    const by = actor();
+    const before = Date.now();
+    await new AuditService(events).record({ type: 'client.deleted', actor: by, clientId: 'c1' });
+    const row = await events.findOneByOrFail({ actor: by });
+    expect(row).toMatchObject({ type: 'client.deleted', userId: null, clientId: 'c1', ip: null, detail: null });
+    // MySQL's DATETIME keeps whole seconds.
+    expect(row.createdAt.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(row.createdAt.getTime()).toBeLessThanOrEqual(Date.now());
   });
 
   it('writes the events recorded at the same moment in one INSERT, each caller waiting for it', async () => {
-    const execute = jest.fn().mockResolvedValue({});
-    const { repository, values } = repositoryWith(execute);
-    const sut = new AuditService(repository);
+    const [a, b] = [actor(), actor()];
+    const sut = new AuditService(events);
     await Promise.all([
-      sut.record({ type: 'token.issued', clientId: 'a' }),
-      sut.record({ type: 'token.issued', clientId: 'b' }),
+      sut.record({ type: 'token.issued', actor: a, clientId: 'a', detail: { scope: 'api' } }),
+      sut.record({ type: 'token.issued', actor: b, clientId: 'b' }),
     ]);
-    expect(execute).toHaveBeenCalledTimes(1);
-    expect(values).toHaveBeenCalledWith([
-      expect.objectContaining({ clientId: 'a' }),
-      expect.objectContaining({ clientId: 'b' }),
-    ]);
+    expect(inserts).toHaveLength(1);
+    expect(await events.findOneByOrFail({ actor: a })).toMatchObject({ clientId: 'a', detail: { scope: 'api' } });
+    expect(await events.findOneByOrFail({ actor: b })).toMatchObject({ clientId: 'b', detail: null });
   });
 
-  it('logs a failed write instead of failing the action it records', async () => {
+  it('logs a failed write instead of failing the action it records, and keeps no part of the event', async () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    const sut = new AuditService(repositoryWith(jest.fn().mockRejectedValue(new Error('disk full'))).repository);
-    await expect(sut.record({ type: 'login.failed', ip: '192.0.2.1' })).resolves.toBeUndefined();
-    expect(error).toHaveBeenCalledWith('audit event login.failed not recorded: disk full');
+    const by = actor();
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await expect(
+      new AuditService(events).record({ type: 'login.failed', actor: by, detail: circular as AuditDetail }),
+    ).resolves.toBeUndefined();
+    expect(error).toHaveBeenCalledWith(expect.stringMatching(/^audit event login\.failed not recorded: .*circular/i));
+    expect(await events.findOneBy({ actor: by })).toBeNull();
   });
 
   it('retries the events of a failed INSERT one by one, so one bad event loses no other', async () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    const execute = jest
-      .fn()
-      .mockRejectedValueOnce(new Error('bad row'))
-      .mockResolvedValueOnce({})
-      .mockRejectedValueOnce(new Error('bad row'));
-    const sut = new AuditService(repositoryWith(execute).repository);
-    await Promise.all([sut.record({ type: 'login.succeeded' }), sut.record({ type: 'login.failed' })]);
-    expect(execute).toHaveBeenCalledTimes(3);
+    const [good, bad, alsoGood] = [actor(), actor(), actor()];
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const sut = new AuditService(events);
+    await Promise.all([
+      sut.record({ type: 'login.succeeded', actor: good }),
+      sut.record({ type: 'login.failed', actor: bad, detail: circular as AuditDetail }),
+      sut.record({ type: 'login.succeeded', actor: alsoGood }),
+    ]);
     expect(error).toHaveBeenCalledTimes(1);
-    expect(error).toHaveBeenCalledWith('audit event login.failed not recorded: bad row');
+    expect(error).toHaveBeenCalledWith(expect.stringMatching(/^audit event login\.failed not recorded: /));
+    expect(await events.findOneBy({ actor: good })).not.toBeNull();
+    expect(await events.findOneBy({ actor: alsoGood })).not.toBeNull();
+    expect(await events.findOneBy({ actor: bad })).toBeNull();
   });
 });

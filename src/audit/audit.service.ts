@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Between, FindOptionsWhere, LessThanOrEqual, MoreThanOrEqual, Repository } from 'typeorm';
 import { InvalidRequestError } from '../common/oauth/oauth.error';
+import { RowWriter } from '../database/row-writer';
 import { AuditDetail, AuditEventType, AuditOrigin } from './audit-event-types';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditEventView, auditEventView } from './audit-event.view';
@@ -34,7 +35,11 @@ export class AuditService {
   /** The events waiting for the next INSERT, and the promise of that INSERT (see write()). */
   private batch?: { rows: AuditRow[]; written: Promise<void> };
 
-  constructor(@InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>) {}
+  private readonly writer: RowWriter<AuditEventEntity>;
+
+  constructor(@InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>) {
+    this.writer = new RowWriter(events);
+  }
 
   /**
    * Writes one event. It never fails the action it records: the action has already
@@ -71,8 +76,7 @@ export class AuditService {
   private async insert(rows: AuditRow[]): Promise<void> {
     if (this.batch?.rows === rows) this.batch = undefined;
     try {
-      // updateEntity(false): TypeORM would otherwise read every row back for its id (no RETURNING on SQLite or MySQL).
-      await this.events.createQueryBuilder().insert().values(rows).updateEntity(false).execute();
+      await this.writer.insert(this.events.manager, ...rows);
     } catch (error) {
       if (rows.length > 1) {
         // One bad event must not take the others with it: each on its own, each failure logged.

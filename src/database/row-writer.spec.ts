@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
+import { AuditEventEntity } from '../audit/audit-event.entity';
 import { GrantEntity } from '../auth-codes/entities/grant.entity';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
@@ -64,6 +65,29 @@ describe('RowWriter', () => {
     });
     expect(written).toEqual({ ...expected, tokenHash: mine.tokenHash });
     expect(Math.abs(createdAt.getTime() - expectedCreatedAt.getTime())).toBeLessThan(5000);
+  });
+
+  it('writes several rows in one statement, JSON and nulls included', async () => {
+    const rows = [token(), token(new Date(Date.now() - 5000)), token()];
+    await new RowWriter(tokens).insert(db.manager, ...rows);
+    for (const row of rows) {
+      expect(await tokens.findOneByOrFail({ tokenHash: row.tokenHash })).toMatchObject({
+        ...row,
+        expiresAt: expect.any(Date),
+        usedAt: row.usedAt ? expect.any(Date) : null,
+      });
+    }
+    const events = db.getRepository(AuditEventEntity);
+    const type = 'token.issued' as const;
+    const detail = { scope: 'openid', kids: ['a', 'b'] };
+    const [actor, other] = [id(), id()];
+    await new RowWriter(events).insert(
+      db.manager,
+      { type, actor, userId: null, detail, createdAt: new Date() },
+      { type, actor: other, userId: grant.userId, detail: null, createdAt: new Date() },
+    );
+    expect(await events.findOneByOrFail({ actor })).toMatchObject({ type, userId: null, clientId: null, detail });
+    expect(await events.findOneByOrFail({ actor: other })).toMatchObject({ userId: grant.userId, detail: null });
   });
 
   it('claims a row once: the first claim sets the values and is answered true, every later one false', async () => {

@@ -20,15 +20,25 @@ export class RowWriter<Entity extends ObjectLiteral> {
 
   constructor(private readonly repository: Repository<Entity>) {}
 
-  /** Inserts a row with these columns; those not given take their defaults. */
-  async insert(manager: EntityManager, row: Partial<Entity>): Promise<void> {
-    const properties = Object.keys(row) as Property<Entity>[];
+  /** Inserts rows, in one statement; every row sets the same columns, and those not set take their defaults. */
+  async insert(manager: EntityManager, ...rows: Partial<Entity>[]): Promise<void> {
+    const properties = Object.keys(rows[0]) as Property<Entity>[];
     const { sql, columns } = this.statement(`insert ${properties.join()}`, () => {
       const columns = this.columns(properties);
       const names = columns.map((column) => this.escape(column.databaseName)).join(', ');
-      return { sql: `INSERT INTO ${this.table()} (${names}) VALUES (${columns.map(() => '?').join(', ')})`, columns };
+      return { sql: `INSERT INTO ${this.table()} (${names}) VALUES `, columns };
     });
-    await this.execute(manager, sql, this.values(columns, Object.values(row)));
+    const placeholders = `(${columns.map(() => '?').join(', ')})`;
+    await this.execute(
+      manager,
+      sql + rows.map(() => placeholders).join(', '),
+      rows.flatMap((row) =>
+        this.values(
+          columns,
+          properties.map((property) => row[property]),
+        ),
+      ),
+    );
   }
 
   /**
