@@ -157,7 +157,11 @@ describe('200 concurrent token requests of mixed kinds', () => {
       const grantId = await grantOf(refreshToken);
       const rows = await db.getRepository(RefreshTokenEntity).findBy({ grantId });
       const grant = await db.getRepository(GrantEntity).findOneByOrFail({ id: grantId });
-      return { tokens: rows.length, unused: rows.filter((r) => !r.usedAt).length, revoked: grant.revokedAt !== null };
+      return {
+        tokens: rows.length,
+        unused: rows.filter((r) => !r.isRotated).length,
+        revoked: grant.revokedAt !== null,
+      };
     };
     for (const r of refreshOnce) expect(await chain(r.refresh_token)).toEqual({ tokens: 2, unused: 1, revoked: false });
     // A race or a reuse is treated as theft: the grant is revoked (RFC 9700 §4.14.2).

@@ -1,4 +1,7 @@
+import { DataSource } from 'typeorm';
 import { ClientWithSecret } from '../src/clients/clients.service';
+import { sha256 } from '../src/common/crypto/tokens';
+import { RefreshTokenEntity } from '../src/tokens/entities/refresh-token.entity';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { authorize, basicAuth, pkcePair } from './helpers/oauth-client';
 
@@ -93,6 +96,20 @@ describe('refresh tokens, revocation and introspection', () => {
     expect(await introspect(second.access_token)).toEqual({ active: false });
     expect(await introspect(first.access_token)).toEqual({ active: false });
     expect((await refresh(second.refresh_token).expect(400)).body.error).toBe('invalid_grant');
+  });
+
+  it('refuses, as reuse, a token rotated before successors named their parent (its used_at set)', async () => {
+    const first = await tokens();
+    // What a rotation by an earlier version left behind: the token marked used, its successor unlinked.
+    await t.app
+      .get(DataSource)
+      .getRepository(RefreshTokenEntity)
+      .update({ tokenHash: sha256(first.refresh_token) }, { usedAt: new Date() });
+    const asOwner = await post('/oauth/introspect', client, { token: first.refresh_token }).expect(200);
+    expect(asOwner.body).toEqual({ active: false });
+    expect((await refresh(first.refresh_token).expect(400)).body.error).toBe('invalid_grant');
+    // Reuse: the grant, and the access token it gave, are revoked.
+    expect(await introspect(first.access_token)).toEqual({ active: false });
   });
 
   it('gives exactly one success to 10 concurrent refreshes of one token', async () => {

@@ -1807,10 +1807,12 @@ describe('SECURITY.md: every attack fired at the running provider', () => {
       expect(await isActive(res.body.access_token as string)).toBe(true);
     });
 
+    // A refresh token is spent by the very row of its successor: one INSERT, so one transaction.
     it('a failure storing the successor leaves the refresh token valid, and a success leaves only the successor', async () => {
       const tokens = await tokensFor();
-      jest.spyOn(t.app.get(RefreshTokensService), 'issue').mockRejectedValueOnce(new Error('disk full'));
+      const writeFailed = failNextWrite(db, 'refresh_tokens');
       expect((await refresh(tokens.refresh_token)).status).toBeGreaterThanOrEqual(500);
+      expect(writeFailed()).toBe(true);
       expect(await refreshTokenActive(tokens.refresh_token)).toBe(true);
       const next = (await refresh(tokens.refresh_token).expect(200)).body as Tokens;
       expect(await refreshTokenActive(tokens.refresh_token)).toBe(false);

@@ -7,7 +7,8 @@ import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
  * query builder on every call: about 60 µs of CPU for a primary-key lookup on SQLite, against
  * about 9 µs for the statement alone (measured on the bench machine, BENCHMARKS.md). For the
  * lookups every token request makes. Values are converted both ways by the driver, exactly as
- * TypeORM converts them (dates, booleans, simple-json), so the entity is the same either way.
+ * TypeORM converts them (dates, booleans, simple-json), and virtual columns are selected as
+ * find() selects them, so the entity is the same either way.
  */
 export class RowReader<Entity extends ObjectLiteral> {
   /** The statement and its key columns, worked out from the entity's metadata on first use. */
@@ -38,8 +39,12 @@ export class RowReader<Entity extends ObjectLiteral> {
     const { metadata, manager } = this.repository;
     const { driver } = manager.connection;
     const keyColumns = this.keys.map((key) => metadata.findColumnWithPropertyPath(key)!);
-    const columns = metadata.columns.map((c) => driver.escape(c.databaseName)).join(', ');
+    const table = driver.escape(metadata.tablePath);
+    // A virtual column (@VirtualColumn) is its query, as TypeORM's find() selects it.
+    const columns = metadata.columns
+      .map((c) => (c.isVirtualProperty && c.query ? `(${c.query(table)}) AS ` : '') + driver.escape(c.databaseName))
+      .join(', ');
     const where = keyColumns.map((c) => `${driver.escape(c.databaseName)} = ?`).join(' AND ');
-    return { sql: `SELECT ${columns} FROM ${driver.escape(metadata.tablePath)} WHERE ${where}`, keyColumns };
+    return { sql: `SELECT ${columns} FROM ${table} WHERE ${where}`, keyColumns };
   }
 }

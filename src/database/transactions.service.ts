@@ -39,6 +39,14 @@ export class TransactionsService {
     });
   }
 
+  /**
+   * Runs one statement, atomic by itself. On SQLite it joins the group commit as a transaction
+   * does (alone it would pay for a COMMIT of its own); elsewhere it runs at once, on its own.
+   */
+  write<T>(statement: Work<T>): Promise<T> {
+    return this.serial ? this.run(statement) : statement(this.dataSource.manager);
+  }
+
   private commitWaiting(): void {
     if (this.committing || this.waiting.length === 0) return;
     const jobs = this.waiting;

@@ -7,9 +7,11 @@ import { randomToken, sha256 } from '../common/crypto/tokens';
 import { ProviderEnvironment } from '../config/environment';
 import { RowReader } from '../database/row-reader';
 import { RowWriter } from '../database/row-writer';
+import { TransactionsService } from '../database/transactions.service';
+import { isUniqueViolation } from '../database/unique-violation';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 
-/** Refresh tokens: opaque, 256 random bits, stored only hashed, rotated on every use. */
+/** Refresh tokens: opaque, 256 random bits, stored only hashed, rotated on every use (refresh-token.entity.ts). */
 @Injectable()
 export class RefreshTokensService {
   private readonly ttl: number;
@@ -18,34 +20,48 @@ export class RefreshTokensService {
 
   constructor(
     config: ConfigService<ProviderEnvironment, true>,
-    @InjectRepository(RefreshTokenEntity) private readonly tokens: Repository<RefreshTokenEntity>,
+    @InjectRepository(RefreshTokenEntity) tokens: Repository<RefreshTokenEntity>,
+    private readonly transactions: TransactionsService,
   ) {
     this.ttl = config.get('REFRESH_TOKEN_TTL', { infer: true });
     this.byHash = new RowReader(tokens, ['tokenHash']);
     this.writer = new RowWriter(tokens);
   }
 
-  /** A new refresh token for the grant, written in the caller's transaction. */
-  async issue(manager: EntityManager, grant: GrantEntity): Promise<string> {
-    const token = randomToken(32);
-    await this.writer.insert(manager, {
-      tokenHash: sha256(token),
-      grantId: grant.id,
-      clientId: grant.clientId,
-      userId: grant.userId,
-      scope: grant.scope,
-      expiresAt: new Date(Date.now() + this.ttl * 1000),
-      usedAt: null,
-    });
-    return token;
+  /** The first refresh token of a grant, written in the caller's transaction. */
+  issue(manager: EntityManager, grant: GrantEntity): Promise<string> {
+    return this.write(manager, grant, null);
+  }
+
+  /**
+   * Rotates a token: writes its successor, in one statement, and answers the successor's value;
+   * null if the token has a successor already. Of concurrent rotations of one token exactly one
+   * gets a successor in (the unique index on parent_hash refuses the others).
+   */
+  async rotate(token: RefreshTokenEntity, grant: GrantEntity): Promise<string | null> {
+    try {
+      return await this.transactions.write((manager) => this.write(manager, grant, token.tokenHash));
+    } catch (error) {
+      if (isUniqueViolation(error)) return null;
+      throw error;
+    }
   }
 
   find(token: string): Promise<RefreshTokenEntity | null> {
     return this.byHash.findOne(sha256(token));
   }
 
-  /** Marks the token used, in the caller's transaction; of concurrent uses exactly one sees true. */
-  async markUsed(manager: EntityManager, token: RefreshTokenEntity): Promise<boolean> {
-    return this.writer.claim(manager, { tokenHash: token.tokenHash }, 'usedAt', { usedAt: new Date() });
+  private async write(manager: EntityManager, grant: GrantEntity, parentHash: string | null): Promise<string> {
+    const token = randomToken(32);
+    await this.writer.insert(manager, {
+      tokenHash: sha256(token),
+      parentHash,
+      grantId: grant.id,
+      clientId: grant.clientId,
+      userId: grant.userId,
+      scope: grant.scope,
+      expiresAt: new Date(Date.now() + this.ttl * 1000),
+    });
+    return token;
   }
 }

@@ -47,7 +47,7 @@ export class TokenLookupService {
   private async refresh(token: string, client: ClientEntity): Promise<FoundToken | null> {
     const row = await this.refreshTokens.find(token);
     // Refresh tokens are the client's own secret: no other client learns anything about them.
-    if (!row || row.clientId !== client.clientId || row.usedAt || row.expiresAt.getTime() <= Date.now()) return null;
+    if (!row || row.clientId !== client.clientId || row.isRotated || row.expiresAt.getTime() <= Date.now()) return null;
     const grant = await this.grants.findActive(row.grantId);
     return grant ? { kind: 'refresh_token', token: row, grant } : null;
   }

@@ -8,6 +8,7 @@ import { CreateAuditEvents1795845000000 } from './1795845000000-CreateAuditEvent
 import { CreateLoginAttempts1795846000000 } from './1795846000000-CreateLoginAttempts';
 import { CreateChangeCounters1795847000000 } from './1795847000000-CreateChangeCounters';
 import { SigningKeysRetiredAtMilliseconds1795848000000 } from './1795848000000-SigningKeysRetiredAtMilliseconds';
+import { RefreshTokenSuccessors1795849000000 } from './1795849000000-RefreshTokenSuccessors';
 
 /** In the order they run. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CreateLoginAttempts1795846000000,
   CreateChangeCounters1795847000000,
   SigningKeysRetiredAtMilliseconds1795848000000,
+  RefreshTokenSuccessors1795849000000,
 ];

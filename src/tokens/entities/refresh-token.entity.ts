@@ -1,9 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, VirtualColumn } from 'typeorm';
 
 /**
  * A refresh token (RFC 6749 §6), stored only as the SHA-256 of its value.
- * Each use rotates it: the row is marked used and a successor is written in
- * the same transaction (RFC 9700 §4.14.2).
+ * Each use rotates it (RFC 9700 §4.14.2): its successor is written, naming it
+ * in `parentHash`, in one statement; the unique index on that column lets only
+ * one successor in, so a token is rotated once even under concurrency.
  */
 @Entity('refresh_tokens')
 export class RefreshTokenEntity {
@@ -27,10 +28,28 @@ export class RefreshTokenEntity {
   @Column({ name: 'expires_at', type: 'datetime' })
   expiresAt: Date;
 
-  /** Set once, by the one request that rotates the token. */
+  /** The token this one replaced; null for the first token of a grant. */
+  @Index('IDX_refresh_tokens_parent_hash', { unique: true })
+  @Column({ name: 'parent_hash', type: 'varchar', length: 64, nullable: true })
+  parentHash: string | null;
+
+  /** Whether a successor names this token. */
+  @VirtualColumn({
+    type: 'boolean',
+    query: (alias) =>
+      `SELECT EXISTS (SELECT 1 FROM refresh_tokens successor WHERE successor.parent_hash = ${alias}.token_hash)`,
+  })
+  hasSuccessor: boolean;
+
+  /** When the token was rotated, for tokens rotated before successors named their parent (migration 1795849000000). */
   @Column({ name: 'used_at', type: 'datetime', nullable: true })
   usedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
+
+  /** Whether the token has been rotated, and so may not be used again. */
+  get isRotated(): boolean {
+    return this.hasSuccessor || this.usedAt !== null;
+  }
 }

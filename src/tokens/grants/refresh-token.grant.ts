@@ -5,7 +5,6 @@ import { GrantsService } from '../../auth-codes/grants.service';
 import { ClientEntity } from '../../clients/entities/client.entity';
 import { InvalidGrantError, InvalidScopeError } from '../../common/oauth/oauth.error';
 import { isSubset, parseScope } from '../../common/oauth/scope';
-import { TransactionsService } from '../../database/transactions.service';
 import { RefreshTokensService } from '../refresh-tokens.service';
 import { TokenResponseFactory } from '../token-response.factory';
 import { TokenResponse } from '../token-response';
@@ -32,7 +31,6 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
     private readonly refreshTokens: RefreshTokensService,
     private readonly grants: GrantsService,
     private readonly responses: TokenResponseFactory,
-    private readonly transactions: TransactionsService,
     private readonly audit: AuditService,
   ) {}
 
@@ -49,7 +47,7 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
       ip,
       detail: { grant_id: token.grantId },
     };
-    if (token.usedAt) {
+    if (token.isRotated) {
       // RFC 9700 §4.14.2: a rotated token presented again means it leaked; the whole grant dies.
       await this.grants.revoke(token.grantId);
       await this.audit.record({ type: 'refresh_token.reuse_detected', ...audit });
@@ -66,19 +64,16 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
       throw new InvalidScopeError('scope must be within the scope originally granted');
     }
 
-    const stored = await this.transactions.run(async (manager) => {
-      if (!(await this.refreshTokens.markUsed(manager, token))) return null;
-      return { refreshToken: await this.responses.storeRefreshToken(manager, grant, client) };
-    });
-    if (!stored) {
-      // Another request rotated this token between our read and our update: reuse all the same.
+    const refreshToken = await this.refreshTokens.rotate(token, grant);
+    if (!refreshToken) {
+      // Another request rotated this token between our read and our write: reuse all the same.
       await this.grants.revoke(token.grantId);
       await this.audit.record({ type: 'refresh_token.reuse_detected', ...audit });
       throw invalid('rotated token reused concurrently');
     }
     const response = await this.responses.respond(grant, client, {
       scope: requested.join(' '),
-      refreshToken: stored.refreshToken,
+      refreshToken,
     });
     await this.audit.record({ type: 'token.refreshed', ...audit, detail: { ...audit.detail, scope: response.scope } });
     return response;
