@@ -82,7 +82,10 @@ export class LoginThrottleService {
       .execute();
     if (affected) return;
     // Used up: a back-off is running, or starts now (also when the attempt that should have started it never finished).
-    throw refusal(Math.max(1, await this.backOff(key, now)));
+    const wait = await this.backOff(key, now);
+    if (wait > 0) throw refusal(wait);
+    // Nothing to wait for: a concurrent success forgot the username between the INSERT and the UPDATE.
+    return this.claim(key);
   }
 
   /**
