@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { TooManyRequestsError } from '../common/oauth/oauth.error';
+import { ProviderEnvironment, validateEnvironment } from '../config/environment';
 import { dataSourceOptions } from '../database/data-source-options';
 import { LoginAttemptEntity } from './login-attempt.entity';
 import { LoginThrottleService } from './login-throttle.service';
@@ -14,7 +15,9 @@ describe('LoginThrottleService', () => {
 
   beforeAll(async () => {
     db = await new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:')).initialize();
-    const config = new ConfigService({ LOGIN_BACKOFF_AFTER: 5, LOGIN_BACKOFF_DELAY: 30, LOGIN_BACKOFF_MAX_DELAY: 300 });
+    const config = new ConfigService<ProviderEnvironment, true>(
+      validateEnvironment({ ...process.env, LOGIN_BACKOFF_AFTER: '5', LOGIN_BACKOFF_DELAY: '30' }),
+    );
     throttle = new LoginThrottleService(db.getRepository(LoginAttemptEntity), config);
   });
   afterAll(() => db?.destroy());
