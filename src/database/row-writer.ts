@@ -11,9 +11,9 @@ interface Statement {
 /**
  * The writes every token request makes, each through one fixed statement worked out once from the
  * entity's metadata, as RowReader does for reads: TypeORM's insert() and update() build, escape and
- * parse their query anew on every call, which cost a rotated refresh token more CPU than SQLite's
- * own work on both statements. Values are converted by the driver exactly as TypeORM converts them.
- * Nothing is read back.
+ * parse their query anew on every call, which cost a token request more CPU than SQLite's own work
+ * on the statements. Values are converted by the driver exactly as TypeORM converts them. Nothing
+ * is read back.
  */
 export class RowWriter<Entity extends ObjectLiteral> {
   private readonly statements = new Map<string, Statement>();

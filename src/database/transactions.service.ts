@@ -19,7 +19,7 @@ interface Job {
  * another, with a group commit: the work that arrives while a commit is under way waits for it,
  * and then all of it runs in one transaction, each piece in a savepoint of its own. A piece that
  * fails is rolled back alone and its caller gets its error; the others are committed by one
- * COMMIT, which, not the statements, is most of what a rotated refresh token costs SQLite.
+ * COMMIT, which costs SQLite more than the statements of a small write do.
  */
 @Injectable()
 export class TransactionsService {
