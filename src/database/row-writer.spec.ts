@@ -12,12 +12,14 @@ import { TransactionsService } from './transactions.service';
 describe('RowWriter', () => {
   let db: DataSource;
   let tokens: Repository<RefreshTokenEntity>;
+  let grants: Repository<GrantEntity>;
   let grant: Pick<GrantEntity, 'id' | 'clientId' | 'userId'>;
   const id = () => randomBytes(12).toString('hex');
 
   beforeAll(async () => {
     db = await new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:')).initialize();
     tokens = db.getRepository(RefreshTokenEntity);
+    grants = db.getRepository(GrantEntity);
     const clientId = id();
     await db.getRepository(ClientEntity).insert({
       clientId,
@@ -90,47 +92,43 @@ describe('RowWriter', () => {
     expect(await events.findOneByOrFail({ actor: other })).toMatchObject({ userId: grant.userId, detail: null });
   });
 
+  /** A grant of its own, not revoked, as grant revocation claims one. */
+  const newGrant = async () => {
+    const row = { ...grant, id: randomUUID(), scope: 'openid', authTime: new Date(), revokedAt: null };
+    await grants.insert(row);
+    return row;
+  };
+
   it('claims a row once: the first claim sets the values and is answered true, every later one false', async () => {
-    const row = token();
-    await tokens.insert(row);
-    const writer = new RowWriter(tokens);
-    const usedAt = new Date(Date.now() - 2000);
-    expect(await writer.claim(db.manager, { tokenHash: row.tokenHash }, 'usedAt', { usedAt })).toBe(true);
-    expect(await writer.claim(db.manager, { tokenHash: row.tokenHash }, 'usedAt', { usedAt: new Date() })).toBe(false);
-    const read = await tokens.findOneByOrFail({ tokenHash: row.tokenHash });
-    expect(Math.abs(read.usedAt!.getTime() - usedAt.getTime())).toBeLessThan(1000);
-    expect(await writer.claim(db.manager, { tokenHash: id() }, 'usedAt', { usedAt })).toBe(false);
+    const { id: grantId } = await newGrant();
+    const writer = new RowWriter(grants);
+    const revokedAt = new Date(Date.now() - 2000);
+    expect(await writer.claim(db.manager, { id: grantId }, 'revokedAt', { revokedAt })).toBe(true);
+    expect(await writer.claim(db.manager, { id: grantId }, 'revokedAt', { revokedAt: new Date() })).toBe(false);
+    const read = await grants.findOneByOrFail({ id: grantId });
+    expect(Math.abs(read.revokedAt!.getTime() - revokedAt.getTime())).toBeLessThan(1000);
+    expect(await writer.claim(db.manager, { id: randomUUID() }, 'revokedAt', { revokedAt })).toBe(false);
   });
 
   it('of concurrent claims in concurrent transactions, exactly one wins', async () => {
-    const row = token();
-    await tokens.insert(row);
-    const writer = new RowWriter(tokens);
+    const { id: grantId } = await newGrant();
+    const writer = new RowWriter(grants);
     const transactions = new TransactionsService(db);
     const claims = await Promise.all(
       Array.from({ length: 8 }, () =>
-        transactions.run((manager) =>
-          writer.claim(manager, { tokenHash: row.tokenHash }, 'usedAt', { usedAt: new Date() }),
-        ),
+        transactions.run((manager) => writer.claim(manager, { id: grantId }, 'revokedAt', { revokedAt: new Date() })),
       ),
     );
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
 
   it('sets several columns in one claim, and leaves other rows alone', async () => {
-    const [row, other] = [token(), token()];
-    await tokens.insert([row, other]);
-    const scope = 'openid';
+    const [row, other] = [await newGrant(), await newGrant()];
+    const scope = 'profile';
     expect(
-      await new RowWriter(tokens).claim(db.manager, { tokenHash: row.tokenHash }, 'usedAt', {
-        scope,
-        usedAt: new Date(),
-      }),
+      await new RowWriter(grants).claim(db.manager, { id: row.id }, 'revokedAt', { scope, revokedAt: new Date() }),
     ).toBe(true);
-    expect(await tokens.findOneByOrFail({ tokenHash: row.tokenHash })).toMatchObject({ scope });
-    expect(await tokens.findOneByOrFail({ tokenHash: other.tokenHash })).toMatchObject({
-      scope: other.scope,
-      usedAt: null,
-    });
+    expect(await grants.findOneByOrFail({ id: row.id })).toMatchObject({ scope, revokedAt: expect.any(Date) });
+    expect(await grants.findOneByOrFail({ id: other.id })).toMatchObject({ scope: other.scope, revokedAt: null });
   });
 });
