@@ -9,7 +9,6 @@ import { DataSource } from 'typeorm';
 import { AuthorizationCodeEntity } from '../src/auth-codes/entities/authorization-code.entity';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { sha256 } from '../src/common/crypto/tokens';
-import { RefreshTokensService } from '../src/tokens/refresh-tokens.service';
 import { failNextWrite } from './helpers/fail-next-write';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { authorize, authorizeUrl, basicAuth, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
@@ -1800,9 +1799,10 @@ describe('SECURITY.md: every attack fired at the running provider', () => {
 
     it('a failure storing the tokens leaves the code unspent', async () => {
       const { code, verifier } = await codeFor(partner);
-      jest.spyOn(t.app.get(RefreshTokensService), 'issue').mockRejectedValueOnce(new Error('disk full'));
+      const writeFailed = failNextWrite(db, 'refresh_tokens');
       const failed = await exchange(code, verifier);
       expect(failed.status).toBeGreaterThanOrEqual(500);
+      expect(writeFailed()).toBe(true);
       const res = await exchange(code, verifier).expect(200);
       expect(await isActive(res.body.access_token as string)).toBe(true);
     });

@@ -29,6 +29,12 @@ describe('AuditService.record', () => {
   afterEach(() => jest.restoreAllMocks());
 
   const actor = () => `test:${randomBytes(6).toString('hex')}`;
+  /** A detail JSON cannot hold: the event carrying it cannot be written. */
+  const unserializable = (): AuditDetail => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    return circular as AuditDetail;
+  };
 
   it('writes the event with the time it happened', async () => {
     const by = actor();
@@ -56,10 +62,8 @@ describe('AuditService.record', () => {
   it('logs a failed write instead of failing the action it records, and keeps no part of the event', async () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const by = actor();
-    const circular: Record<string, unknown> = {};
-    circular.self = circular;
     await expect(
-      new AuditService(events).record({ type: 'login.failed', actor: by, detail: circular as AuditDetail }),
+      new AuditService(events).record({ type: 'login.failed', actor: by, detail: unserializable() }),
     ).resolves.toBeUndefined();
     expect(error).toHaveBeenCalledWith(expect.stringMatching(/^audit event login\.failed not recorded: .*circular/i));
     expect(await events.findOneBy({ actor: by })).toBeNull();
@@ -68,12 +72,10 @@ describe('AuditService.record', () => {
   it('retries the events of a failed INSERT one by one, so one bad event loses no other', async () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const [good, bad, alsoGood] = [actor(), actor(), actor()];
-    const circular: Record<string, unknown> = {};
-    circular.self = circular;
     const sut = new AuditService(events);
     await Promise.all([
       sut.record({ type: 'login.succeeded', actor: good }),
-      sut.record({ type: 'login.failed', actor: bad, detail: circular as AuditDetail }),
+      sut.record({ type: 'login.failed', actor: bad, detail: unserializable() }),
       sut.record({ type: 'login.succeeded', actor: alsoGood }),
     ]);
     expect(error).toHaveBeenCalledTimes(1);

@@ -35,9 +35,9 @@ export class GrantsService {
     manager: EntityManager,
     fields: Pick<GrantEntity, 'id' | 'clientId' | 'userId' | 'scope' | 'authTime'>,
   ): Promise<GrantEntity> {
-    const grant = manager.create(GrantEntity, { ...fields, revokedAt: null });
-    await this.writer.insert(manager, { ...fields, revokedAt: null });
-    return grant;
+    const row = { ...fields, revokedAt: null };
+    await this.writer.insert(manager, row);
+    return manager.create(GrantEntity, row);
   }
 
   /** The grant, unless it has been revoked; frozen. */

@@ -1,5 +1,6 @@
 import { ObjectLiteral, Repository } from 'typeorm';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { EntityColumns, Property } from './entity-columns';
 
 /**
  * Reads the one row whose `keys` columns equal the given values, the way TypeORM's findOneBy()
@@ -13,20 +14,20 @@ import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 export class RowReader<Entity extends ObjectLiteral> {
   /** The statement and its key columns, worked out from the entity's metadata on first use. */
   private statement?: { sql: string; keyColumns: ColumnMetadata[] };
+  private readonly columns: EntityColumns<Entity>;
 
   constructor(
     private readonly repository: Repository<Entity>,
-    private readonly keys: (keyof Entity & string)[],
-  ) {}
+    private readonly keys: Property<Entity>[],
+  ) {
+    this.columns = new EntityColumns(repository);
+  }
 
   async findOne(...values: unknown[]): Promise<Entity | null> {
     const { metadata, manager } = this.repository;
     const { driver } = manager.connection;
     const { sql, keyColumns } = (this.statement ??= this.prepare());
-    const rows = (await manager.query(
-      sql,
-      values.map((value, i) => driver.preparePersistentValue(value, keyColumns[i])),
-    )) as Record<string, unknown>[];
+    const rows = (await manager.query(sql, this.columns.persistent(keyColumns, values))) as Record<string, unknown>[];
     if (rows.length === 0) return null;
     const entity = this.repository.create();
     for (const column of metadata.columns) {
@@ -36,15 +37,12 @@ export class RowReader<Entity extends ObjectLiteral> {
   }
 
   private prepare(): { sql: string; keyColumns: ColumnMetadata[] } {
-    const { metadata, manager } = this.repository;
-    const { driver } = manager.connection;
-    const keyColumns = this.keys.map((key) => metadata.findColumnWithPropertyPath(key)!);
-    const table = driver.escape(metadata.tablePath);
+    const { table } = this.columns;
+    const keyColumns = this.columns.of(this.keys);
     // A virtual column (@VirtualColumn) is its query, as TypeORM's find() selects it.
-    const columns = metadata.columns
-      .map((c) => (c.isVirtualProperty && c.query ? `(${c.query(table)}) AS ` : '') + driver.escape(c.databaseName))
+    const selected = this.repository.metadata.columns
+      .map((c) => (c.isVirtualProperty && c.query ? `(${c.query(table)}) AS ` : '') + this.columns.name(c))
       .join(', ');
-    const where = keyColumns.map((c) => `${driver.escape(c.databaseName)} = ?`).join(' AND ');
-    return { sql: `SELECT ${columns} FROM ${table} WHERE ${where}`, keyColumns };
+    return { sql: `SELECT ${selected} FROM ${table} WHERE ${this.columns.equalities(keyColumns)}`, keyColumns };
   }
 }

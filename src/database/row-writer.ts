@@ -1,7 +1,6 @@
 import { EntityManager, ObjectLiteral, QueryResult, Repository } from 'typeorm';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-
-type Property<Entity> = keyof Entity & string;
+import { EntityColumns, Property } from './entity-columns';
 
 interface Statement {
   sql: string;
@@ -17,23 +16,26 @@ interface Statement {
  */
 export class RowWriter<Entity extends ObjectLiteral> {
   private readonly statements = new Map<string, Statement>();
+  private readonly columns: EntityColumns<Entity>;
 
-  constructor(private readonly repository: Repository<Entity>) {}
+  constructor(repository: Repository<Entity>) {
+    this.columns = new EntityColumns(repository);
+  }
 
   /** Inserts rows, in one statement; every row sets the same columns, and those not set take their defaults. */
   async insert(manager: EntityManager, ...rows: Partial<Entity>[]): Promise<void> {
     const properties = Object.keys(rows[0]) as Property<Entity>[];
     const { sql, columns } = this.statement(`insert ${properties.join()}`, () => {
-      const columns = this.columns(properties);
-      const names = columns.map((column) => this.escape(column.databaseName)).join(', ');
-      return { sql: `INSERT INTO ${this.table()} (${names}) VALUES `, columns };
+      const columns = this.columns.of(properties);
+      const names = columns.map((column) => this.columns.name(column)).join(', ');
+      return { sql: `INSERT INTO ${this.columns.table} (${names}) VALUES `, columns };
     });
     const placeholders = `(${columns.map(() => '?').join(', ')})`;
     await this.execute(
       manager,
       sql + rows.map(() => placeholders).join(', '),
       rows.flatMap((row) =>
-        this.values(
+        this.columns.persistent(
           columns,
           properties.map((property) => row[property]),
         ),
@@ -53,17 +55,18 @@ export class RowWriter<Entity extends ObjectLiteral> {
   ): Promise<boolean> {
     const [set, where] = [Object.keys(values), Object.keys(key)] as Property<Entity>[][];
     const { sql, columns } = this.statement(`set ${set.join()} by ${where.join()} if no ${unset}`, () => {
-      const name = (property: Property<Entity>) => this.escape(this.columns([property])[0].databaseName);
-      const equal = (property: Property<Entity>) => `${name(property)} = ?`;
+      const [setColumns, whereColumns, [unsetColumn]] = [set, where, [unset]].map((p) => this.columns.of(p));
+      const assignments = this.columns.equalities(setColumns, ', ');
+      const condition = `${this.columns.equalities(whereColumns)} AND ${this.columns.name(unsetColumn)} IS NULL`;
       return {
-        sql: `UPDATE ${this.table()} SET ${set.map(equal).join(', ')} WHERE ${where.map(equal).join(' AND ')} AND ${name(unset)} IS NULL`,
-        columns: this.columns([...set, ...where]),
+        sql: `UPDATE ${this.columns.table} SET ${assignments} WHERE ${condition}`,
+        columns: [...setColumns, ...whereColumns],
       };
     });
     const { affected } = await this.execute(
       manager,
       sql,
-      this.values(columns, [...Object.values(values), ...Object.values(key)]),
+      this.columns.persistent(columns, [...Object.values(values), ...Object.values(key)]),
     );
     return affected === 1;
   }
@@ -82,22 +85,5 @@ export class RowWriter<Entity extends ObjectLiteral> {
     let statement = this.statements.get(name);
     if (!statement) this.statements.set(name, (statement = make()));
     return statement;
-  }
-
-  private columns(properties: Property<Entity>[]): ColumnMetadata[] {
-    return properties.map((property) => this.repository.metadata.findColumnWithPropertyPath(property)!);
-  }
-
-  private values(columns: ColumnMetadata[], values: unknown[]): unknown[] {
-    const { driver } = this.repository.manager.connection;
-    return values.map((value, i) => driver.preparePersistentValue(value, columns[i]));
-  }
-
-  private table(): string {
-    return this.escape(this.repository.metadata.tablePath);
-  }
-
-  private escape(name: string): string {
-    return this.repository.manager.connection.driver.escape(name);
   }
 }

@@ -4,6 +4,9 @@ import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 type Work<T> = (manager: EntityManager) => Promise<T>;
 
+/** What inSavepoint() answers for a piece it rolled back. */
+const FAILED = Symbol('failed');
+
 interface Job {
   work: Work<unknown>;
   resolve: (result: unknown) => void;
@@ -60,13 +63,16 @@ export class TransactionsService {
 
   private async commit(jobs: Job[]): Promise<void> {
     const runner = this.dataSource.createQueryRunner();
+    // A lone piece needs no savepoint: its failure rolls back the transaction, which is all its own.
+    const run =
+      jobs.length === 1 ? (job: Job) => job.work(runner.manager) : (job: Job) => this.inSavepoint(runner, job);
     // Settled after COMMIT: a caller learns of its success only once its changes are stored.
     const done: { job: Job; result: unknown }[] = [];
     try {
       await runner.startTransaction();
       for (const job of jobs) {
-        if (jobs.length === 1) done.push({ job, result: await job.work(runner.manager) });
-        else await this.inSavepoint(runner, job, done);
+        const result = await run(job);
+        if (result !== FAILED) done.push({ job, result });
       }
       await runner.commitTransaction();
       for (const { job, result } of done) job.resolve(result);
@@ -88,7 +94,8 @@ export class TransactionsService {
     }
   }
 
-  private async inSavepoint(runner: QueryRunner, job: Job, done: { job: Job; result: unknown }[]): Promise<void> {
+  /** Runs the piece in a savepoint of its own: its result, or FAILED once it is rolled back and its caller told. */
+  private async inSavepoint(runner: QueryRunner, job: Job): Promise<unknown> {
     await runner.startTransaction();
     let result: unknown;
     try {
@@ -96,9 +103,9 @@ export class TransactionsService {
     } catch (error) {
       await runner.rollbackTransaction();
       job.reject(error);
-      return;
+      return FAILED;
     }
     await runner.commitTransaction();
-    done.push({ job, result });
+    return result;
   }
 }
