@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
 import { LoggingModule } from './logging/logging.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { RetentionModule } from './retention/retention.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UserInfoModule } from './userinfo/userinfo.module';
 import { UsersModule } from './users/users.module';
@@ -36,6 +37,7 @@ import { UsersModule } from './users/users.module';
     DiscoveryModule,
     HealthModule,
     AuditEventsModule,
+    RetentionModule,
   ],
   controllers: [AssetsController],
   providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }],

@@ -6,6 +6,7 @@ import handlebars from 'handlebars';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { SESSION_TTL_SECONDS } from './auth/session.entity';
 import { TypeOrmSessionStore } from './auth/typeorm-session.store';
 import { ProviderEnvironment } from './config/environment';
 import { clientErrorHandler, frameworkErrors } from './common/http/transport-errors';
@@ -14,9 +15,6 @@ import { addSecurityHeaders, securityHeaders } from './common/http/security-head
 import { resolveSessionSecret } from './config/session-secret';
 import { echoRequestId, requestId } from './logging/request-id';
 import { logRequests } from './logging/request-log';
-
-/** How long a browser session lasts without a new login. */
-const SESSION_TTL_SECONDS = 12 * 60 * 60;
 
 /**
  * The HTTP layer: Fastify, with small bodies (OAuth requests are a few hundred bytes).

@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { TooManyRequestsError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment } from '../config/environment';
 import { LoginAttemptEntity } from './login-attempt.entity';
 import { usernameKey } from './username-key';
 
-/** A username's attempts are forgotten after a day without any: old failures stop counting, back-offs start short again. */
-const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
-/** How often, at most, one instance deletes forgotten rows; usernames nobody has tried again would pile up. */
-const PRUNE_EVERY_MS = 60 * 1000;
+/**
+ * A username's attempts are forgotten after a day without any: old failures stop counting, back-offs
+ * start short again. RetentionService deletes the rows then.
+ */
+export const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Per-username back-off on failed sign-ins (SECURITY.md 23).
@@ -31,7 +32,6 @@ export class LoginThrottleService {
   private readonly allowed: number;
   private readonly firstDelay: number;
   private readonly maxDelay: number;
-  private nextPruneAt = 0;
 
   constructor(
     @InjectRepository(LoginAttemptEntity) private readonly attempts: Repository<LoginAttemptEntity>,
@@ -51,7 +51,6 @@ export class LoginThrottleService {
     // A field sent twice arrives as an array: no account can match it, so there is nothing to guess.
     if (typeof username !== 'string') return verify();
     const key = usernameKey(username);
-    await this.prune();
     await this.claim(key);
     const user = await verify();
     if (user) {
@@ -108,12 +107,6 @@ export class LoginThrottleService {
       .andWhere('(blocked_until IS NULL OR blocked_until <= :now)', { now })
       .execute();
     return affected ? seconds : this.backOff(key, now);
-  }
-
-  private async prune(): Promise<void> {
-    if (Date.now() < this.nextPruneAt) return;
-    this.nextPruneAt = Date.now() + PRUNE_EVERY_MS;
-    await this.attempts.delete({ lastAttemptAt: LessThan(new Date(Date.now() - FORGET_AFTER_MS)) });
   }
 }
 

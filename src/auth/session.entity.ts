@@ -1,5 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
+/** How long a browser session lasts without a new login. */
+export const SESSION_TTL_SECONDS = 12 * 60 * 60;
+
 /** Server side of a browser session, so that it survives restarts and is shared by every instance. */
 @Entity('sessions')
 export class SessionEntity {

@@ -1,5 +1,5 @@
 import type { Session } from 'fastify';
-import { DataSource, LessThan, MoreThan, Repository } from 'typeorm';
+import { DataSource, MoreThan, Repository } from 'typeorm';
 import { sha256 } from '../common/crypto/tokens';
 import { SessionEntity } from './session.entity';
 
@@ -8,9 +8,10 @@ type Callback = (err?: unknown) => void;
 /**
  * @fastify/session store on the provider's database: sessions survive restarts and are shared by every instance.
  *
- * A destroyed session stays as an emptied, expired row (a tombstone) until prune(), and set() never
- * brings such a row back: a request still in flight at logout, or at the new id of a login, saves its
- * copy of the old session when it ends, and a plain upsert would sign that old id back in.
+ * A destroyed session stays as an emptied, expired row (a tombstone) until RetentionService deletes it
+ * half a day later, and set() never brings such a row back: a request still in flight at logout, or at
+ * the new id of a login, saves its copy of the old session when it ends, and a plain upsert would sign
+ * that old id back in.
  *
  * Rows are keyed by the SHA-256 of the session id, as codes and tokens are: whoever reads the table
  * learns no cookie that signs anyone in.
@@ -40,11 +41,6 @@ export class TypeOrmSessionStore {
 
   destroy(id: string, callback: Callback): void {
     this.sessions.update({ id: sha256(id) }, { data: '{}', expiresAt: new Date() }).then(() => callback(), callback);
-  }
-
-  /** Removes expired sessions and tombstones. */
-  async prune(): Promise<void> {
-    await this.sessions.delete({ expiresAt: LessThan(new Date()) });
   }
 
   /** Updates a live session in one conditional statement; only an id never stored before is inserted. */

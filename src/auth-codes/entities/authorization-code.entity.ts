@@ -34,6 +34,7 @@ export class AuthorizationCodeEntity {
   @Column({ name: 'auth_time', type: 'datetime' })
   authTime: Date;
 
+  @Index('IDX_authorization_codes_expires_at')
   @Column({ name: 'expires_at', type: 'datetime' })
   expiresAt: Date;
 

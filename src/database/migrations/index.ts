@@ -9,6 +9,7 @@ import { CreateLoginAttempts1795846000000 } from './1795846000000-CreateLoginAtt
 import { CreateChangeCounters1795847000000 } from './1795847000000-CreateChangeCounters';
 import { SigningKeysRetiredAtMilliseconds1795848000000 } from './1795848000000-SigningKeysRetiredAtMilliseconds';
 import { RefreshTokenSuccessors1795849000000 } from './1795849000000-RefreshTokenSuccessors';
+import { ExpiryIndexes1795850000000 } from './1795850000000-ExpiryIndexes';
 
 /** In the order they run. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CreateChangeCounters1795847000000,
   SigningKeysRetiredAtMilliseconds1795848000000,
   RefreshTokenSuccessors1795849000000,
+  ExpiryIndexes1795850000000,
 ];

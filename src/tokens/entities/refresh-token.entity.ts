@@ -25,6 +25,7 @@ export class RefreshTokenEntity {
   @Column({ type: 'text' })
   scope: string;
 
+  @Index('IDX_refresh_tokens_expires_at')
   @Column({ name: 'expires_at', type: 'datetime' })
   expiresAt: Date;
 

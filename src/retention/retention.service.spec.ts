@@ -1,0 +1,197 @@
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { failNextWrite } from '../../test/helpers/fail-next-write';
+import { privateDatabase } from '../../test/helpers/database-state';
+import { RevokedAccessTokenEntity } from '../access-tokens/revoked-access-token.entity';
+import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-code.entity';
+import { GrantEntity } from '../auth-codes/entities/grant.entity';
+import { LoginAttemptEntity } from '../auth/login-attempt.entity';
+import { SessionEntity } from '../auth/session.entity';
+import { ClientEntity } from '../clients/entities/client.entity';
+import { ProviderEnvironment, validateEnvironment } from '../config/environment';
+import { dataSourceOptions } from '../database/data-source-options';
+import { TransactionsService } from '../database/transactions.service';
+import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
+import { UserEntity } from '../users/entities/user.entity';
+import { PRUNE_EVERY_MS, RetentionService } from './retention.service';
+
+const SECOND = 1000;
+const HOUR = 60 * 60 * SECOND;
+
+// On a database of this file's own (in-memory SQLite, or a MySQL/MariaDB database next to the
+// shared one: pruning reaches across whole tables, where other files' rows must stay), with the
+// real migrations.
+describe('RetentionService', () => {
+  let database: Awaited<ReturnType<typeof privateDatabase>>;
+  let db: DataSource;
+  let retention: RetentionService;
+  let code: (key: string, expiresAt: Date) => Partial<AuthorizationCodeEntity>;
+  let refreshToken: (key: string, expiresAt: Date) => Partial<RefreshTokenEntity>;
+  const now = new Date('2026-06-01T12:00:00.000Z');
+  const at = (offsetMs: number) => new Date(now.getTime() + offsetMs);
+
+  beforeAll(async () => {
+    database = await privateDatabase('retention');
+    db = await new DataSource(dataSourceOptions(database.env.DATABASE_URL ?? 'sqlite::memory:')).initialize();
+    const config = new ConfigService<ProviderEnvironment, true>(
+      validateEnvironment({
+        ...process.env,
+        AUTH_CODE_TTL: '600',
+        ACCESS_TOKEN_TTL: '3600',
+        REFRESH_TOKEN_TTL: '86400',
+      }),
+    );
+    retention = new RetentionService(db, new TransactionsService(db), config);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  beforeEach(async () => {
+    for (const entity of [
+      SessionEntity,
+      AuthorizationCodeEntity,
+      RefreshTokenEntity,
+      RevokedAccessTokenEntity,
+      LoginAttemptEntity,
+    ]) {
+      await db.getRepository(entity).clear();
+    }
+    const userId = randomUUID();
+    const clientId = randomUUID();
+    const grantId = randomUUID();
+    await db.getRepository(UserEntity).save({ id: userId, username: userId, passwordHash: 'x' });
+    await db.getRepository(ClientEntity).save({
+      clientId,
+      secretHash: 'a'.repeat(64),
+      name: 'Partner',
+      redirectUris: ['https://partner.example/cb'],
+      postLogoutRedirectUris: null,
+      grantTypes: ['authorization_code', 'refresh_token'],
+      scope: 'openid',
+      tokenEndpointAuthMethod: 'client_secret_basic',
+    });
+    await db.getRepository(GrantEntity).save({ id: grantId, clientId, userId, scope: 'openid', authTime: now });
+    code = (codeHash, expiresAt) => ({
+      codeHash,
+      clientId,
+      userId,
+      redirectUri: 'https://partner.example/cb',
+      redirectUriSent: true,
+      scope: 'openid',
+      codeChallenge: null,
+      nonce: null,
+      authTime: now,
+      expiresAt,
+      consumedAt: null,
+      grantId: null,
+    });
+    refreshToken = (tokenHash, expiresAt) => ({
+      tokenHash,
+      grantId,
+      clientId,
+      userId,
+      scope: 'openid',
+      expiresAt,
+      parentHash: null,
+      usedAt: null,
+    });
+  });
+
+  const session = (id: string, expiresAt: Date) => ({ id, data: '{}', expiresAt });
+  const revocation = (jti: string, expiresAt: Date) => ({ jti, expiresAt });
+  const attempts = (usernameKey: string, lastAttemptAt: Date) => ({
+    usernameKey,
+    failures: 1,
+    backOffs: 0,
+    blockedUntil: null,
+    lastAttemptAt,
+  });
+
+  async function keys(entity: EntityTarget<ObjectLiteral>): Promise<string[]> {
+    const metadata = db.getMetadata(entity);
+    const [key] = metadata.primaryColumns;
+    const rows = await db.getRepository(entity).find();
+    return rows.map((row) => String(key.getEntityValue(row))).sort();
+  }
+
+  it('deletes each kind of row once it has been over for as long again as it was meant to live', async () => {
+    // Each kind: one row just past its retention, one just within it, one still live.
+    const kinds: [EntityTarget<ObjectLiteral>, (key: string, time: Date) => ObjectLiteral, number][] = [
+      [SessionEntity, session, 12 * HOUR],
+      [AuthorizationCodeEntity, code, 600 * SECOND],
+      [RefreshTokenEntity, refreshToken, 24 * HOUR],
+      [RevokedAccessTokenEntity, revocation, HOUR],
+      [LoginAttemptEntity, attempts, 24 * HOUR],
+    ];
+    for (const [entity, row, keepMs] of kinds) {
+      await db
+        .getRepository(entity)
+        .save([row('past', at(-keepMs - SECOND)), row('within', at(-keepMs + SECOND)), row('live', at(HOUR))]);
+    }
+
+    await expect(retention.prune(now)).resolves.toEqual({
+      sessions: 1,
+      authorization_codes: 1,
+      refresh_tokens: 1,
+      revoked_access_tokens: 1,
+      login_attempts: 1,
+    });
+    for (const [entity] of kinds) expect(await keys(entity)).toEqual(['live', 'within']);
+    await expect(retention.prune(now)).resolves.toEqual(expect.objectContaining({ refresh_tokens: 0 }));
+  });
+
+  it('keeps a spent refresh token within its retention, so that presenting it again still finds it spent', async () => {
+    await db
+      .getRepository(RefreshTokenEntity)
+      .save([refreshToken('spent', at(-HOUR)), { ...refreshToken('successor', at(23 * HOUR)), parentHash: 'spent' }]);
+    await retention.prune(now);
+    const spent = await db.getRepository(RefreshTokenEntity).findOneByOrFail({ tokenHash: 'spent' });
+    expect(spent.isRotated).toBe(true);
+  });
+
+  it('works through more expired rows than one statement deletes', async () => {
+    await db
+      .getRepository(RevokedAccessTokenEntity)
+      .save([
+        ...Array.from({ length: 7 }, (_, i) => revocation(`old-${i}`, at(-2 * HOUR - i * SECOND))),
+        revocation('kept', at(-HOUR + SECOND)),
+      ]);
+    await expect(retention.prune(now, 3)).resolves.toEqual(expect.objectContaining({ revoked_access_tokens: 7 }));
+    expect(await keys(RevokedAccessTokenEntity)).toEqual(['kept']);
+  });
+
+  describe('on its schedule', () => {
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] }));
+    afterEach(() => {
+      jest.useRealTimers();
+      jest.restoreAllMocks();
+    });
+
+    /** The app starts, runs for one PRUNE_EVERY_MS, and shuts down, which waits for the run then under way. */
+    async function runScheduled(): Promise<void> {
+      retention.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(PRUNE_EVERY_MS);
+      await retention.beforeApplicationShutdown();
+    }
+
+    it('prunes every PRUNE_EVERY_MS; a run that fails is logged, and the next one does the work', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation();
+      const log = jest.spyOn(Logger.prototype, 'log').mockImplementation();
+      await db.getRepository(SessionEntity).save(session('ended', new Date(Date.now() - 13 * HOUR)));
+      const failed = failNextWrite(db, 'sessions');
+
+      await runScheduled();
+      expect(failed()).toBe(true);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^deleting expired rows: connection lost/));
+      expect(await keys(SessionEntity)).toEqual(['ended']);
+
+      await runScheduled();
+      expect(await keys(SessionEntity)).toEqual([]);
+      expect(log).toHaveBeenCalledWith('expired rows deleted: sessions 1');
+    });
+  });
+});

@@ -1,0 +1,124 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityTarget, In, LessThan, ObjectLiteral } from 'typeorm';
+import { RevokedAccessTokenEntity } from '../access-tokens/revoked-access-token.entity';
+import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-code.entity';
+import { LoginAttemptEntity } from '../auth/login-attempt.entity';
+import { FORGET_AFTER_MS } from '../auth/login-throttle.service';
+import { SESSION_TTL_SECONDS, SessionEntity } from '../auth/session.entity';
+import { ProviderEnvironment } from '../config/environment';
+import { TransactionsService } from '../database/transactions.service';
+import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
+
+/** How often each instance deletes what has outlived its retention. */
+export const PRUNE_EVERY_MS = 10 * 60 * 1000;
+/** Rows deleted per statement: short statements, so that no request waits long behind one. */
+const BATCH_SIZE = 500;
+
+/** A table whose rows are deleted once `column` (indexed) lies more than `keepMs` in the past. */
+interface Retention {
+  entity: EntityTarget<ObjectLiteral>;
+  column: string;
+  keepMs: number;
+}
+
+/**
+ * Deletes the rows that no longer serve any purpose, every PRUNE_EVERY_MS on every instance, so
+ * that the tables every token request reads stay the size of what is live. A row expired a
+ * moment ago still matters: a spent code or refresh token presented again revokes its grant, and
+ * a logged-out session's tombstone keeps a request still in flight from saving it back. So each
+ * kind is kept, after it ends, for as long again as it was meant to live:
+ *
+ * - sessions (and tombstones): 12 hours after they end;
+ * - authorization codes: AUTH_CODE_TTL after they expire;
+ * - refresh tokens, spent or not: REFRESH_TOKEN_TTL after they expire;
+ * - revocations of access tokens: ACCESS_TOKEN_TTL after the token expires;
+ * - sign-in attempts of a username: a day after the last one (LoginThrottleService's rule).
+ *
+ * Grants, consents, clients and the audit trail are kept. Deleting only what has been expired for
+ * that long changes no answer but one: a spent code or refresh token presented after its time
+ * is refused as unknown instead of also revoking its grant.
+ */
+@Injectable()
+export class RetentionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(RetentionService.name);
+  private readonly retentions: Retention[];
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionsService,
+    config: ConfigService<ProviderEnvironment, true>,
+  ) {
+    const ttl = (name: 'AUTH_CODE_TTL' | 'REFRESH_TOKEN_TTL' | 'ACCESS_TOKEN_TTL') => config.get(name) * 1000;
+    this.retentions = [
+      { entity: SessionEntity, column: 'expiresAt', keepMs: SESSION_TTL_SECONDS * 1000 },
+      { entity: AuthorizationCodeEntity, column: 'expiresAt', keepMs: ttl('AUTH_CODE_TTL') },
+      { entity: RefreshTokenEntity, column: 'expiresAt', keepMs: ttl('REFRESH_TOKEN_TTL') },
+      { entity: RevokedAccessTokenEntity, column: 'expiresAt', keepMs: ttl('ACCESS_TOKEN_TTL') },
+      { entity: LoginAttemptEntity, column: 'lastAttemptAt', keepMs: FORGET_AFTER_MS },
+    ];
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      // A run still going (a long backlog) is not joined by a second one.
+      this.running ??= this.pruneAndLog().finally(() => (this.running = undefined));
+    }, PRUNE_EVERY_MS).unref();
+  }
+
+  /** Lets a run under way finish before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Deletes every row past its retention at `now`, `batchSize` at a time; returns how many, by table. */
+  async prune(now = new Date(), batchSize = BATCH_SIZE): Promise<Record<string, number>> {
+    const deleted: Record<string, number> = {};
+    for (const retention of this.retentions) {
+      deleted[this.dataSource.getMetadata(retention.entity).tableName] = await this.pruneTable(
+        retention,
+        new Date(now.getTime() - retention.keepMs),
+        batchSize,
+      );
+    }
+    return deleted;
+  }
+
+  private async pruneAndLog(): Promise<void> {
+    try {
+      const deleted = Object.entries(await this.prune()).filter(([, count]) => count > 0);
+      if (deleted.length > 0) {
+        this.logger.log(`expired rows deleted: ${deleted.map(([table, count]) => `${table} ${count}`).join(', ')}`);
+      }
+    } catch (error) {
+      // The next run tries again; what is expired is refused when read in the meantime.
+      this.logger.warn(`deleting expired rows: ${(error as Error).message}`);
+    }
+  }
+
+  /** Oldest first, a batch at a time: found by the indexed column, deleted by primary key in a statement that checks the cut-off again. */
+  private async pruneTable({ entity, column }: Retention, cutoff: Date, batchSize: number): Promise<number> {
+    const [key] = this.dataSource.getMetadata(entity).primaryColumns;
+    const expired = { [column]: LessThan(cutoff) };
+    let deleted = 0;
+    for (;;) {
+      const rows = await this.dataSource
+        .createQueryBuilder(entity, 'row')
+        .select(`row.${key.propertyName}`, 'key')
+        .where(expired)
+        .orderBy(`row.${column}`)
+        .limit(batchSize)
+        .getRawMany<{ key: string }>();
+      if (rows.length === 0) return deleted;
+      const { affected } = await this.transactions.write((manager) =>
+        manager.delete(entity, { ...expired, [key.propertyName]: In(rows.map((row) => row.key)) }),
+      );
+      deleted += affected ?? 0;
+      if (rows.length < batchSize) return deleted;
+    }
+  }
+}
