@@ -153,15 +153,19 @@ describe('RetentionService', () => {
     expect(spent.isRotated).toBe(true);
   });
 
-  it('works through more expired rows than one statement deletes', async () => {
+  it('works through more expired rows than one statement deletes, letting other work run in between', async () => {
     await db
       .getRepository(RevokedAccessTokenEntity)
       .save([
         ...Array.from({ length: 7 }, (_, i) => revocation(`old-${i}`, at(-2 * HOUR - i * SECOND))),
         revocation('kept', at(-HOUR + SECOND)),
       ]);
+    const order: string[] = [];
+    setImmediate(() => order.push('other work'));
     await expect(retention.prune(now, 3)).resolves.toEqual(expect.objectContaining({ revoked_access_tokens: 7 }));
+    order.push('pruned');
     expect(await keys(RevokedAccessTokenEntity)).toEqual(['kept']);
+    expect(order).toEqual(['other work', 'pruned']);
   });
 
   describe('on its schedule', () => {
