@@ -809,6 +809,16 @@ describe('SECURITY.md: every attack fired at the running provider', () => {
       expectJsonError(await t.http().post('/oauth/nothing-here'), 404, 'not_found');
     });
 
+    it('so does a path with a parameter in it', async () => {
+      const client = await t.http().put('/admin/clients/any-id');
+      expectJsonError(client, 405, 'invalid_request');
+      expect(client.headers.allow).toBe('GET, HEAD, PATCH, DELETE');
+      const secret = await t.http().get('/admin/clients/any-id/secret');
+      expectJsonError(secret, 405, 'invalid_request');
+      expect(secret.headers.allow).toBe('POST');
+      expectJsonError(await t.http().get('/admin/clients/any-id/nothing-here'), 404, 'not_found');
+    });
+
     it('HEAD is 405 with no-store', async () => {
       const res = await t.http().head('/oauth/token');
       expect(res.status).toBe(405);

@@ -4,10 +4,10 @@ const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE',
 
 /**
  * The methods the path of a request that matched no route does have routes for: when there
- * are any, the resource exists and the method is what is wrong. Paths are compared as
- * routes are declared, so a path with a parameter in it (/admin/clients/:id) is not found here.
+ * are any, the resource exists and the method is what is wrong. The path is matched as the
+ * router matches it, parameters included (/admin/clients/:id).
  */
 export function allowedMethods(request: FastifyRequest): HTTPMethods[] {
   const url = request.url.split('?', 1)[0];
-  return METHODS.filter((method) => request.server.hasRoute({ method, url }));
+  return METHODS.filter((method) => request.server.findRoute({ method, url }) !== null);
 }
