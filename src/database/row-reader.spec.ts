@@ -1,5 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { codeRow, insertGrant, refreshTokenRow } from '../../test/helpers/grant-rows';
 import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-code.entity';
 import { GrantEntity } from '../auth-codes/entities/grant.entity';
 import { ClientEntity } from '../clients/entities/client.entity';
@@ -41,68 +42,24 @@ describe('RowReader', () => {
   });
 
   it('reads booleans and dates of a code, and of a grant and refresh token', async () => {
-    const client = db.getRepository(ClientEntity);
-    const clientId = id();
-    await client.save(
-      client.create({
-        clientId,
-        secretHash: null,
-        name: 'R',
-        redirectUris: [],
-        postLogoutRedirectUris: [],
-        grantTypes: ['client_credentials'],
-        scope: '',
-        tokenEndpointAuthMethod: 'client_secret_basic',
-      }),
-    );
-    const userId = randomUUID();
-    await db.query(`INSERT INTO users (id, username, password_hash) VALUES (?, ?, ?)`, [userId, id(), 'x']);
+    const { grant, remove } = await insertGrant(db, { revokedAt: new Date() });
     const codes = db.getRepository(AuthorizationCodeEntity);
-    const codeHash = id();
-    await codes.insert({
-      codeHash,
-      clientId,
-      userId,
-      redirectUri: 'https://partner.example/cb',
-      redirectUriSent: true,
-      scope: 'openid',
-      codeChallenge: null,
-      nonce: 'n',
-      authTime: new Date(Date.now() - 5000),
-      expiresAt: new Date(Date.now() + 600_000),
-      consumedAt: null,
-      grantId: null,
-    });
-    expect(await new RowReader(codes, ['codeHash']).findOne(codeHash)).toEqual(await codes.findOneBy({ codeHash }));
+    const code = codeRow(grant, { nonce: 'n', authTime: new Date(Date.now() - 5000) });
+    await codes.insert(code);
+    expect(await new RowReader(codes, ['codeHash']).findOne(code.codeHash)).toEqual(
+      await codes.findOneBy({ codeHash: code.codeHash }),
+    );
 
     const grants = db.getRepository(GrantEntity);
-    const grantId = randomUUID();
-    await grants.insert({
-      id: grantId,
-      clientId,
-      userId,
-      scope: 'openid',
-      authTime: new Date(),
-      revokedAt: new Date(),
-    });
-    expect(await new RowReader(grants, ['id']).findOne(grantId)).toEqual(await grants.findOneBy({ id: grantId }));
+    expect(await new RowReader(grants, ['id']).findOne(grant.id)).toEqual(await grants.findOneBy({ id: grant.id }));
 
     const tokens = db.getRepository(RefreshTokenEntity);
-    const tokenHash = id();
-    await tokens.insert({
-      tokenHash,
-      grantId,
-      clientId,
-      userId,
-      scope: 'openid',
-      expiresAt: new Date(Date.now() + 1000),
-      usedAt: null,
-    });
-    expect(await new RowReader(tokens, ['tokenHash']).findOne(tokenHash)).toEqual(
-      await tokens.findOneBy({ tokenHash }),
+    const token = refreshTokenRow(grant, { expiresAt: new Date(Date.now() + 1000), usedAt: null });
+    await tokens.insert(token);
+    expect(await new RowReader(tokens, ['tokenHash']).findOne(token.tokenHash)).toEqual(
+      await tokens.findOneBy({ tokenHash: token.tokenHash }),
     );
-    await client.delete({ clientId });
-    await db.query(`DELETE FROM users WHERE id = ?`, [userId]);
+    await remove();
   });
 
   it('answers null when no row matches', async () => {

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
+import { GrantOwners, insertGrant, refreshTokenRow } from '../../test/helpers/grant-rows';
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { GrantEntity } from '../auth-codes/entities/grant.entity';
-import { ClientEntity } from '../clients/entities/client.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
 import { dataSourceOptions } from './data-source-options';
 import { RowWriter } from './row-writer';
@@ -13,46 +13,22 @@ describe('RowWriter', () => {
   let db: DataSource;
   let tokens: Repository<RefreshTokenEntity>;
   let grants: Repository<GrantEntity>;
-  let grant: Pick<GrantEntity, 'id' | 'clientId' | 'userId'>;
+  let grant: GrantOwners;
+  let remove: () => Promise<void>;
   const id = () => randomBytes(12).toString('hex');
 
   beforeAll(async () => {
     db = await new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:')).initialize();
     tokens = db.getRepository(RefreshTokenEntity);
     grants = db.getRepository(GrantEntity);
-    const clientId = id();
-    await db.getRepository(ClientEntity).insert({
-      clientId,
-      secretHash: null,
-      name: 'Writer',
-      redirectUris: [],
-      postLogoutRedirectUris: null,
-      grantTypes: ['authorization_code', 'refresh_token'],
-      scope: 'openid',
-      tokenEndpointAuthMethod: 'none',
-    });
-    const userId = randomUUID();
-    await db.query(`INSERT INTO users (id, username, password_hash) VALUES (?, ?, ?)`, [userId, id(), 'x']);
-    grant = { id: randomUUID(), clientId, userId };
-    await db.getRepository(GrantEntity).insert({ ...grant, scope: 'openid', authTime: new Date(), revokedAt: null });
+    ({ grant, remove } = await insertGrant(db));
   });
   afterAll(async () => {
-    if (grant) {
-      await db.getRepository(ClientEntity).delete({ clientId: grant.clientId });
-      await db.query(`DELETE FROM users WHERE id = ?`, [grant.userId]);
-    }
+    await remove?.();
     await db?.destroy();
   });
 
-  const token = (usedAt: Date | null = null) => ({
-    tokenHash: id(),
-    grantId: grant.id,
-    clientId: grant.clientId,
-    userId: grant.userId,
-    scope: 'openid offline_access',
-    expiresAt: new Date(Date.now() + 3_600_000),
-    usedAt,
-  });
+  const token = (usedAt: Date | null = null) => refreshTokenRow(grant, { scope: 'openid offline_access', usedAt });
 
   it('writes a row exactly as TypeORM’s insert() does, defaults included', async () => {
     const [mine, typeorms] = [token(new Date(Date.now() - 1000)), token(new Date(Date.now() - 1000))];

@@ -1,20 +1,17 @@
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { randomUUID } from 'node:crypto';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { failNextWrite } from '../../test/helpers/fail-next-write';
 import { privateDatabase } from '../../test/helpers/database-state';
+import { codeRow, GrantOwners, insertGrant, refreshTokenRow } from '../../test/helpers/grant-rows';
 import { RevokedAccessTokenEntity } from '../access-tokens/revoked-access-token.entity';
 import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-code.entity';
-import { GrantEntity } from '../auth-codes/entities/grant.entity';
 import { LoginAttemptEntity } from '../auth/login-attempt.entity';
 import { SessionEntity } from '../auth/session.entity';
-import { ClientEntity } from '../clients/entities/client.entity';
 import { ProviderEnvironment, validateEnvironment } from '../config/environment';
 import { dataSourceOptions } from '../database/data-source-options';
 import { TransactionsService } from '../database/transactions.service';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
-import { UserEntity } from '../users/entities/user.entity';
 import { PRUNE_EVERY_MS, RetentionService } from './retention.service';
 
 const SECOND = 1000;
@@ -27,8 +24,7 @@ describe('RetentionService', () => {
   let database: Awaited<ReturnType<typeof privateDatabase>>;
   let db: DataSource;
   let retention: RetentionService;
-  let code: (key: string, expiresAt: Date) => Partial<AuthorizationCodeEntity>;
-  let refreshToken: (key: string, expiresAt: Date) => Partial<RefreshTokenEntity>;
+  let grant: GrantOwners;
   const now = new Date('2026-06-01T12:00:00.000Z');
   const at = (offsetMs: number) => new Date(now.getTime() + offsetMs);
 
@@ -44,6 +40,7 @@ describe('RetentionService', () => {
       }),
     );
     retention = new RetentionService(db, new TransactionsService(db), config);
+    ({ grant } = await insertGrant(db));
   });
   afterAll(async () => {
     await db?.destroy();
@@ -60,47 +57,10 @@ describe('RetentionService', () => {
     ]) {
       await db.getRepository(entity).clear();
     }
-    const userId = randomUUID();
-    const clientId = randomUUID();
-    const grantId = randomUUID();
-    await db.getRepository(UserEntity).save({ id: userId, username: userId, passwordHash: 'x' });
-    await db.getRepository(ClientEntity).save({
-      clientId,
-      secretHash: 'a'.repeat(64),
-      name: 'Partner',
-      redirectUris: ['https://partner.example/cb'],
-      postLogoutRedirectUris: null,
-      grantTypes: ['authorization_code', 'refresh_token'],
-      scope: 'openid',
-      tokenEndpointAuthMethod: 'client_secret_basic',
-    });
-    await db.getRepository(GrantEntity).save({ id: grantId, clientId, userId, scope: 'openid', authTime: now });
-    code = (codeHash, expiresAt) => ({
-      codeHash,
-      clientId,
-      userId,
-      redirectUri: 'https://partner.example/cb',
-      redirectUriSent: true,
-      scope: 'openid',
-      codeChallenge: null,
-      nonce: null,
-      authTime: now,
-      expiresAt,
-      consumedAt: null,
-      grantId: null,
-    });
-    refreshToken = (tokenHash, expiresAt) => ({
-      tokenHash,
-      grantId,
-      clientId,
-      userId,
-      scope: 'openid',
-      expiresAt,
-      parentHash: null,
-      usedAt: null,
-    });
   });
 
+  const code = (codeHash: string, expiresAt: Date) => codeRow(grant, { codeHash, expiresAt });
+  const refreshToken = (tokenHash: string, expiresAt: Date) => refreshTokenRow(grant, { tokenHash, expiresAt });
   const session = (id: string, expiresAt: Date) => ({ id, data: '{}', expiresAt });
   const revocation = (jti: string, expiresAt: Date) => ({ jti, expiresAt });
   const attempts = (usernameKey: string, lastAttemptAt: Date) => ({
