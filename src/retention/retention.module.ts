@@ -4,6 +4,5 @@ import { RetentionService } from './retention.service';
 /** Deletes, on a schedule, what has been expired long enough to serve no purpose (RetentionService). */
 @Module({
   providers: [RetentionService],
-  exports: [RetentionService],
 })
 export class RetentionModule {}

@@ -28,11 +28,11 @@ interface Retention {
 }
 
 /**
- * Deletes the rows that no longer serve any purpose, every PRUNE_EVERY_MS on every instance, a batch at a time, so
- * that the tables every token request reads stay the size of what is live. A row expired a
- * moment ago still matters: a spent code or refresh token presented again revokes its grant, and
- * a logged-out session's tombstone keeps a request still in flight from saving it back. So each
- * kind is kept, after it ends, for as long again as it was meant to live:
+ * Deletes the rows that no longer serve any purpose, every PRUNE_EVERY_MS on every instance, a
+ * batch at a time, so that the tables every token request reads stay the size of what is live.
+ * A row expired a moment ago still matters: a spent code or refresh token presented again
+ * revokes its grant, and a logged-out session's tombstone keeps a request still in flight from
+ * saving it back. So each kind is kept, after it ends, for as long again as it was meant to live:
  *
  * - sessions (and tombstones): 12 hours after they end;
  * - authorization codes: AUTH_CODE_TTL after they expire;
@@ -104,7 +104,10 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
-  /** Oldest first, a batch at a time: found by the indexed column, deleted by primary key in a statement that checks the cut-off again. */
+  /**
+   * Oldest first, a batch at a time: found by the indexed column, deleted by primary key in a
+   * statement that checks the cut-off again.
+   */
   private async pruneTable({ entity, column }: Retention, cutoff: Date, batchSize: number): Promise<number> {
     const [key] = this.dataSource.getMetadata(entity).primaryColumns;
     const expired = { [column]: LessThan(cutoff) };
