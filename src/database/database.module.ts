@@ -6,6 +6,7 @@ import { ChangeCounterEntity } from './change-counter.entity';
 import { ChangeCounters } from './change-counters.service';
 import { dataSourceOptions } from './data-source-options';
 import { TransactionsService } from './transactions.service';
+import { WalCheckpointer } from './wal-checkpointer';
 
 @Global()
 @Module({
@@ -17,7 +18,7 @@ import { TransactionsService } from './transactions.service';
     }),
     TypeOrmModule.forFeature([ChangeCounterEntity]),
   ],
-  providers: [TransactionsService, ChangeCounters],
+  providers: [TransactionsService, ChangeCounters, WalCheckpointer],
   exports: [TransactionsService, ChangeCounters],
 })
 export class DatabaseModule {}
