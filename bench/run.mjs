@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --db sqlite|mysql] [--short] [--out FILE] [--rounds N] [--duration S] [--warmup S]
-//               [--connections N] [--only 1,3,...] [--no-build] [--profile DIR] [--log-level L]
-//               [--set KEY=VALUE]... [--no-compare] [--dist DIR]
+// npm run bench [-- OPTIONS] (USAGE below)
 //
 // Builds the provider if needed, starts it in production mode on its own database (a fresh SQLite
 // file, or DATABASE_URL with --db mysql), makes its users and clients through the CLI, and drives it
@@ -21,8 +19,31 @@ import { machine, markdown } from './lib/report.mjs';
 import { flowSummary, newFlowStats, Ours } from './ours.mjs';
 import { Ceiling, Theirs } from './theirs.mjs';
 
+const USAGE = `usage: npm run bench [-- OPTION...]
+  --db sqlite|mysql  the provider's database; mysql takes DATABASE_URL (default sqlite)
+  --short            one round of 2 s per scenario after 1 s of warm-up, as .ci/run does
+  --rounds N         alternating rounds; the table shows medians (default 3)
+  --duration S       seconds measured per scenario and round (default 8)
+  --warmup S         seconds of load before each measurement (default 2)
+  --connections N    concurrent connections (default 50)
+  --only 1,3,5a      these scenarios only (5 is 5a and 5b; 1w2 is scenario 1 on two workers)
+  --out FILE         where the JSON goes (default bench/results.json)
+  --no-build         measures dist/ as it is
+  --dist DIR         measures another build of the provider instead of dist/; implies --no-build
+  --no-compare       the provider alone: no oidc-provider, no ceiling (for profiling)
+  --profile DIR      writes CPU profiles of the provider into DIR
+  --log-level L      the provider's LOG_LEVEL
+  --set KEY=VALUE    a setting of the provider's environment for this run (repeatable)
+  --help             this text
+`;
+/** A wrong option or value: a line saying which, the usage, and exit status 2; no stack trace. */
+const usageError = (message) => {
+  process.stderr.write(`bench: ${message}\n${USAGE}`);
+  process.exit(2);
+};
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { values: flags } = parseArgs({
+const OPTIONS = {
   options: {
     db: { type: 'string', default: 'sqlite' },
     short: { type: 'boolean', default: false },
@@ -35,19 +56,28 @@ const { values: flags } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     profile: { type: 'string' },
     'log-level': { type: 'string' },
-    /** KEY=VALUE: a setting of the provider's environment for this run (repeatable). */
     set: { type: 'string', multiple: true },
-    /** Ours alone: no oidc-provider, no ceiling (for profiling). */
     'no-compare': { type: 'boolean', default: false },
-    /** Another build of the provider to measure (a tsc --outDir copy), instead of dist/; implies --no-build. */
     dist: { type: 'string' },
+    help: { type: 'boolean', default: false },
   },
   strict: true,
-});
+};
+const { values: flags } = (() => {
+  try {
+    return parseArgs(OPTIONS);
+  } catch (error) {
+    return usageError(error.message);
+  }
+})();
+if (flags.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 const bounded = (value, fallback, min, max, name) => {
   const n = value === undefined ? fallback : Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number from ${min} to ${max}`);
+  if (!Number.isFinite(n) || n < min || n > max) usageError(`--${name} must be a number from ${min} to ${max}`);
   return n;
 };
 const settings = {
@@ -109,16 +139,22 @@ function buildIfNeeded() {
   execFileSync(join(root, 'node_modules/.bin/nest'), ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 300000 });
 }
 
-function databaseUrl(tempDir) {
-  if (flags.db === 'sqlite') return `sqlite:${join(tempDir, 'provider.sqlite')}`;
-  if (flags.db === 'mysql') {
-    const url = process.env.DATABASE_URL;
-    if (!url?.startsWith('mysql://')) throw new Error('--db mysql needs DATABASE_URL=mysql://user:pass@127.0.0.1:3306/db');
-    const host = new URL(url).hostname;
-    if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) throw new Error('the bench only runs against a database on this machine');
-    return url;
+/** With --db mysql, DATABASE_URL, checked before anything starts. */
+const mysqlUrl = (() => {
+  if (flags.db === 'sqlite') return undefined;
+  if (flags.db !== 'mysql') return usageError('--db must be sqlite or mysql');
+  const url = process.env.DATABASE_URL;
+  if (!url?.startsWith('mysql://')) return usageError('--db mysql needs DATABASE_URL=mysql://user:pass@127.0.0.1:3306/db');
+  const host = URL.canParse(url) ? new URL(url).hostname : undefined;
+  if (!host) return usageError('DATABASE_URL is not a URL');
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
+    return usageError('the bench only runs against a database on this machine');
   }
-  throw new Error('--db must be sqlite or mysql');
+  return url;
+})();
+
+function databaseUrl(tempDir) {
+  return mysqlUrl ?? `sqlite:${join(tempDir, 'provider.sqlite')}`;
 }
 
 /** Per-round measurements of one scenario on one server, summarised as the table's row. */
