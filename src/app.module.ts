@@ -10,6 +10,7 @@ import { ClientsModule } from './clients/clients.module';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
 import { validateEnvironment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
+import { WalCheckpointer } from './database/wal-checkpointer';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
@@ -40,6 +41,7 @@ import { UsersModule } from './users/users.module';
     RetentionModule,
   ],
   controllers: [AssetsController],
-  providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }],
+  // The server's alone: the CLI's short runs leave checkpoints to SQLite.
+  providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }, WalCheckpointer],
 })
 export class AppModule {}

@@ -6,7 +6,6 @@ import { ChangeCounterEntity } from './change-counter.entity';
 import { ChangeCounters } from './change-counters.service';
 import { dataSourceOptions } from './data-source-options';
 import { TransactionsService } from './transactions.service';
-import { WalCheckpointer } from './wal-checkpointer';
 
 @Global()
 @Module({
@@ -18,7 +17,7 @@ import { WalCheckpointer } from './wal-checkpointer';
     }),
     TypeOrmModule.forFeature([ChangeCounterEntity]),
   ],
-  providers: [TransactionsService, ChangeCounters, WalCheckpointer],
+  providers: [TransactionsService, ChangeCounters],
   exports: [TransactionsService, ChangeCounters],
 })
 export class DatabaseModule {}
