@@ -24,7 +24,7 @@ const SQLITE_CHECKPOINT_PAGES = 1_000;
 const THREAD = `
   const { parentPort, workerData: { driver, file, intervalMs } } = require('node:worker_threads');
   const db = new (require(driver))(file, { fileMustExist: true, timeout: 0 });
-  // Reading the journal mode also opens the log: a connection that has not checkpoints nothing.
+  // Reading the journal mode also opens the log; until a connection has read, it checkpoints nothing.
   if (db.pragma('journal_mode', { simple: true }) !== 'wal') throw new Error(file + ' is not in WAL mode');
   setInterval(() => {
     try {
@@ -85,7 +85,12 @@ export class WalCheckpointer implements OnApplicationBootstrap, BeforeApplicatio
   private async fallBack(worker: Worker): Promise<void> {
     if (this.worker !== worker) return;
     this.worker = undefined;
-    if (this.dataSource.isInitialized) await this.checkpointAt(SQLITE_CHECKPOINT_PAGES);
+    try {
+      await this.checkpointAt(SQLITE_CHECKPOINT_PAGES);
+    } catch (error) {
+      // The database is closing or gone; a connection opened later starts at the default anyway.
+      this.logger.warn(`WAL checkpoints could not be given back to the request thread: ${(error as Error).message}`);
+    }
   }
 
   private async checkpointAt(pages: number): Promise<void> {
