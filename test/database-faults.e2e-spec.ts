@@ -10,6 +10,7 @@ import { privateDatabase } from './helpers/database-state';
 import { codeExchange, issueCode, REDIRECT } from './helpers/issue-code';
 import { authorizeUrl, basicAuth } from './helpers/oauth-client';
 import { TcpProxy } from './helpers/tcp-proxy';
+import { until } from './helpers/until';
 
 /*
  * SECURITY 18 and 36: with the database unreachable, every request that needs it is answered
@@ -150,13 +151,13 @@ async function partnerAndResourceServer(t: TestApp) {
     const sent = (p: Phase) => answers.filter((a) => a.from === p && a.to === p).length;
     const run = Promise.all([0, 1, 2, 3].map(worker));
 
-    await waitFor(() => sent('before') >= 8);
+    await until(() => sent('before') >= 8, '8 requests were answered before the cut', 15_000);
     phase = 'cut';
     await proxy.cut();
-    await waitFor(() => sent('cut') >= 8);
+    await until(() => sent('cut') >= 8, '8 requests were answered during the cut', 15_000);
     phase = 'after';
     await proxy.restore();
-    await waitFor(() => sent('after') >= 8);
+    await until(() => sent('after') >= 8, '8 requests were answered after the cut', 15_000);
     stop = true;
     await run;
 
@@ -365,11 +366,3 @@ describe('two instances on one database (SECURITY 38): what one does, the other 
     for (const r of results.filter((r) => r.status !== 200)) expectInvalidGrant(r);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { basicAuth } from './helpers/oauth-client';
 import { TcpProxy } from './helpers/tcp-proxy';
+import { until } from './helpers/until';
 
 // The built server and CLI (`npm test` builds first), run as an operator would.
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
@@ -19,14 +20,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** Whether a new TCP connection to the port is accepted. */

@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { until } from '../../test/helpers/until';
 import { dataSourceOptions } from './data-source-options';
 import { WalCheckpointer } from './wal-checkpointer';
 
@@ -15,10 +15,8 @@ describe('WalCheckpointer', () => {
   let checkpointer: WalCheckpointer;
 
   const pragma = async (name: string) => Object.values((await db.query(`PRAGMA ${name}`))[0] as object)[0];
-  const until = async (condition: () => Promise<boolean> | boolean) => {
-    for (const deadline = Date.now() + 5000; Date.now() < deadline; await sleep(20)) if (await condition()) return;
-    throw new Error('timed out');
-  };
+  /** The thread has started and the request thread's threshold is raised. */
+  const started = () => until(async () => (await pragma('wal_autocheckpoint')) === 10_000, 'the thread is ready');
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'wal-checkpointer-'));
@@ -34,8 +32,8 @@ describe('WalCheckpointer', () => {
   });
 
   it('copies the log into the database file from its own thread; the request thread waits for 10,000 pages', async () => {
-    await checkpointer.onApplicationBootstrap();
-    expect(await pragma('wal_autocheckpoint')).toBe(10_000);
+    checkpointer.onApplicationBootstrap();
+    await started();
 
     // 2,048 rows of a page or more: twice what the request thread would have checkpointed at by default.
     await db.query('CREATE TABLE filler (data BLOB)');
@@ -45,11 +43,12 @@ describe('WalCheckpointer', () => {
        INSERT INTO filler SELECT randomblob(4096) FROM n`,
     );
 
-    await until(() => statSync(file).size - before >= 8 << 20);
+    await until(() => statSync(file).size - before >= 8 << 20, 'the log is in the database file');
   });
 
   it('stops before the database closes, so that closing removes the log', async () => {
-    await checkpointer.onApplicationBootstrap();
+    checkpointer.onApplicationBootstrap();
+    await started();
     await db.query('CREATE TABLE filler (data BLOB)');
     expect(existsSync(`${file}-wal`)).toBe(true);
 
@@ -62,7 +61,8 @@ describe('WalCheckpointer', () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation();
     await db.query('PRAGMA journal_mode = DELETE');
 
-    await checkpointer.onApplicationBootstrap();
+    checkpointer.onApplicationBootstrap();
+    await until(() => warn.mock.calls.length > 0, 'the failure is logged');
     expect(warn).toHaveBeenCalledWith(
       expect.stringMatching(/^WAL checkpoints are on the request thread: .*is not in WAL mode/),
     );
@@ -70,9 +70,10 @@ describe('WalCheckpointer', () => {
   });
 
   it('gives checkpoints back to the request thread when the thread stops', async () => {
-    await checkpointer.onApplicationBootstrap();
+    checkpointer.onApplicationBootstrap();
+    await started();
     await checkpointer['worker']!.terminate();
 
-    await until(async () => (await pragma('wal_autocheckpoint')) === 1_000);
+    await until(async () => (await pragma('wal_autocheckpoint')) === 1_000, 'the default is back');
   });
 });

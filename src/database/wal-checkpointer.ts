@@ -53,25 +53,31 @@ export class WalCheckpointer implements OnApplicationBootstrap, BeforeApplicatio
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * Starts the thread and returns at once: the thread takes about 100 ms to start, and listening
+   * need not wait for it. Until it is ready, SQLite's default holds.
+   */
+  onApplicationBootstrap(): void {
     const { type, database } = this.dataSource.options;
     if (type !== 'better-sqlite3' || database === ':memory:') return;
     const worker = new Worker(THREAD, {
       eval: true,
       workerData: { driver: require.resolve('better-sqlite3'), file: database, intervalMs: CHECKPOINT_EVERY_MS },
     });
+    this.worker = worker;
     worker.unref();
     worker.on('error', (error) =>
       this.logger.warn(`WAL checkpoints are on the request thread: the checkpoint thread failed (${error.message})`),
     );
-    const ready = new Promise<boolean>((resolve) => {
-      worker.once('message', () => resolve(true));
-      worker.once('exit', () => resolve(false));
+    worker.once('message', () => {
+      if (this.worker === worker) void this.checkpointAt(REQUEST_THREAD_CHECKPOINT_PAGES);
     });
-    if (!(await ready)) return;
-    this.worker = worker;
-    worker.once('exit', () => void this.fallBack(worker));
-    await this.checkpointAt(REQUEST_THREAD_CHECKPOINT_PAGES);
+    // Stopped on its own (its error logged), ready or not: the request thread checkpoints as by default.
+    worker.once('exit', () => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      void this.checkpointAt(SQLITE_CHECKPOINT_PAGES);
+    });
   }
 
   /** Stops the thread before the database closes, so that closing it can checkpoint and remove the log. */
@@ -81,19 +87,12 @@ export class WalCheckpointer implements OnApplicationBootstrap, BeforeApplicatio
     await worker?.terminate();
   }
 
-  /** The thread stopped on its own, its error logged: the request thread checkpoints as SQLite does by default. */
-  private async fallBack(worker: Worker): Promise<void> {
-    if (this.worker !== worker) return;
-    this.worker = undefined;
-    try {
-      await this.checkpointAt(SQLITE_CHECKPOINT_PAGES);
-    } catch (error) {
-      // The database is closing or gone; a connection opened later starts at the default anyway.
-      this.logger.warn(`WAL checkpoints could not be given back to the request thread: ${(error as Error).message}`);
-    }
-  }
-
   private async checkpointAt(pages: number): Promise<void> {
-    await this.dataSource.query(`PRAGMA wal_autocheckpoint = ${pages}`);
+    try {
+      await this.dataSource.query(`PRAGMA wal_autocheckpoint = ${pages}`);
+    } catch (error) {
+      // The database is closing or gone, and with it the connection the setting was for.
+      this.logger.warn(`WAL checkpoint threshold not set to ${pages} pages: ${(error as Error).message}`);
+    }
   }
 }
