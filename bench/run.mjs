@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { request } from './lib/http.mjs';
 import { measure, median } from './lib/load.mjs';
-import { lastOutput } from './lib/process.mjs';
+import { databaseServerPids, lastOutput } from './lib/process.mjs';
 import { machine, markdown } from './lib/report.mjs';
 import { flowSummary, newFlowStats, Ours } from './ours.mjs';
 import { Ceiling, Theirs } from './theirs.mjs';
@@ -159,7 +159,10 @@ function databaseUrl(tempDir) {
 
 /** Per-round measurements of one scenario on one server, summarised as the table's row. */
 function summarise(id, scenario, server, runs, extra = {}) {
-  const pick = (key) => median(runs.map((r) => r[key]).filter((v) => v !== null && v !== undefined));
+  const pick = (key) => {
+    const values = runs.map((r) => r[key]).filter((v) => v !== null && v !== undefined);
+    return values.length ? median(values) : null;
+  };
   return {
     id,
     scenario,
@@ -168,6 +171,7 @@ function summarise(id, scenario, server, runs, extra = {}) {
     p50: pick('p50'),
     p99: pick('p99'),
     cpuPerRequest: pick('cpuPerRequest'),
+    databaseCpuPerRequest: pick('databaseCpuPerRequest'),
     failed: runs.reduce((sum, r) => sum + (r.failed ?? r.non2xx + r.errors), 0),
     peakRss: Math.max(...runs.map((r) => r.peakRss ?? 0)),
     rounds: runs,
@@ -191,6 +195,8 @@ async function main() {
   const record = (key, result) => runs.set(key, [...(runs.get(key) ?? []), result]);
   const opts = (extra) => ({ connections: settings.connections, duration: settings.duration, ...extra });
   const warmup = settings.warmup ? { duration: settings.warmup } : null;
+  // On MySQL/MariaDB the provider's requests cost the database server CPU too, on the same cores: measured beside ours.
+  const databasePids = mysqlUrl ? databaseServerPids() : [];
 
   try {
     const ours = new Ours({ root, dist, databaseUrl: databaseUrl(tempDir), logDir, settings: providerSettings });
@@ -239,7 +245,7 @@ async function main() {
           const key = `${id}:${server === ours ? 'ours' : 'theirs'}`;
           const options = await scenario(server);
           if (answersRight) await probe(key, options, answersRight);
-          record(key, await measure({ pid: server.child.pid, options: opts(options), warmup }));
+          record(key, await measure({ pid: server.child.pid, options: opts(options), warmup, databasePids: server === ours ? databasePids : [] }));
         }
       }
     }
@@ -252,6 +258,7 @@ async function main() {
         pid: ours.child.pid,
         options: { ...exchange, connections: settings.connections, amount: settings.codes },
         warmup: { amount: settings.warmupCodes, duration: undefined },
+        databasePids,
       }));
     }
 
@@ -262,6 +269,7 @@ async function main() {
         pid: ours.child.pid,
         options: { ...ours.flow(stats), connections: settings.flowConnections, duration: settings.duration },
         warmup: warmup && { ...ours.flow(newFlowStats()), duration: settings.warmup },
+        databasePids,
       });
       const flow = flowSummary(stats, result.seconds);
       record('6:ours', { ...result, perRequest: { rps: result.rps, p50: result.p50, p99: result.p99 }, rps: flow.flowsPerSecond, p50: flow.flowP50, p99: flow.flowP99, failed: flow.failedFlows + result.errors, flow });
@@ -277,7 +285,7 @@ async function main() {
       children.push(clustered);
       await clustered.start({ workers: 2 });
       for (let round = 0; round < settings.rounds; round += 1) {
-        record('1w2:ours', await measure({ pid: clustered.child.pid, options: opts(clustered.clientCredentials()), warmup }));
+        record('1w2:ours', await measure({ pid: clustered.child.pid, options: opts(clustered.clientCredentials()), warmup, databasePids }));
       }
       await clustered.stop();
     }

@@ -16,19 +16,23 @@ function cannon(given) {
 
 /**
  * One measurement: an optional warm-up (its numbers dropped), then the run itself, with the peak
- * memory of `pid`'s process tree over both and its CPU time over the run. `options` are
+ * memory of `pid`'s process tree over both and its CPU time over the run, and the CPU time of the
+ * database server's processes (`databasePids`) over the run when given. `options` are
  * autocannon's (url, connections, duration or amount, method, headers, body, requests); `warmup`
  * the same for the warm-up.
  */
-export async function measure({ pid, options, warmup }) {
+export async function measure({ pid, options, warmup, databasePids = [] }) {
   const pids = pid ? processTree(pid) : null;
   const memory = pids && memoryWatch(pids);
   try {
     if (warmup) await cannon({ ...options, ...warmup });
     const cpu = pids && cpuWatch(pids);
+    const databaseCpu = databasePids.length ? cpuWatch(databasePids) : null;
     const r = await cannon(options);
     const cpuSeconds = cpu ? cpu.stop() : null;
+    const databaseCpuSeconds = databaseCpu ? databaseCpu.stop() : null;
     const seconds = r.duration || 1;
+    const perRequest = (s) => (s === null || r.requests.total === 0 ? null : (s * 1e6) / r.requests.total);
     return {
       rps: r.requests.total / seconds,
       p50: r.latency.p50,
@@ -41,7 +45,9 @@ export async function measure({ pid, options, warmup }) {
       statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, { count }]) => [code, count])),
       peakRss: memory ? memory.stop() : null,
       /** The server's CPU time per request over the run (all its threads and processes), in µs. */
-      cpuPerRequest: cpuSeconds === null || r.requests.total === 0 ? null : (cpuSeconds * 1e6) / r.requests.total,
+      cpuPerRequest: perRequest(cpuSeconds),
+      /** The database server's, likewise (a MySQL or MariaDB on this machine; null otherwise). */
+      databaseCpuPerRequest: perRequest(databaseCpuSeconds),
     };
   } finally {
     memory?.stop();

@@ -122,6 +122,20 @@ export function processTree(pid) {
   return tree;
 }
 
+/** The processes of a MySQL or MariaDB server on this machine (none if it runs elsewhere or under another name). */
+export function databaseServerPids() {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (['mariadbd', 'mysqld'].includes(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
 /** CPU time (user + system, all threads) of a process tree, in seconds; processes gone meanwhile count 0. */
 function cpuSeconds(pids) {
   let ticks = 0;
