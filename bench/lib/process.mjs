@@ -97,20 +97,28 @@ export async function stop(child, graceMs = 10000, signal = 'SIGTERM') {
   }
 }
 
-/** The pid and every descendant (cluster workers), from /proc. */
-export function processTree(pid) {
-  const children = new Map();
+/** Every process on this machine as [pid, the text of its /proc/<pid>/`file`]; one that ends while we look is left out. */
+function eachProcess(file) {
+  const found = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      // Field 4 of /proc/<pid>/stat is the parent pid; the command name (field 2) may hold spaces, so split after ')'.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(entry));
+      found.push([Number(entry), readFileSync(`/proc/${entry}/${file}`, 'utf8')]);
     } catch {
       // the process ended while we looked
     }
+  }
+  return found;
+}
+
+/** The pid and every descendant (cluster workers), from /proc. */
+export function processTree(pid) {
+  const children = new Map();
+  for (const [child, stat] of eachProcess('stat')) {
+    // Field 4 of /proc/<pid>/stat is the parent pid; the command name (field 2) may hold spaces, so split after ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (!children.has(ppid)) children.set(ppid, []);
+    children.get(ppid).push(child);
   }
   const tree = [];
   const queue = [pid];
@@ -124,16 +132,9 @@ export function processTree(pid) {
 
 /** The processes of a MySQL or MariaDB server on this machine (none if it runs elsewhere or under another name). */
 export function databaseServerPids() {
-  const pids = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (['mariadbd', 'mysqld'].includes(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) pids.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return pids;
+  return eachProcess('comm')
+    .filter(([, name]) => ['mariadbd', 'mysqld'].includes(name.trim()))
+    .map(([pid]) => pid);
 }
 
 /** CPU time (user + system, all threads) of a process tree, in seconds; processes gone meanwhile count 0. */
