@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { authorizeUrl, basicAuth } from './helpers/oauth-client';
+import { TcpProxy } from './helpers/tcp-proxy';
 
 /*
  * /health is the contract's check (up and able to reach the database); /health/ready is the
@@ -60,5 +61,32 @@ describe('health', () => {
         expect(page.headers['content-type']).toMatch(/^text\/html/);
       }
     });
+  });
+});
+
+const DATABASE_URL = process.env.DATABASE_URL ?? '';
+
+(DATABASE_URL.startsWith('mysql://') ? describe : describe.skip)('the MySQL connection pool', () => {
+  /** Connections the provider, started with `env`, opens to MySQL to answer 40 health checks sent at once. */
+  async function connectionsUnderLoad(env: Record<string, string>): Promise<number> {
+    const target = new URL(DATABASE_URL);
+    const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 3306) });
+    const t = await createTestApp({ DATABASE_URL: proxy.url(DATABASE_URL), ...env });
+    try {
+      const answers = await Promise.all(Array.from({ length: 40 }, () => t.http().get('/health')));
+      expect(answers.map((res) => res.status)).toEqual(Array(40).fill(200));
+      return proxy.connections;
+    } finally {
+      await t.close();
+      await proxy.close();
+    }
+  }
+
+  it('opens no more than DATABASE_POOL_SIZE connections, however many requests wait', async () => {
+    expect(await connectionsUnderLoad({ DATABASE_POOL_SIZE: '2' })).toBeLessThanOrEqual(2);
+  });
+
+  it('opens more than that at its default size under the same load', async () => {
+    expect(await connectionsUnderLoad({})).toBeGreaterThan(2);
   });
 });

@@ -7,6 +7,9 @@ const toInt = ({ value }: { value: unknown }) =>
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Connections to MySQL/MariaDB a process keeps at most, unless DATABASE_POOL_SIZE says otherwise: plenty for one event loop. */
+export const DEFAULT_DATABASE_POOL_SIZE = 10;
+
 /**
  * Every setting the provider reads from its environment, with its default.
  * Each one is documented in .env.example; a bad value stops start-up.
@@ -36,6 +39,16 @@ export class Environment {
   /** `sqlite:<path>`, `sqlite::memory:` or `mysql://user:pass@host:port/db`. */
   @Matches(/^(sqlite:.+|mysql:\/\/.+)$/, { message: 'must be sqlite:<path> or mysql://user:pass@host:port/db' })
   DATABASE_URL = 'sqlite:./data/provider.sqlite';
+
+  /**
+   * Connections each process keeps open to MySQL/MariaDB at most; with WORKERS=N up to N times as
+   * many, which must stay under the server's max_connections (151 by default). SQLite ignores it.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 1 to 100' })
+  @Min(1, { message: 'must be a whole number from 1 to 100' })
+  @Max(100, { message: 'must be a whole number from 1 to 100' })
+  DATABASE_POOL_SIZE = DEFAULT_DATABASE_POOL_SIZE;
 
   /** Signs the session cookie. Required in production; elsewhere generated once and kept under ./data. */
   @IsOptional()

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
+import { DEFAULT_DATABASE_POOL_SIZE } from '../config/environment';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { mysqlDriver } from './mysql-driver';
@@ -17,9 +18,9 @@ const MYSQL_ACQUIRE_TIMEOUT_MS = 5000;
 /**
  * The one set of database options, used by the application, the CLI and the
  * TypeORM CLI (ormconfig.ts). The schema comes only from migrations, which run
- * on start; `synchronize` is never used.
+ * on start; `synchronize` is never used. `poolSize`: DATABASE_POOL_SIZE.
  */
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+export function dataSourceOptions(databaseUrl: string, poolSize = DEFAULT_DATABASE_POOL_SIZE): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
@@ -38,8 +39,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       driver: mysqlDriver(MYSQL_ACQUIRE_TIMEOUT_MS),
       connectorPackage: 'mysql2',
       connectTimeout: MYSQL_CONNECT_TIMEOUT_MS,
-      // Sized for a small machine; each pool connection serves many requests.
-      extra: { connectionLimit: 10 },
+      extra: { connectionLimit: poolSize },
       migrationsTransactionMode: 'each',
     };
   }

@@ -13,7 +13,10 @@ import { TransactionsService } from './transactions.service';
     TypeOrmModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<ProviderEnvironment, true>) =>
-        dataSourceOptions(config.get('DATABASE_URL', { infer: true })),
+        dataSourceOptions(
+          config.get('DATABASE_URL', { infer: true }),
+          config.get('DATABASE_POOL_SIZE', { infer: true }),
+        ),
     }),
     TypeOrmModule.forFeature([ChangeCounterEntity]),
   ],
