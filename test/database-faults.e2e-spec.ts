@@ -61,8 +61,7 @@ async function partnerAndResourceServer(t: TestApp) {
   let userId: string;
 
   beforeAll(async () => {
-    const target = new URL(DATABASE_URL);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 3306) });
+    proxy = await TcpProxy.start(DATABASE_URL);
     t = await createTestApp({ DATABASE_URL: proxy.url(DATABASE_URL) });
     // A real port: the runs below keep many requests in flight at once.
     await t.app.listen(0, '127.0.0.1');

@@ -69,8 +69,7 @@ const DATABASE_URL = process.env.DATABASE_URL ?? '';
 (DATABASE_URL.startsWith('mysql://') ? describe : describe.skip)('the MySQL connection pool', () => {
   /** Connections the provider, started with `env`, opens to MySQL to answer 40 health checks sent at once. */
   async function connectionsUnderLoad(env: Record<string, string>): Promise<number> {
-    const target = new URL(DATABASE_URL);
-    const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 3306) });
+    const proxy = await TcpProxy.start(DATABASE_URL);
     const t = await createTestApp({ DATABASE_URL: proxy.url(DATABASE_URL), ...env });
     try {
       const answers = await Promise.all(Array.from({ length: 40 }, () => t.http().get('/health')));

@@ -49,8 +49,7 @@ describe('shutdown on SIGTERM', () => {
     let serverDatabaseUrl: string;
     if (configured.startsWith('mysql://')) {
       // The server reaches MySQL through a proxy that sees how its connections end.
-      const target = new URL(configured);
-      proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 3306) });
+      proxy = await TcpProxy.start(configured);
       databaseUrl = configured;
       serverDatabaseUrl = proxy.url(configured);
     } else {

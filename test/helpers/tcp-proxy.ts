@@ -31,8 +31,10 @@ export class TcpProxy {
     return this.sockets.size;
   }
 
-  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
-    const proxy = new TcpProxy(target);
+  /** A proxy in front of the MySQL server that `databaseUrl` (`mysql://user@host:port/db`) names. */
+  static async start(databaseUrl: string): Promise<TcpProxy> {
+    const { hostname, port } = new URL(databaseUrl);
+    const proxy = new TcpProxy({ host: hostname, port: Number(port || 3306) });
     await proxy.listen();
     return proxy;
   }
