@@ -83,29 +83,3 @@ export class Theirs {
     return { url: `${this.base}/.well-known/openid-configuration` };
   }
 }
-
-export class Ceiling {
-  constructor({ root, logDir }) {
-    this.root = root;
-    this.logDir = logDir;
-  }
-
-  async start() {
-    this.port = await freePort();
-    this.child = startNode('node:http', join(this.root, 'bench/servers/ceiling.mjs'), {
-      env: { PATH: process.env.PATH, PORT: String(this.port) },
-      ipc: true,
-      logFile: join(this.logDir, 'ceiling.log'),
-    });
-    await message(this.child, 'ready');
-    return this;
-  }
-
-  stop() {
-    return stop(this.child);
-  }
-
-  fixedJson() {
-    return { url: `http://127.0.0.1:${this.port}/` };
-  }
-}
