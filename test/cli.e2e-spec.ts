@@ -8,6 +8,7 @@ import { DEFAULT_GRANT_TYPES } from '../src/common/oauth/grant-types';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { basicAuth } from './helpers/oauth-client';
+import { until } from './helpers/until';
 
 // The built CLI (`npm test` builds first), run as an administrator would, against the
 // database of a provider app that is running at the same time in this process.
@@ -245,13 +246,7 @@ describe('administration CLI', () => {
     // The old token still works at the admin API.
     await t.http().get('/admin/clients').set('Authorization', `Bearer ${before}`).expect(200);
     // The running app takes up the new key within its reload interval.
-    const deadline = Date.now() + 10_000;
-    let after = await token();
-    while (kidOf(after) !== body.kid && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 500));
-      after = await token();
-    }
-    expect(kidOf(after)).toBe(body.kid);
+    await until(async () => kidOf(await token()) === body.kid, 'the running app signs with the new key', 10_000, 500);
   });
 
   it('prints a usage line and exits non-zero without a command', async () => {

@@ -1,8 +1,9 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './helpers/free-port';
+import { untilHealthy } from './helpers/until-healthy';
 
 // The built server (`npm test` builds first), started as an operator would, with the
 // environment it is given and nothing else: no .env of the checkout, no inherited settings.
@@ -27,16 +28,6 @@ describe('start-up configuration', () => {
       ...overrides,
     };
     return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
-  }
-
-  function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const server = createServer().once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => resolve(port));
-      });
-    });
   }
 
   describe('a bad value stops start-up with one line on stderr naming the variable', () => {
@@ -101,18 +92,7 @@ describe('start-up configuration', () => {
         env: environment({ PORT: String(port) }),
         stdio: 'ignore',
       });
-      // Ready once it answers; it may take a few seconds to run the migrations.
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-        try {
-          if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
-        } catch {
-          // Not listening yet.
-        }
-        if (Date.now() > deadline) throw new Error('the server did not answer /health within 20 seconds');
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await untilHealthy(child, port);
     });
 
     afterAll(() => {

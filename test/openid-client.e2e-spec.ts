@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
+import { freePort } from './helpers/free-port';
 import { authorize } from './helpers/oauth-client';
 
 /**
@@ -13,18 +12,6 @@ import { authorize } from './helpers/oauth-client';
  * provider listening on a real port. Only the person's part (login and
  * consent pages) is driven by hand.
  */
-
-/** A port nobody listens on right now, so that ISSUER can name it before the app starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** OpenID Connect Core §3.1.3.6: base64url of the left half of the SHA-256 of the access token. */
 function atHash(accessToken: string): string {

@@ -1,26 +1,18 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './helpers/free-port';
 import { basicAuth } from './helpers/oauth-client';
 import { TcpProxy } from './helpers/tcp-proxy';
 import { until } from './helpers/until';
+import { untilHealthy } from './helpers/until-healthy';
 
 // The built server and CLI (`npm test` builds first), run as an operator would.
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 const SECRET = 'shutdown-test-secret-0123456789abcdef';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether a new TCP connection to the port is accepted. */
 function accepts(port: number): Promise<boolean> {
@@ -64,17 +56,7 @@ describe('shutdown on SIGTERM', () => {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await until(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}: ${stderr}`);
-        return fetch(`http://127.0.0.1:${port}/health`).then(
-          (r) => r.ok,
-          () => false,
-        );
-      },
-      'the server answers /health',
-      20_000,
-    );
+    await untilHealthy(child, port, () => stderr);
 
     const created = await new Promise<string>((resolve, reject) =>
       execFile(

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { ClientWithSecret } from '../../src/clients/clients.service';
 import { createTestApp, TestApp, uniqueName } from '../helpers/create-test-app';
+import { freePort } from '../helpers/free-port';
 // The example partner app, exactly as `npm run demo` runs it.
 import { createPartnerApp } from '../../examples/partner-app/app.js';
 
@@ -35,18 +36,6 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
       '--disable-quic',
     ],
-  });
-}
-
-/** A port nobody listens on right now, so that ISSUER can name it before the app starts. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
   });
 }
 
