@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { AuthCodesModule } from '../auth-codes/auth-codes.module';
+import { GrantsModule } from '../auth-codes/grants.module';
 import { UsersModule } from '../users/users.module';
 import { UserAccountsService } from './user-accounts.service';
 
 /** Changes to a user's account that reach beyond the user: the grants the user gave. */
 @Module({
-  imports: [UsersModule, AuthCodesModule],
+  imports: [UsersModule, GrantsModule],
   providers: [UserAccountsService],
   exports: [UserAccountsService],
 })

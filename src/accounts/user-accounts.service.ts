@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuthCodesService } from '../auth-codes/auth-codes.service';
 import { GrantsService } from '../auth-codes/grants.service';
 import { NotFoundError } from '../common/oauth/oauth.error';
 import { ChangeCounters } from '../database/change-counters.service';
@@ -16,7 +15,6 @@ export class UserAccountsService {
   constructor(
     private readonly users: UsersService,
     private readonly grants: GrantsService,
-    private readonly codes: AuthCodesService,
     private readonly counters: ChangeCounters,
   ) {}
 
@@ -35,12 +33,11 @@ export class UserAccountsService {
     });
   }
 
-  /** The change, then the end of every grant and unredeemed code of the user, as one counted revocation. */
+  /** The change, then the end of every grant of the user, as one counted revocation. */
   private endingGrants(userId: string, change: (manager: EntityManager) => Promise<void>): Promise<void> {
     return this.counters.counted('revocations', async (manager) => {
       await change(manager);
       await this.grants.revokeAllOf(manager, userId);
-      await this.codes.deleteUnredeemed(manager, userId);
     });
   }
 }

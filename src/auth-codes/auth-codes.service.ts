@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SessionUser } from '../auth/session.types';
 import { randomToken, sha256 } from '../common/crypto/tokens';
@@ -69,11 +69,6 @@ export class AuthCodesService {
 
   find(code: string): Promise<AuthorizationCodeEntity | null> {
     return this.byHash.findOne(sha256(code));
-  }
-
-  /** Deletes the user's unredeemed codes, in the caller's transaction: when the user's grants end, no code makes a new one. */
-  async deleteUnredeemed(manager: EntityManager, userId: string): Promise<void> {
-    await manager.delete(AuthorizationCodeEntity, { userId, consumedAt: IsNull() });
   }
 
   /**
