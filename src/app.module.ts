@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
+import { AccountsModule } from './accounts/accounts.module';
 import { AssetsController } from './assets/assets.controller';
 import { AuditEventsModule } from './audit/audit-events.module';
 import { AuditModule } from './audit/audit.module';
@@ -33,6 +34,7 @@ import { UsersModule } from './users/users.module';
     KeysModule,
     ClientsModule,
     AuthCodesModule,
+    AccountsModule,
     TokensModule,
     UserInfoModule,
     DiscoveryModule,

@@ -5,6 +5,7 @@ import { ClientsService, ClientWithSecret } from '../src/clients/clients.service
 import { KeysService } from '../src/keys/keys.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { failNextWrite } from './helpers/fail-next-write';
+import { codeExchange, issueCode, REDIRECT as ISSUED_REDIRECT } from './helpers/issue-code';
 import { authorize, basicAuth, hiddenFields, pkcePair } from './helpers/oauth-client';
 
 const REDIRECT = 'https://partner.example/callback';
@@ -346,6 +347,41 @@ describe('audit trail', () => {
         expect(event).toMatchObject({ actor: `client:${admin.client_id}`, user_id: null, client_id: id, ip: USER_IP });
       expect(trail[3].detail).toEqual({ grant_types: ['authorization_code', 'refresh_token'], scope: 'openid' });
       expect(trail[2].detail).toEqual({ fields: ['name', 'scope'], new_secret: false });
+    });
+
+    it('an admin action taken with a user’s token, by the user, through the client holding the token', async () => {
+      const console = await t.createClient({
+        name: 'Admin console',
+        redirect_uris: [ISSUED_REDIRECT],
+        grant_types: ['authorization_code'],
+        scope: 'openid admin',
+      });
+      const administrator = await t.createUser({ isAdmin: true });
+      const exchange = await t
+        .http()
+        .post('/oauth/token')
+        .set('Authorization', basicAuth(console.client_id, console.client_secret!))
+        .type('form')
+        .send(codeExchange(await issueCode(t.app, console.client_id, administrator.id, 'openid admin')))
+        .expect(200);
+      const { access_token } = keep(exchange.body as { access_token: string });
+      const created = await t
+        .http()
+        .post('/admin/clients')
+        .set('Authorization', `Bearer ${access_token}`)
+        .set('X-Forwarded-For', USER_IP)
+        .send({ name: 'Shop', redirect_uris: ['https://shop.example/cb'], scope: 'openid' })
+        .expect(201);
+      secrets.add(created.body.client_secret);
+
+      const [event] = await events({ type: 'client.created', client_id: created.body.client_id });
+      expect(event).toMatchObject({
+        actor: `user:${administrator.id}`,
+        user_id: administrator.id,
+        client_id: created.body.client_id,
+        ip: USER_IP,
+        detail: { scope: 'openid', via_client: console.client_id },
+      });
     });
 
     it('a key rotation, with the new keys’ ids', async () => {

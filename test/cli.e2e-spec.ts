@@ -7,6 +7,7 @@ import { ClientsService } from '../src/clients/clients.service';
 import { DEFAULT_GRANT_TYPES } from '../src/common/oauth/grant-types';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
+import { codeExchange, issueCode, REDIRECT } from './helpers/issue-code';
 import { basicAuth } from './helpers/oauth-client';
 import { until } from './helpers/until';
 
@@ -39,14 +40,23 @@ describe('administration CLI', () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  function cli(...args: string[]): Promise<Run> {
+  /** Runs the CLI with `stdin` piped to it (nothing by default: standard input is never left open). */
+  function cliWithInput(stdin: string, ...args: string[]): Promise<Run> {
     const env = { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: databaseUrl };
     return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { cwd: workDir, env, timeout: 60_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-      });
+      const child = execFile(
+        process.execPath,
+        [CLI, ...args],
+        { cwd: workDir, env, timeout: 60_000 },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+        },
+      );
+      child.stdin!.end(stdin);
     });
   }
+
+  const cli = (...args: string[]) => cliWithInput('', ...args);
 
   /** Exactly one JSON object on stdout and nothing on stderr. */
   function jsonOf(run: Run): Record<string, unknown> {
@@ -105,11 +115,24 @@ describe('administration CLI', () => {
       );
     });
 
-    it('refuses a missing --password with one line', async () => {
-      expectOneLineFailure(
-        await cli('user:create', '--username', uniqueName('cli-nopw'), '--json'),
-        /--password is required/,
+    it('reads the password from standard input, one trailing newline dropped, and the running app can log the user in', async () => {
+      const username = uniqueName('cli-stdin');
+      const body = jsonOf(
+        await cliWithInput('a password kept off the command line\n', 'user:create', '--username', username, '--json'),
       );
+
+      const user = await t.app.get(UsersService).verifyCredentials(username, 'a password kept off the command line');
+      expect(user?.id).toBe(body.id);
+    });
+
+    it('refuses an empty password, on standard input or in --password, with one line', async () => {
+      for (const run of [
+        await cliWithInput('\n', 'user:create', '--username', uniqueName('cli-nopw'), '--json'),
+        await cli('user:create', '--username', uniqueName('cli-nopw'), '--json'),
+        await cli('user:create', '--username', uniqueName('cli-nopw'), '--password', '', '--json'),
+      ]) {
+        expectOneLineFailure(run, /the password is empty/);
+      }
     });
 
     it('refuses an unknown flag with one line naming it', async () => {
@@ -117,6 +140,54 @@ describe('administration CLI', () => {
         await cli('user:create', '--username', uniqueName('cli-flag'), '--password', 'pw', '--bogus', '--json'),
         /--bogus/,
       );
+    });
+  });
+
+  describe('user:password and user:disable', () => {
+    async function grantOf(user: { id: string }) {
+      const client = await t.createClient({
+        redirect_uris: [REDIRECT],
+        grant_types: ['authorization_code', 'refresh_token'],
+        scope: 'openid',
+      });
+      const post = (body: Record<string, string>) =>
+        t
+          .http()
+          .post('/oauth/token')
+          .set('Authorization', basicAuth(client.client_id, client.client_secret!))
+          .type('form')
+          .send(body);
+      const tokens = (await post(codeExchange(await issueCode(t.app, client.client_id, user.id, 'openid'))).expect(200))
+        .body as { refresh_token: string };
+      return { refresh: () => post({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }) };
+    }
+
+    it('user:password reads the new password from standard input and ends the user’s grants in the running app', async () => {
+      const user = await t.createUser();
+      const grant = await grantOf(user);
+
+      const body = jsonOf(await cliWithInput('the new one\n', 'user:password', '--username', user.username, '--json'));
+      expect(body).toEqual({ id: user.id, username: user.username });
+
+      const users = t.app.get(UsersService);
+      expect(await users.verifyCredentials(user.username, user.password)).toBeNull();
+      expect((await users.verifyCredentials(user.username, 'the new one'))?.id).toBe(user.id);
+      expect((await grant.refresh().expect(400)).body.error).toBe('invalid_grant');
+    });
+
+    it('user:disable stops sign-in and ends the user’s grants in the running app at once', async () => {
+      const user = await t.createUser();
+      const grant = await grantOf(user);
+
+      const body = jsonOf(await cli('user:disable', '--username', user.username, '--json'));
+      expect(body).toEqual({ id: user.id, username: user.username });
+
+      expect(await t.app.get(UsersService).verifyCredentials(user.username, user.password)).toBeNull();
+      expect((await grant.refresh().expect(400)).body.error).toBe('invalid_grant');
+    });
+
+    it('refuses a username that names nobody with one line', async () => {
+      expectOneLineFailure(await cli('user:disable', '--username', uniqueName('nobody'), '--json'), /no user is named/);
     });
   });
 

@@ -26,11 +26,16 @@ export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 export type AuditDetail = Record<string, string | number | boolean | null | string[]>;
 
 /**
- * Who did it and from where, as far as the caller knows: `actor` is `user:<id>` for a
- * signed-in person, `client:<client_id>` for a client with its own credentials or an admin
- * token, `cli` for the administration command line.
+ * Who did it and from where, as far as the caller knows: `actor` is `user:<id>` for a person
+ * (signed in, or through a token a client holds for them), `client:<client_id>` for a client
+ * acting for itself (its own credentials, a client_credentials token), `cli` for the
+ * administration command line.
  */
 export interface AuditOrigin {
   actor?: string;
+  /** The person acting, when `actor` is a user. */
+  userId?: string | null;
+  /** The client through which a person acted (its token), recorded as the event's `via_client` detail. */
+  viaClient?: string;
   ip?: string;
 }

@@ -18,7 +18,6 @@ function within(since?: Date, until?: Date) {
 
 export interface AuditRecord extends AuditOrigin {
   type: AuditEventType;
-  userId?: string | null;
   clientId?: string | null;
   detail?: AuditDetail;
 }
@@ -54,7 +53,7 @@ export class AuditService {
       userId: event.userId ?? null,
       clientId: event.clientId ?? null,
       ip: event.ip?.slice(0, 64) ?? null,
-      detail: event.detail ?? null,
+      detail: event.viaClient ? { ...event.detail, via_client: event.viaClient } : (event.detail ?? null),
       // Set here rather than by the column default, which keeps only whole seconds on SQLite.
       createdAt: new Date(),
     });

@@ -4,24 +4,24 @@ import { AuthModule } from '../auth/auth.module';
 import { ClientsModule } from '../clients/clients.module';
 import { UsersModule } from '../users/users.module';
 import { AuthCodesService } from './auth-codes.service';
-import { GrantsService } from './grants.service';
+import { GrantsModule } from './grants.module';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
 import { AuthorizeController } from './authorize.controller';
 import { AuthorizationService } from './authorization.service';
 import { ConsentsService } from './consents.service';
 import { ConsentEntity } from './entities/consent.entity';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
-import { GrantEntity } from './entities/grant.entity';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([AuthorizationCodeEntity, GrantEntity, ConsentEntity]),
+    TypeOrmModule.forFeature([AuthorizationCodeEntity, ConsentEntity]),
+    GrantsModule,
     AuthModule,
     ClientsModule,
     UsersModule,
   ],
   controllers: [AuthorizeController],
-  providers: [AuthCodesService, GrantsService, AuthorizationRequestValidator, AuthorizationService, ConsentsService],
-  exports: [AuthCodesService, GrantsService],
+  providers: [AuthCodesService, AuthorizationRequestValidator, AuthorizationService, ConsentsService],
+  exports: [AuthCodesService, GrantsModule],
 })
 export class AuthCodesModule {}

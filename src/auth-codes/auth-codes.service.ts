@@ -5,9 +5,11 @@ import { EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SessionUser } from '../auth/session.types';
 import { randomToken, sha256 } from '../common/crypto/tokens';
+import { AccessDeniedError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment } from '../config/environment';
 import { RowReader } from '../database/row-reader';
 import { RowWriter } from '../database/row-writer';
+import { entitledScope } from '../users/entitled-scope';
 import { UsersService } from '../users/users.service';
 import { AuthorizationRequest } from './authorization-request';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
@@ -32,11 +34,13 @@ export class AuthCodesService {
 
   /**
    * Makes a code for what the user allowed: 256 random bits, stored only as
-   * their SHA-256. Only an administrator can hand out the `admin` scope.
+   * their SHA-256. Only an administrator can hand out the `admin` scope (entitledScope), and a
+   * user disabled since signing in nothing at all.
    */
   async issue(request: AuthorizationRequest, sessionUser: SessionUser, ip: string): Promise<string> {
-    const user = await this.users.findById(sessionUser.id);
-    const scope = user?.isAdmin ? request.scope : request.scope.filter((s) => s !== 'admin');
+    const user = await this.users.findActive(sessionUser.id);
+    if (!user) throw new AccessDeniedError('this account cannot authorize clients', 'user gone or disabled');
+    const scope = entitledScope(user, request.scope);
     const code = randomToken(32);
     await this.writer.insert(this.codes.manager, {
       codeHash: sha256(code),

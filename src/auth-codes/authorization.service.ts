@@ -119,7 +119,12 @@ export class AuthorizationService {
   }
 
   private async codeResponse(request: AuthorizationRequest, user: SessionUser, ip: string): Promise<string> {
-    const code = await this.codes.issue(request, user, ip);
+    const code = await this.codes.issue(request, user, ip).catch((error: unknown) => {
+      // §4.1.2.1: the redirect URI is valid, so the client hears of a refusal (a disabled account).
+      throw error instanceof OAuthError
+        ? new RedirectableAuthorizationError(error, request.redirectUri, request.state)
+        : error;
+    });
     return authorizationResponseUrl(request.redirectUri, { code, state: request.state, iss: this.issuer });
   }
 }

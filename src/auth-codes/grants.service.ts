@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { ChangeCounters } from '../database/change-counters.service';
 import { HeldUntilChange } from '../database/held-until-change';
 import { RowReader } from '../database/row-reader';
@@ -35,7 +35,8 @@ export class GrantsService {
     manager: EntityManager,
     fields: Pick<GrantEntity, 'id' | 'clientId' | 'userId' | 'scope' | 'authTime'>,
   ): Promise<GrantEntity> {
-    const row = { ...fields, revokedAt: null };
+    // created_at set here, not by the column default, so that the grant as returned has it (its absolute lifetime counts from it).
+    const row = { ...fields, revokedAt: null, createdAt: new Date() };
     await this.writer.insert(manager, row);
     return manager.create(GrantEntity, row);
   }
@@ -48,6 +49,14 @@ export class GrantsService {
       (found) => !found.revokedAt,
     );
     return grant && !grant.revokedAt ? grant : null;
+  }
+
+  /**
+   * Revokes every active grant of the user, in the caller's transaction, which must count it as a
+   * revocation (ChangeCounters.counted): every token descended from them stops on every instance.
+   */
+  async revokeAllOf(manager: EntityManager, userId: string): Promise<void> {
+    await manager.update(GrantEntity, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
   /** Revokes the grant, and with it every token that names it, on every instance at once (a counted change). */

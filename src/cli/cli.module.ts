@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
 import { ClientsModule } from '../clients/clients.module';
 import { validateEnvironment } from '../config/environment';
@@ -14,6 +15,7 @@ import { UsersModule } from '../users/users.module';
     DatabaseModule,
     AuditModule,
     UsersModule,
+    AccountsModule,
     ClientsModule,
     KeysModule,
   ],

@@ -2,6 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parseArgs } from 'node:util';
+import { UserAccountsService } from '../accounts/user-accounts.service';
 import { ClientsService } from '../clients/clients.service';
 import { ClientMetadataDto } from '../clients/dto/client-metadata.dto';
 import { DEFAULT_GRANT_TYPES } from '../common/oauth/grant-types';
@@ -9,7 +10,9 @@ import { OAuthError } from '../common/oauth/oauth.error';
 import { KeysService } from '../keys/keys.service';
 import { ConfigService } from '@nestjs/config';
 import { ProviderEnvironment } from '../config/environment';
+import { UserEntity } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
+import { readPassword } from './read-password';
 
 /** A failure the CLI reports as one line on stderr. */
 export class CliError extends Error {}
@@ -30,7 +33,8 @@ type Command = {
 
 export const COMMANDS: Record<string, Command> = {
   'user:create': {
-    usage: 'user:create --username NAME --password PASS [--email E] [--name "Full Name"] [--admin] [--json]',
+    usage:
+      'user:create --username NAME [--email E] [--name "Full Name"] [--admin] [--json], the password on standard input (prompted for on a terminal); --password PASS also works but shows it in the process list and shell history',
     options: {
       username: { type: 'string' },
       password: { type: 'string' },
@@ -39,10 +43,10 @@ export const COMMANDS: Record<string, Command> = {
       admin: { type: 'boolean' },
     },
     async run(app, values) {
-      const username = values.username as string | undefined;
-      const password = values.password as string | undefined;
-      if (!username) throw new CliError('--username is required');
-      if (!password) throw new CliError('--password is required');
+      const username = requiredUsername(values);
+      const given = values.password as string | undefined;
+      if (given === '') throw new CliError('the password is empty');
+      const password = given ?? (await readPassword('Password: ', (message) => new CliError(message)));
       const user = await app.get(UsersService).create({
         username,
         password,
@@ -51,6 +55,31 @@ export const COMMANDS: Record<string, Command> = {
         isAdmin: values.admin === true,
       });
       return { json: { id: user.id, username: user.username }, text: `Created user ${user.username} (${user.id})` };
+    },
+  },
+  'user:password': {
+    usage: 'user:password --username NAME [--json], the new password on standard input (prompted for on a terminal)',
+    options: { username: { type: 'string' } },
+    async run(app, values) {
+      const user = await existingUser(app, values);
+      const password = await readPassword('New password: ', (message) => new CliError(message));
+      await app.get(UserAccountsService).changePassword(user.id, password);
+      return {
+        json: { id: user.id, username: user.username },
+        text: `Changed the password of ${user.username}; every access the user had given has ended`,
+      };
+    },
+  },
+  'user:disable': {
+    usage: 'user:disable --username NAME [--json]',
+    options: { username: { type: 'string' } },
+    async run(app, values) {
+      const user = await existingUser(app, values);
+      await app.get(UserAccountsService).disable(user.id);
+      return {
+        json: { id: user.id, username: user.username },
+        text: `Disabled ${user.username}; the user can no longer sign in, and every access the user had given has ended`,
+      };
     },
   },
   'client:create': {
@@ -104,6 +133,19 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+function requiredUsername(values: Record<string, unknown>): string {
+  const username = values.username as string | undefined;
+  if (!username) throw new CliError('--username is required');
+  return username;
+}
+
+async function existingUser(app: INestApplicationContext, values: Record<string, unknown>): Promise<UserEntity> {
+  const username = requiredUsername(values);
+  const user = await app.get(UsersService).findByUsername(username);
+  if (!user) throw new CliError(`no user is named "${username}"`);
+  return user;
+}
 
 /** Parses and runs one command; every failure becomes a CliError with a one-line message. */
 export async function runCommand(

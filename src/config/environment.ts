@@ -74,6 +74,15 @@ export class Environment {
   @Min(1, { message: 'must be a whole number of seconds, at least 1' })
   REFRESH_TOKEN_TTL = 2592000;
 
+  /**
+   * The longest a grant's refresh tokens last, in seconds from the grant's start, however often
+   * they are rotated; then the user must authorize again (RFC 9700 §4.14.2). At least REFRESH_TOKEN_TTL.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds, at least 1' })
+  @Min(1, { message: 'must be a whole number of seconds, at least 1' })
+  REFRESH_TOKEN_ABSOLUTE_TTL = 7776000;
+
   /** Algorithm of the access token signature: ES256 (fast, small) or RS256 (widest support). */
   @IsIn(['ES256', 'RS256'], { message: 'must be ES256 or RS256' })
   ACCESS_TOKEN_SIGNING_ALG: 'ES256' | 'RS256' = 'ES256';
@@ -151,6 +160,9 @@ export function validateEnvironment(raw: Record<string, unknown>): ProviderEnvir
   }
   if (!problems.some((p) => p.startsWith('LOGIN_BACKOFF_')) && env.LOGIN_BACKOFF_MAX_DELAY < env.LOGIN_BACKOFF_DELAY) {
     problems.push('LOGIN_BACKOFF_MAX_DELAY: must be at least LOGIN_BACKOFF_DELAY');
+  }
+  if (!problems.some((p) => p.startsWith('REFRESH_TOKEN_')) && env.REFRESH_TOKEN_ABSOLUTE_TTL < env.REFRESH_TOKEN_TTL) {
+    problems.push('REFRESH_TOKEN_ABSOLUTE_TTL: must be at least REFRESH_TOKEN_TTL');
   }
   // Joined on one line: the operator sees every problem at once, and logs keep it together.
   if (problems.length > 0) throw new ConfigurationError(problems.join('; '));

@@ -11,10 +11,15 @@ import { TransactionsService } from '../database/transactions.service';
 import { isUniqueViolation } from '../database/unique-violation';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 
-/** Refresh tokens: opaque, 256 random bits, stored only hashed, rotated on every use (refresh-token.entity.ts). */
+/**
+ * Refresh tokens: opaque, 256 random bits, stored only hashed, rotated on every use
+ * (refresh-token.entity.ts). Each lasts REFRESH_TOKEN_TTL, and no token of a grant outlasts
+ * REFRESH_TOKEN_ABSOLUTE_TTL from the grant's start: rotation never extends a grant (RFC 9700 §4.14.2).
+ */
 @Injectable()
 export class RefreshTokensService {
   private readonly ttl: number;
+  private readonly absoluteTtl: number;
   private readonly byHash: RowReader<RefreshTokenEntity>;
   private readonly writer: RowWriter<RefreshTokenEntity>;
 
@@ -24,23 +29,29 @@ export class RefreshTokensService {
     private readonly transactions: TransactionsService,
   ) {
     this.ttl = config.get('REFRESH_TOKEN_TTL', { infer: true });
+    this.absoluteTtl = config.get('REFRESH_TOKEN_ABSOLUTE_TTL', { infer: true });
     this.byHash = new RowReader(tokens, ['tokenHash']);
     this.writer = new RowWriter(tokens);
   }
 
-  /** The first refresh token of a grant, written in the caller's transaction. */
+  /** The first refresh token of a grant, with the grant's scope, written in the caller's transaction. */
   issue(manager: EntityManager, grant: GrantEntity): Promise<string> {
-    return this.write(manager, grant, null);
+    return this.write(manager, grant, grant.scope, null);
+  }
+
+  /** When the grant's refresh tokens stop, however often rotated. */
+  grantEnds(grant: GrantEntity): Date {
+    return new Date(grant.createdAt.getTime() + this.absoluteTtl * 1000);
   }
 
   /**
-   * Rotates a token: writes its successor, in one statement, and answers the successor's value;
-   * null if the token has a successor already. Of concurrent rotations of one token exactly one
-   * gets a successor in (the unique index on parent_hash refuses the others).
+   * Rotates a token: writes its successor, with `scope`, in one statement, and answers the
+   * successor's value; null if the token has a successor already. Of concurrent rotations of one
+   * token exactly one gets a successor in (the unique index on parent_hash refuses the others).
    */
-  async rotate(token: RefreshTokenEntity, grant: GrantEntity): Promise<string | null> {
+  async rotate(token: RefreshTokenEntity, grant: GrantEntity, scope: string): Promise<string | null> {
     try {
-      return await this.transactions.write((manager) => this.write(manager, grant, token.tokenHash));
+      return await this.transactions.write((manager) => this.write(manager, grant, scope, token.tokenHash));
     } catch (error) {
       if (isUniqueViolation(error)) return null;
       throw error;
@@ -51,7 +62,12 @@ export class RefreshTokensService {
     return this.byHash.findOne(sha256(token));
   }
 
-  private async write(manager: EntityManager, grant: GrantEntity, parentHash: string | null): Promise<string> {
+  private async write(
+    manager: EntityManager,
+    grant: GrantEntity,
+    scope: string,
+    parentHash: string | null,
+  ): Promise<string> {
     const token = randomToken(32);
     await this.writer.insert(manager, {
       tokenHash: sha256(token),
@@ -59,8 +75,8 @@ export class RefreshTokensService {
       grantId: grant.id,
       clientId: grant.clientId,
       userId: grant.userId,
-      scope: grant.scope,
-      expiresAt: new Date(Date.now() + this.ttl * 1000),
+      scope,
+      expiresAt: new Date(Math.min(Date.now() + this.ttl * 1000, this.grantEnds(grant).getTime())),
     });
     return token;
   }

@@ -4,6 +4,7 @@ import { AccessTokensModule } from '../access-tokens/access-tokens.module';
 import { AuthCodesModule } from '../auth-codes/auth-codes.module';
 import { ClientsModule } from '../clients/clients.module';
 import { IdTokensModule } from '../id-tokens/id-tokens.module';
+import { UsersModule } from '../users/users.module';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
@@ -28,6 +29,7 @@ const GRANTS = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGran
     AuthCodesModule,
     ClientsModule,
     IdTokensModule,
+    UsersModule,
   ],
   controllers: [TokenController, RevocationController, IntrospectionController],
   providers: [

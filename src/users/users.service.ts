@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import { UserEntity } from './entities/user.entity';
 
@@ -36,7 +36,7 @@ export class UsersService implements OnModuleInit {
       this.users.create({
         id: randomUUID(),
         username: input.username,
-        passwordHash: await PasswordHasher.hash(input.password),
+        passwordHash: await this.hashPassword(input.password),
         email: input.email ?? null,
         name: input.name ?? null,
         isAdmin: input.isAdmin ?? false,
@@ -46,6 +46,29 @@ export class UsersService implements OnModuleInit {
 
   findById(id: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ id });
+  }
+
+  /** The user, unless gone or disabled: who may still hold grants. */
+  async findActive(id: string): Promise<UserEntity | null> {
+    const user = await this.findById(id);
+    return user && !user.disabledAt ? user : null;
+  }
+
+  /** Disables the user, in the caller's transaction (one disabled already stays as it is); false if there is no such user. */
+  async disable(manager: EntityManager, id: string): Promise<boolean> {
+    const { affected } = await manager.update(UserEntity, { id, disabledAt: IsNull() }, { disabledAt: new Date() });
+    return !!affected || manager.existsBy(UserEntity, { id });
+  }
+
+  /** The digest a new password is stored as: computed before the transaction that stores it, as it takes a while. */
+  hashPassword(password: string): Promise<string> {
+    return PasswordHasher.hash(password);
+  }
+
+  /** Stores a new password digest (hashPassword()), in the caller's transaction; false if there is no such user. */
+  async setPasswordHash(manager: EntityManager, id: string, passwordHash: string): Promise<boolean> {
+    const { affected } = await manager.update(UserEntity, { id }, { passwordHash });
+    return !!affected;
   }
 
   /**
@@ -58,7 +81,10 @@ export class UsersService implements OnModuleInit {
     return user?.username === username ? user : null;
   }
 
-  /** The user whose credentials these are, or null; unknown users cost as much as wrong passwords. */
+  /**
+   * The user whose credentials these are, or null; unknown users cost as much as wrong passwords,
+   * and a disabled user is answered as a wrong password, after the same work.
+   */
   async verifyCredentials(username: unknown, password: unknown): Promise<UserEntity | null> {
     if (
       typeof username !== 'string' ||
@@ -71,6 +97,6 @@ export class UsersService implements OnModuleInit {
     }
     const user = await this.findByUsername(username);
     const valid = await PasswordHasher.verify(password, user?.passwordHash ?? this.dummyHash);
-    return user && valid ? user : null;
+    return user && valid && !user.disabledAt ? user : null;
   }
 }

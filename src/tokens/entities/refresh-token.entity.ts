@@ -21,7 +21,10 @@ export class RefreshTokenEntity {
   @Column({ name: 'user_id', type: 'varchar', length: 36 })
   userId: string;
 
-  /** Always the grant's whole scope: a refresh may narrow the access token, never the refresh token (§6). */
+  /**
+   * The grant's scope less what the client or user had lost at the token's rotation: a refresh may
+   * narrow the access token, never the refresh token (§6), but a withdrawn scope does not return.
+   */
   @Column({ type: 'text' })
   scope: string;
 

@@ -8,6 +8,7 @@ import { ClientEntity } from '../../clients/entities/client.entity';
 import { safeEqual, sha256 } from '../../common/crypto/tokens';
 import { InvalidGrantError } from '../../common/oauth/oauth.error';
 import { TransactionsService } from '../../database/transactions.service';
+import { UsersService } from '../../users/users.service';
 import { TokenResponse } from '../token-response';
 import { TokenResponseFactory } from '../token-response.factory';
 import { GrantHandler } from './grant-handler';
@@ -39,6 +40,7 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
   constructor(
     private readonly codes: AuthCodesService,
     private readonly grants: GrantsService,
+    private readonly users: UsersService,
     private readonly responses: TokenResponseFactory,
     private readonly transactions: TransactionsService,
     private readonly audit: AuditService,
@@ -78,6 +80,8 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
     } else if (params.code_verifier !== undefined) {
       throw new InvalidGrantError('code_verifier sent for a code issued without a code_challenge');
     }
+    // A user disabled since consenting gives no grant (UserAccountsService ends those given before).
+    if (!(await this.users.findActive(code.userId))) throw invalid('user gone or disabled');
 
     // Consuming the code and storing what it yields happen in one transaction: never both, never neither.
     const grantId = randomUUID();

@@ -4,7 +4,9 @@ import { AuditService } from '../../audit/audit.service';
 import { GrantsService } from '../../auth-codes/grants.service';
 import { ClientEntity } from '../../clients/entities/client.entity';
 import { InvalidGrantError, InvalidScopeError } from '../../common/oauth/oauth.error';
-import { isSubset, parseScope } from '../../common/oauth/scope';
+import { formatScope, isSubset, parseScope } from '../../common/oauth/scope';
+import { entitledScope } from '../../users/entitled-scope';
+import { UsersService } from '../../users/users.service';
 import { RefreshTokensService } from '../refresh-tokens.service';
 import { TokenResponseFactory } from '../token-response.factory';
 import { TokenResponse } from '../token-response';
@@ -21,7 +23,13 @@ export class RefreshTokenParams {
   scope?: string;
 }
 
-/** RFC 6749 §6 with rotation (RFC 9700 §4.14.2): each refresh token works once. */
+/**
+ * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): each refresh token works once, and none outlasts
+ * its grant's absolute lifetime. A refresh yields only what the grant still covers: its scope less
+ * what the client's registration or the user has lost since. Without `scope`, the new access token
+ * gets all of that; a `scope` naming anything else, a lost scope too, is refused (invalid_scope);
+ * and a grant with nothing left, or whose user is gone or disabled, is refused as invalid_grant.
+ */
 @Injectable()
 export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
   readonly grantType = 'refresh_token';
@@ -30,6 +38,7 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
   constructor(
     private readonly refreshTokens: RefreshTokensService,
     private readonly grants: GrantsService,
+    private readonly users: UsersService,
     private readonly responses: TokenResponseFactory,
     private readonly audit: AuditService,
   ) {}
@@ -53,18 +62,28 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
       await this.audit.record({ type: 'refresh_token.reuse_detected', ...audit });
       throw invalid('rotated token reused');
     }
-    if (token.expiresAt.getTime() <= Date.now()) throw invalid('token expired');
+    const now = Date.now();
+    if (token.expiresAt.getTime() <= now) throw invalid('token expired');
     const grant = await this.grants.findActive(token.grantId);
     if (!grant) throw invalid('grant revoked');
+    if (this.refreshTokens.grantEnds(grant).getTime() <= now) throw invalid('grant past its absolute lifetime');
+    const user = await this.users.findActive(token.userId);
+    if (!user) throw invalid('user gone or disabled');
 
-    const granted = parseScope(token.scope) ?? [];
-    const requested = params.scope === undefined ? granted : parseScope(params.scope);
+    // The token carries what the grant covered at its last refresh; what was lost since is lost for good.
+    const clientScope = new Set(parseScope(client.scope));
+    const covered = entitledScope(
+      user,
+      (parseScope(token.scope) ?? []).filter((s) => clientScope.has(s)),
+    );
+    if (covered.length === 0) throw invalid('nothing of the grant’s scope is still allowed');
+    const requested = params.scope === undefined ? covered : parseScope(params.scope);
     // §6: the new access token's scope may be narrower than the grant's, never wider.
-    if (!requested || requested.length === 0 || !isSubset(requested, granted)) {
-      throw new InvalidScopeError('scope must be within the scope originally granted');
+    if (!requested || requested.length === 0 || !isSubset(requested, covered)) {
+      throw new InvalidScopeError('scope must be within the scope granted and still allowed');
     }
 
-    const refreshToken = await this.refreshTokens.rotate(token, grant);
+    const refreshToken = await this.refreshTokens.rotate(token, grant, formatScope(covered));
     if (!refreshToken) {
       // Another request rotated this token between our read and our write: reuse all the same.
       await this.grants.revoke(token.grantId);

@@ -22,6 +22,10 @@ export class UserEntity {
   @Column({ name: 'is_admin', type: 'boolean', default: false })
   isAdmin: boolean;
 
+  /** When the account was disabled: it can then neither sign in nor refresh, and its grants have ended. */
+  @Column({ name: 'disabled_at', type: 'datetime', nullable: true })
+  disabledAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
 
