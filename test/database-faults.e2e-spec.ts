@@ -8,7 +8,7 @@ import { KeysService } from '../src/keys/keys.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
 import { codeExchange, issueCode, REDIRECT } from './helpers/issue-code';
-import { authorizeUrl, basicAuth } from './helpers/oauth-client';
+import { authorizeUrl, basicAuth, pkcePair } from './helpers/oauth-client';
 import { TcpProxy } from './helpers/tcp-proxy';
 import { until } from './helpers/until';
 
@@ -48,6 +48,7 @@ async function partnerAndResourceServer(t: TestApp) {
     redirect_uris: [],
     grant_types: ['client_credentials'],
     scope: '',
+    resource_server: true,
   });
   return { client, resourceServer };
 }
@@ -97,7 +98,14 @@ async function partnerAndResourceServer(t: TestApp) {
     expectUnavailable(await post('/oauth/revoke', client, { token: before.refresh_token }));
     expectUnavailablePage(
       await request(base).get(
-        authorizeUrl({ response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, scope: 'openid' }),
+        authorizeUrl({
+          response_type: 'code',
+          client_id: client.client_id,
+          redirect_uri: REDIRECT,
+          scope: 'openid',
+          code_challenge: pkcePair().challenge,
+          code_challenge_method: 'S256',
+        }),
       ),
     );
     expectUnavailablePage(await request(base).get('/login'));
