@@ -351,6 +351,14 @@ describe('two instances on one database (SECURITY 38): what one does, the other 
     expect(await on(b).active(issued.access_token)).toBe(false);
   });
 
+  it('a scope taken from a client on one refuses the tokens the other issued and checked before', async () => {
+    const robot = await a.createClient({ grant_types: ['client_credentials'], scope: 'openid profile' });
+    const issued = (await on(b, robot).token({ grant_type: 'client_credentials' }).expect(200)).body;
+    expect(await on(b).active(issued.access_token)).toBe(true);
+    await a.app.get(ClientsService).update(robot.client_id, { scope: 'openid' });
+    expect(await on(b).active(issued.access_token)).toBe(false);
+  });
+
   it('a secret rotated on one is refused by the other at once, and the new one accepted', async () => {
     const rotated = await a.createClient({ grant_types: ['client_credentials'], scope: 'openid' });
     await on(b, rotated).token({ grant_type: 'client_credentials' }).expect(200);
