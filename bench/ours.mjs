@@ -72,7 +72,10 @@ export class Ours {
     await user(this.username);
     this.flowUsers = Array.from({ length: flowUsers }, (_, i) => `${this.username}-${i}`);
     await pool(this.flowUsers.length, 4, (i) => user(this.flowUsers[i]));
-    this.cc = await this.cli('client:create', '--name', 'Bench service', '--grant', 'client_credentials', '--scope', 'api');
+    // A resource server: it introspects the web app's user tokens in scenario 4.
+    this.cc = await this.cli(
+      'client:create', '--name', 'Bench service', '--grant', 'client_credentials', '--scope', 'api', '--resource-server',
+    );
     this.web = await this.cli(
       'client:create', '--name', 'Bench web app', '--redirect-uri', REDIRECT_URI,
       '--grant', 'authorization_code', '--grant', 'refresh_token', '--scope', 'openid profile api',

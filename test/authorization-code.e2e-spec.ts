@@ -87,6 +87,8 @@ describe('authorization code flow', () => {
       client_id: client.client_id,
       redirect_uri: REDIRECT,
       scope: 'openid',
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
     });
     const res = await browser.get(url).expect(303);
     expect(res.headers.location).toBe(`/login?return_to=${encodeURIComponent(url)}`);
@@ -114,6 +116,8 @@ describe('authorization code flow', () => {
           redirect_uri: REDIRECT,
           scope: 'profile email',
           prompt: 'consent',
+          code_challenge: pkcePair().challenge,
+          code_challenge_method: 'S256',
         }),
       )
       .expect(200);
@@ -128,7 +132,15 @@ describe('authorization code flow', () => {
   it('redirects with access_denied when the user denies', async () => {
     const location = await authorize(
       t.browser(),
-      { response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, state: 's1', prompt: 'consent' },
+      {
+        response_type: 'code',
+        client_id: client.client_id,
+        redirect_uri: REDIRECT,
+        state: 's1',
+        prompt: 'consent',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+      },
       user,
       'deny',
     );
@@ -285,8 +297,10 @@ describe('authorization code flow', () => {
     });
 
     it('refuses a verifier for a code made without a challenge (PKCE downgrade)', async () => {
-      const { code } = await obtainCode({ code_challenge: undefined, code_challenge_method: undefined });
-      const res = await exchange(code, pkcePair().verifier).expect(400);
+      const legacy = await t.createClient({ redirect_uris: [REDIRECT], require_pkce: false });
+      const { code } = await obtainCode({ code_challenge: undefined, code_challenge_method: undefined }, legacy);
+      expect(code).toEqual(expect.any(String));
+      const res = await exchange(code, pkcePair().verifier, {}, legacy).expect(400);
       expect(res.body.error).toBe('invalid_grant');
     });
 

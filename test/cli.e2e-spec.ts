@@ -225,6 +225,36 @@ describe('administration CLI', () => {
       expect(client.token_endpoint_auth_method).toBe('none');
     });
 
+    it('requires PKCE and makes no resource server unless told, and --no-pkce and --resource-server say otherwise', async () => {
+      const created = (...flags: string[]) =>
+        cli('client:create', '--name', 'CLI API', '--redirect-uri', 'https://partner.example/cb', ...flags, '--json');
+      const plain = jsonOf(await created());
+      expect(await t.app.get(ClientsService).get(plain.client_id as string)).toMatchObject({
+        require_pkce: true,
+        resource_server: false,
+      });
+      const flagged = jsonOf(await created('--no-pkce', '--resource-server'));
+      expect(await t.app.get(ClientsService).get(flagged.client_id as string)).toMatchObject({
+        require_pkce: false,
+        resource_server: true,
+      });
+    });
+
+    it('refuses --no-pkce for a public client with one line saying why', async () => {
+      expectOneLineFailure(
+        await cli(
+          'client:create',
+          '--name',
+          'CLI App',
+          '--redirect-uri',
+          'com.example.app:/cb',
+          '--public',
+          '--no-pkce',
+        ),
+        /PKCE/,
+      );
+    });
+
     it('refuses an http redirect URI on a host other than loopback with one line naming it', async () => {
       expectOneLineFailure(
         await cli('client:create', '--name', 'Evil', '--redirect-uri', 'http://evil.example/cb', '--json'),

@@ -8,7 +8,7 @@ import { KeysService } from '../src/keys/keys.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
 import { codeExchange, issueCode, REDIRECT } from './helpers/issue-code';
-import { authorizeUrl, basicAuth } from './helpers/oauth-client';
+import { authorizeUrl, basicAuth, pkcePair } from './helpers/oauth-client';
 import { TcpProxy } from './helpers/tcp-proxy';
 import { until } from './helpers/until';
 
@@ -48,6 +48,7 @@ async function partnerAndResourceServer(t: TestApp) {
     redirect_uris: [],
     grant_types: ['client_credentials'],
     scope: '',
+    resource_server: true,
   });
   return { client, resourceServer };
 }
@@ -97,7 +98,14 @@ async function partnerAndResourceServer(t: TestApp) {
     expectUnavailable(await post('/oauth/revoke', client, { token: before.refresh_token }));
     expectUnavailablePage(
       await request(base).get(
-        authorizeUrl({ response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, scope: 'openid' }),
+        authorizeUrl({
+          response_type: 'code',
+          client_id: client.client_id,
+          redirect_uri: REDIRECT,
+          scope: 'openid',
+          code_challenge: pkcePair().challenge,
+          code_challenge_method: 'S256',
+        }),
       ),
     );
     expectUnavailablePage(await request(base).get('/login'));
@@ -340,6 +348,14 @@ describe('two instances on one database (SECURITY 38): what one does, the other 
     await a.app.get(ClientsService).delete(doomed.client_id);
     const refused = await on(b, doomed).token({ grant_type: 'client_credentials' });
     expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 401, error: 'invalid_client' });
+    expect(await on(b).active(issued.access_token)).toBe(false);
+  });
+
+  it('a scope taken from a client on one refuses the tokens the other issued and checked before', async () => {
+    const robot = await a.createClient({ grant_types: ['client_credentials'], scope: 'openid profile' });
+    const issued = (await on(b, robot).token({ grant_type: 'client_credentials' }).expect(200)).body;
+    expect(await on(b).active(issued.access_token)).toBe(true);
+    await a.app.get(ClientsService).update(robot.client_id, { scope: 'openid' });
     expect(await on(b).active(issued.access_token)).toBe(false);
   });
 

@@ -189,6 +189,7 @@ describe('fuzzing (fast-check)', () => {
       redirect_uris: [],
       grant_types: ['client_credentials'],
       scope: '',
+      resource_server: true,
     });
     const admin = await t.createClient({
       name: 'Admin console',
@@ -444,7 +445,7 @@ describe('fuzzing (fast-check)', () => {
     it('answers any consent decision with the error page or a redirect, and makes a code only for an Allow of a valid request', async () => {
       const consentPage = await signedIn
         .get(
-          `/oauth/authorize?${encode({ response_type: 'code', client_id: consentPartner.client_id, redirect_uri: PARTNER_REDIRECTS[0], scope: 'openid', prompt: 'consent' })}`,
+          `/oauth/authorize?${encode({ response_type: 'code', client_id: consentPartner.client_id, redirect_uri: PARTNER_REDIRECTS[0], scope: 'openid', prompt: 'consent', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' })}`,
         )
         .expect(200);
       const csrf = hiddenFields(consentPage.text)._csrf;
@@ -691,6 +692,8 @@ describe('fuzzing (fast-check)', () => {
         grant_types: field([['authorization_code'], ['client_credentials'], ['implicit'], ['password'], []]),
         scope: field(['openid profile', 'admin', '']),
         token_endpoint_auth_method: field(['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt']),
+        require_pkce: field([true, false, 'false']),
+        resource_server: field([true, false, 'true']),
         client_id: field(['chosen-by-caller']),
         client_secret: field(['chosen-by-caller']),
         secret_hash: field(['0'.repeat(64)]),

@@ -378,6 +378,8 @@ describe('login, consent and sessions', () => {
         client_id: fresh.client_id,
         redirect_uri: REDIRECT,
         scope: 'openid',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
         decision: 'allow',
       });
       const res = await browser.get(url).expect(200);

@@ -245,6 +245,13 @@ describe('OpenID Connect', () => {
     expect(oidc.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'offline_access']));
   });
 
+  it('publishes only the scopes a partner may ask for, never the administration scope', async () => {
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+      const { scopes_supported } = (await t.http().get(path).expect(200)).body;
+      expect([...scopes_supported].sort()).toEqual(['email', 'offline_access', 'openid', 'profile']);
+    }
+  });
+
   it('keeps verifying tokens signed before a key rotation, and signs new ones with the new key', async () => {
     const { query, verifier } = params({ prompt: 'consent' });
     const before = await exchange((await authorize(t.browser(), query, user)).searchParams.get('code')!, verifier);

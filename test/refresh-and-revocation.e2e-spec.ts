@@ -28,6 +28,7 @@ describe('refresh tokens, revocation and introspection', () => {
       redirect_uris: [],
       grant_types: ['client_credentials'],
       scope: '',
+      resource_server: true,
     });
     user = await t.createUser({ name: 'Ada', email: 'ada@example.com' });
   });

@@ -141,6 +141,7 @@ describe('SECURITY.md: every attack fired at the running provider', () => {
       redirect_uris: [],
       grant_types: ['client_credentials'],
       scope: '',
+      resource_server: true,
     });
     adminClient = await t.createClient({
       name: 'Admin console',
@@ -596,9 +597,15 @@ describe('SECURITY.md: every attack fired at the running provider', () => {
       expectJsonError(await exchange(code, pkce.challenge, partner), 400, 'invalid_grant');
     });
 
-    it('a code made without a challenge, with a verifier', async () => {
-      const { code } = await codeFor(partner, { code_challenge: undefined, code_challenge_method: undefined });
-      expectJsonError(await exchange(code, pkcePair().verifier, partner), 400, 'invalid_grant');
+    it('a code made without a challenge (a client registered without PKCE), with a verifier', async () => {
+      const legacy = await t.createClient({
+        name: 'Legacy',
+        redirect_uris: [REDIRECT],
+        ...codeFlow,
+        require_pkce: false,
+      });
+      const { code } = await codeFor(legacy, { code_challenge: undefined, code_challenge_method: undefined });
+      expectJsonError(await exchange(code, pkcePair().verifier, legacy), 400, 'invalid_grant');
     });
   });
 

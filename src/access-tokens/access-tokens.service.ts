@@ -4,10 +4,12 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
+import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { GrantEntity } from '../auth-codes/entities/grant.entity';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { RevokedAccessTokenEntity } from './revoked-access-token.entity';
 import { jwsHeader } from '../common/crypto/jws-header';
+import { parseScope } from '../common/oauth/scope';
 import { InvalidTokenError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment } from '../config/environment';
 import { ChangeCounters } from '../database/change-counters.service';
@@ -15,16 +17,10 @@ import { HeldUntilChange } from '../database/held-until-change';
 import { JwtSigner } from '../keys/jwt-signer.service';
 import { KeysService } from '../keys/keys.service';
 import { AccessTokenClaims, IssuedAccessToken } from './access-token.claims';
+import { Standing, standingProblem } from './access-token-standing';
 
 /** At most this many verified tokens, and as many standings, are remembered (a few MB). */
 const VERIFIED_TOKENS_KEPT = 10_000;
-
-/** Whether what a token depends on still stands: its client, its grant (if any), the token itself. */
-interface Standing {
-  clientExists: boolean;
-  grantActive: boolean;
-  revoked: boolean;
-}
 
 export interface AccessTokenSubject {
   sub: string;
@@ -42,7 +38,7 @@ export class AccessTokensService {
   /** Tokens whose signature checked out, with their claims (alreadyVerified()); the oldest go first. */
   private readonly verified = new Map<string, AccessTokenClaims>();
   /** The statement of standing(), built on first use from the entities' metadata. */
-  private standingSql?: { withGrant: string; withoutGrant: string };
+  private standingSql?: { withGrant: string; withoutGrant: string; clientColumns: ColumnMetadata[] };
   /** Standings found good, until a client changes or anything is revoked, anywhere. */
   private readonly standings: HeldUntilChange<Standing>;
 
@@ -82,7 +78,7 @@ export class AccessTokensService {
 
   /**
    * The claims of a token that is genuine, unexpired, issued here as an
-   * access token, and whose client and grant still stand; else InvalidTokenError.
+   * access token, and whose client (as it is now) and grant still stand; else InvalidTokenError.
    */
   async verify(token: string): Promise<AccessTokenClaims> {
     const invalid = (detail: string) => new InvalidTokenError('the access token is invalid or has expired', detail);
@@ -106,10 +102,8 @@ export class AccessTokensService {
       }
       this.remember(token, claims);
     }
-    const { clientExists, grantActive, revoked } = await this.standing(claims);
-    if (!clientExists) throw invalid('client deleted');
-    if (!grantActive) throw invalid('grant revoked');
-    if (revoked) throw invalid('token revoked');
+    const problem = standingProblem(claims, await this.standing(claims));
+    if (problem) throw invalid(problem);
     return claims;
   }
 
@@ -134,43 +128,68 @@ export class AccessTokensService {
   }
 
   /**
-   * Whether the token's client still exists, its grant (if any) is not revoked, and the token itself
-   * is not revoked. A good standing is held in memory until a client changes or anything is revoked,
-   * on any instance (HeldUntilChange): a resource server asks about the same token again and again.
+   * What the token depends on: its client as it is now, its grant (if any), its own revocation.
+   * A standing the token passes is held in memory until a client changes or anything is revoked,
+   * on any instance (HeldUntilChange): a resource server asks about the same token again and
+   * again. It is held per token, and judged (access-token-standing.ts) on every call: the key
+   * names the token's jti, whose claims the signature fixes, so a held standing is only ever
+   * judged against the claims that earned it; one the token fails is not held.
    */
   private async standing(claims: AccessTokenClaims): Promise<Standing> {
     const key = `${claims.jti} ${claims.client_id} ${claims.gid ?? ''}`;
-    const stands = (s: Standing) => s.clientExists && s.grantActive && !s.revoked;
+    const stands = (standing: Standing) => !standingProblem(claims, standing);
     return (await this.standings.get(key, () => this.readStanding(claims), stands))!;
   }
 
   /**
-   * standing() from the database: three primary-key lookups in one statement, so one round trip.
-   * Table and column names come from the entities' metadata, so they follow the migrations.
+   * standing() from the database in one statement, so one round trip: the client's row by its
+   * primary key, with the grant and the revocation as primary-key lookups beside it. Table and
+   * column names come from the entities' metadata, so they follow the migrations; the client's
+   * values are converted by the driver as TypeORM converts them (simple-json, dates). No row: the
+   * client is gone.
    */
   private async readStanding(claims: AccessTokenClaims): Promise<Standing> {
     const sql = (this.standingSql ??= this.buildStandingSql());
-    const [row] = (await this.revoked.query(claims.gid ? sql.withGrant : sql.withoutGrant, [
-      claims.client_id,
+    // The placeholders in the order the statement names them: grant, revocation, client.
+    const rows = (await this.revoked.query(claims.gid ? sql.withGrant : sql.withoutGrant, [
       ...(claims.gid ? [claims.gid] : []),
       claims.jti,
-    ])) as { client_exists: number | string; grant_active?: number | string; revoked: number | string }[];
+      claims.client_id,
+    ])) as Record<string, unknown>[];
+    if (rows.length === 0) return { client: null, grantActive: true, revoked: false };
+    const [row] = rows;
+    const { driver } = this.revoked.manager.connection;
+    const [scope, grantTypes, changedAt] = sql.clientColumns.map((column) =>
+      driver.prepareHydratedValue(row[column.databaseName], column),
+    ) as [string, string[], Date | null];
     return {
-      clientExists: Number(row.client_exists) === 1,
+      client: Object.freeze({
+        scope: Object.freeze(parseScope(scope) ?? []),
+        grantTypes: Object.freeze(grantTypes),
+        credentialsChangedAt: changedAt ? changedAt.getTime() : null,
+      }),
       grantActive: claims.gid ? Number(row.grant_active) === 1 : true,
       revoked: Number(row.revoked) === 1,
     };
   }
 
-  private buildStandingSql(): { withGrant: string; withoutGrant: string } {
+  private buildStandingSql(): { withGrant: string; withoutGrant: string; clientColumns: ColumnMetadata[] } {
     const { driver } = this.revoked.manager.connection;
     const table = (repository: Repository<object>) => driver.escape(repository.metadata.tableName);
     const column = (repository: Repository<object>, property: string) =>
-      driver.escape(repository.metadata.findColumnWithPropertyPath(property)!.databaseName);
-    const client = `EXISTS (SELECT 1 FROM ${table(this.clients)} WHERE ${column(this.clients, 'clientId')} = ?) AS client_exists`;
-    const grant = `EXISTS (SELECT 1 FROM ${table(this.grants)} WHERE ${column(this.grants, 'id')} = ? AND ${column(this.grants, 'revokedAt')} IS NULL) AS grant_active`;
-    const revoked = `EXISTS (SELECT 1 FROM ${table(this.revoked)} WHERE ${column(this.revoked, 'jti')} = ?) AS revoked`;
-    return { withGrant: `SELECT ${client}, ${grant}, ${revoked}`, withoutGrant: `SELECT ${client}, ${revoked}` };
+      repository.metadata.findColumnWithPropertyPath(property)!;
+    const name = (column: ColumnMetadata) =>
+      `${driver.escape(column.entityMetadata.tableName)}.${driver.escape(column.databaseName)}`;
+    const clientColumns = ['scope', 'grantTypes', 'credentialsChangedAt'].map((p) => column(this.clients, p));
+    const client = clientColumns.map(name).join(', ');
+    const grant = `EXISTS (SELECT 1 FROM ${table(this.grants)} WHERE ${name(column(this.grants, 'id'))} = ? AND ${name(column(this.grants, 'revokedAt'))} IS NULL) AS grant_active`;
+    const revoked = `EXISTS (SELECT 1 FROM ${table(this.revoked)} WHERE ${name(column(this.revoked, 'jti'))} = ?) AS revoked`;
+    const from = `FROM ${table(this.clients)} WHERE ${name(column(this.clients, 'clientId'))} = ?`;
+    return {
+      withGrant: `SELECT ${client}, ${grant}, ${revoked} ${from}`,
+      withoutGrant: `SELECT ${client}, ${revoked} ${from}`,
+      clientColumns,
+    };
   }
 
   /** Revokes one access token (RFC 7009) until it would have expired anyway, on every instance at once (a counted change). */

@@ -62,8 +62,10 @@ export class AuthorizationRequestValidator {
 
     if (p.code_challenge === undefined) {
       if (p.code_challenge_method !== undefined) throw fail(new InvalidRequestError('code_challenge is missing'));
-      // RFC 9700 §2.1.1: public clients must use PKCE.
-      if (client.isPublic) throw fail(new InvalidRequestError('code_challenge is required for public clients'));
+      // RFC 9700 §2.1.1 and OAuth 2.1 §4.1.1: PKCE for every client, so that a stolen or injected
+      // code is worth nothing without the verifier. A confidential legacy client may be registered
+      // without it (require_pkce: false); a public client never is.
+      if (client.requirePkce || client.isPublic) throw fail(new InvalidRequestError('code_challenge is required'));
     } else {
       if (p.code_challenge_method !== 'S256') throw fail(new InvalidRequestError('code_challenge_method must be S256'));
       if (!PKCE_VALUE.test(p.code_challenge)) throw fail(new InvalidRequestError('code_challenge is malformed'));

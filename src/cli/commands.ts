@@ -84,7 +84,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   'client:create': {
     usage:
-      'client:create --name NAME [--redirect-uri URI]... [--post-logout-redirect-uri URI]... [--grant TYPE]... [--scope "a b c"] [--public] [--json]',
+      'client:create --name NAME [--redirect-uri URI]... [--post-logout-redirect-uri URI]... [--grant TYPE]... [--scope "a b c"] [--public] [--resource-server] [--no-pkce] [--json]',
     options: {
       name: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
@@ -92,6 +92,10 @@ export const COMMANDS: Record<string, Command> = {
       grant: { type: 'string', multiple: true },
       scope: { type: 'string' },
       public: { type: 'boolean' },
+      // May introspect every client's access tokens (RFC 7662 §2.2).
+      'resource-server': { type: 'boolean' },
+      // Discouraged: only for a confidential legacy client that cannot send a PKCE challenge.
+      'no-pkce': { type: 'boolean' },
     },
     async run(app, values) {
       const metadata = plainToInstance(ClientMetadataDto, {
@@ -101,6 +105,8 @@ export const COMMANDS: Record<string, Command> = {
         grant_types: values.grant ?? DEFAULT_GRANT_TYPES,
         scope: values.scope ?? '',
         token_endpoint_auth_method: values.public ? 'none' : 'client_secret_basic',
+        require_pkce: values['no-pkce'] !== true,
+        resource_server: values['resource-server'] === true,
       });
       const errors = validateSync(metadata);
       if (errors.length > 0) throw new CliError(Object.values(errors[0].constraints ?? {})[0] ?? 'invalid client');

@@ -11,6 +11,8 @@ export function clientView(client: ClientEntity) {
     grant_types: client.grantTypes,
     scope: client.scope,
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    require_pkce: client.requirePkce,
+    resource_server: client.resourceServer,
     client_id_issued_at: Math.floor(client.createdAt.getTime() / 1000),
   };
 }

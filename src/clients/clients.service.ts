@@ -47,6 +47,8 @@ export class ClientsService {
       grantTypes: metadata.grant_types ?? DEFAULT_GRANT_TYPES,
       scope: metadata.scope ?? '',
       tokenEndpointAuthMethod: metadata.token_endpoint_auth_method ?? 'client_secret_basic',
+      requirePkce: metadata.require_pkce ?? true,
+      resourceServer: metadata.resource_server ?? false,
     });
     if (!client.name) throw new InvalidClientMetadataError('name is required');
     const secret = this.assignSecret(client);
@@ -74,7 +76,11 @@ export class ClientsService {
     return clientView(await this.require(clientId));
   }
 
-  /** Changes the given fields. A client that becomes confidential gets a secret, returned this once. */
+  /**
+   * Changes the given fields. A client that becomes confidential gets a secret, returned this once.
+   * A change between confidential and public is a change of credentials: the access tokens issued
+   * before it stop verifying, as after a new secret.
+   */
   async update(clientId: string, metadata: ClientMetadataDto, by: AuditOrigin = {}): Promise<ClientWithSecret> {
     const client = await this.require(clientId);
     const wasPublic = client.isPublic;
@@ -84,7 +90,9 @@ export class ClientsService {
     client.grantTypes = metadata.grant_types ?? client.grantTypes;
     client.scope = metadata.scope ?? client.scope;
     client.tokenEndpointAuthMethod = metadata.token_endpoint_auth_method ?? client.tokenEndpointAuthMethod;
-    const secret = wasPublic !== client.isPublic ? this.assignSecret(client) : undefined;
+    client.requirePkce = metadata.require_pkce ?? client.requirePkce;
+    client.resourceServer = metadata.resource_server ?? client.resourceServer;
+    const secret = wasPublic !== client.isPublic ? this.changeCredentials(client) : undefined;
     this.check(client);
     const view = clientView(await this.counters.counted('clients', (manager) => manager.save(client)));
     await this.audit.record({
@@ -110,11 +118,11 @@ export class ClientsService {
     await this.audit.record({ type: 'client.deleted', ...by, clientId });
   }
 
-  /** A new secret; the old one stops working at once. */
+  /** A new secret; the old one stops working at once, and so do the access tokens issued with it. */
   async rotateSecret(clientId: string, by: AuditOrigin = {}): Promise<ClientWithSecret> {
     const client = await this.require(clientId);
     if (client.isPublic) throw new InvalidClientMetadataError('a public client has no secret');
-    const secret = this.assignSecret(client);
+    const secret = this.changeCredentials(client);
     const view = clientView(await this.counters.counted('clients', (manager) => manager.save(client)));
     await this.audit.record({ type: 'client.secret_rotated', ...by, clientId });
     return { ...view, client_secret: secret };
@@ -145,6 +153,16 @@ export class ClientsService {
     return client;
   }
 
+  /**
+   * New credentials for an existing client. The access tokens issued before are judged by the
+   * time set here (access-token-standing.ts): whoever held the old secret, or acted as the client
+   * before it changed between confidential and public, keeps nothing it obtained.
+   */
+  private changeCredentials(client: ClientEntity): string | undefined {
+    client.credentialsChangedAt = new Date();
+    return this.assignSecret(client);
+  }
+
   /** 256 random bits, stored only as their SHA-256. */
   private assignSecret(client: ClientEntity): string | undefined {
     if (client.isPublic) {
@@ -168,6 +186,10 @@ export class ClientsService {
     }
     if (client.isPublic && client.grantTypes.includes('client_credentials')) {
       throw new InvalidClientMetadataError('a public client cannot use the client_credentials grant');
+    }
+    // RFC 9700 §2.1.1: a public client has nothing but PKCE to bind its code to it.
+    if (client.isPublic && !client.requirePkce) {
+      throw new InvalidClientMetadataError('a public client must use PKCE (require_pkce cannot be false)');
     }
     if (parseScope(client.scope) === null) throw new InvalidClientMetadataError('scope is not a list of scope tokens');
   }

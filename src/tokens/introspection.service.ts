@@ -8,7 +8,12 @@ import { TokenRequestDto } from './token-request.dto';
 
 export type IntrospectionResponse = { active: false } | ({ active: true } & Record<string, unknown>);
 
-/** RFC 7662 token introspection, for resource servers registered as clients. */
+/**
+ * RFC 7662 token introspection. A client learns about its own tokens; a client registered as a
+ * resource server (`resource_server`) about every client's access tokens, as it is handed them by
+ * their bearers. Refresh tokens are only ever their own client's (token-lookup.service.ts): no
+ * resource server is handed one.
+ */
 @Injectable()
 export class IntrospectionService {
   private readonly issuer: string;
@@ -27,6 +32,10 @@ export class IntrospectionService {
     const found = await this.lookup.find(request.token, request.token_type_hint, client);
     if (!found) return { active: false };
     if (found.kind === 'access_token') {
+      // §2.2: a caller "not allowed to introspect this particular token" gets `active: false`, the
+      // same answer as for a token that does not exist: another client's token, its user, its
+      // scope are none of a partner's business, and the answer must not tell that the token lives.
+      if (found.claims.client_id !== client.clientId && !client.resourceServer) return { active: false };
       const { scope, client_id, sub, exp, iat, iss, aud, jti } = found.claims;
       return { active: true, scope, client_id, sub, exp, iat, iss, aud, jti, token_type: 'Bearer' };
     }

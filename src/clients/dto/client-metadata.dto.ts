@@ -1,4 +1,14 @@
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { GRANT_TYPES } from '../../common/oauth/grant-types';
 import { TokenEndpointAuthMethod } from '../entities/client.entity';
 
@@ -47,4 +57,17 @@ export class ClientMetadataDto {
   @IsOptional()
   @IsIn(AUTH_METHODS, { message: `token_endpoint_auth_method must be one of: ${AUTH_METHODS.join(', ')}` })
   token_endpoint_auth_method?: TokenEndpointAuthMethod;
+
+  /**
+   * Defaults to true. Opting out is for a confidential legacy client that cannot send a PKCE
+   * challenge, and weakens it (RFC 9700 §2.1.1); a public client cannot opt out.
+   */
+  @IsOptional()
+  @IsBoolean()
+  require_pkce?: boolean;
+
+  /** Defaults to false. A resource server may introspect every client's access tokens (RFC 7662 §2.2). */
+  @IsOptional()
+  @IsBoolean()
+  resource_server?: boolean;
 }

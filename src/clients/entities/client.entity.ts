@@ -31,6 +31,24 @@ export class ClientEntity {
   @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 32 })
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
 
+  /**
+   * Whether the authorization endpoint demands a PKCE challenge (RFC 9700 §2.1.1). Only a
+   * confidential client may opt out, as a legacy client that cannot send one; a public client never.
+   */
+  @Column({ name: 'require_pkce', type: 'boolean', default: true })
+  requirePkce: boolean;
+
+  /** A resource server may introspect the access tokens of every client (RFC 7662 §2.2); others only their own. */
+  @Column({ name: 'resource_server', type: 'boolean', default: false })
+  resourceServer: boolean;
+
+  /**
+   * When the client last got a new secret or changed between confidential and public; access
+   * tokens issued in an earlier second stop verifying (access-token-standing.ts).
+   */
+  @Column({ name: 'credentials_changed_at', type: 'datetime', precision: 3, nullable: true })
+  credentialsChangedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
 

@@ -13,7 +13,7 @@ export function formatScope(tokens: Iterable<string>): string {
 }
 
 /** Whether every token of `requested` is among `allowed`. */
-export function isSubset(requested: string[], allowed: string[]): boolean {
+export function isSubset(requested: readonly string[], allowed: readonly string[]): boolean {
   const set = new Set(allowed);
   return requested.every((t) => set.has(t));
 }
