@@ -1,4 +1,5 @@
-import { ClientWithSecret } from '../src/clients/clients.service';
+import { AuthCodesService } from '../src/auth-codes/auth-codes.service';
+import { ClientsService, ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { codeExchange, issueCode, REDIRECT } from './helpers/issue-code';
 import { basicAuth } from './helpers/oauth-client';
@@ -173,5 +174,63 @@ describe('client changes take effect on the tokens already issued', () => {
     await nextSecond();
     await operate('patch', `/admin/clients/${client.client_id}`, { token_endpoint_auth_method: 'none' });
     expect((await userinfo(token).expect(401)).body.error).toBe('invalid_token');
+  });
+
+  it('refuses, once the client is made public, the refresh tokens it was given as a confidential client', async () => {
+    const client = await t.createClient({
+      name: 'Demoted',
+      redirect_uris: [REDIRECT],
+      grant_types: ['authorization_code', 'refresh_token'],
+      scope: 'openid profile',
+    });
+    const issued = await t
+      .http()
+      .post('/oauth/token')
+      .set('Authorization', basicAuth(client.client_id, client.client_secret!))
+      .type('form')
+      .send(codeExchange(await issueCode(t.app, client.client_id, userId, 'openid profile')))
+      .expect(200);
+    await operate('patch', `/admin/clients/${client.client_id}`, { token_endpoint_auth_method: 'none' });
+
+    const refused = await t
+      .http()
+      .post('/oauth/token')
+      .type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: issued.body.refresh_token, client_id: client.client_id })
+      .expect(400);
+    expect(refused.body.error).toBe('invalid_grant');
+  });
+
+  it('refuses, once the client is made public, a code it was given without a PKCE challenge', async () => {
+    const client = await t.createClient({
+      name: 'Legacy',
+      redirect_uris: [REDIRECT],
+      grant_types: ['authorization_code'],
+      scope: 'openid profile',
+      require_pkce: false,
+    });
+    const code = await t.app.get(AuthCodesService).issue(
+      {
+        client: (await t.app.get(ClientsService).findById(client.client_id))!,
+        redirectUri: REDIRECT,
+        redirectUriSent: true,
+        scope: ['openid'],
+        prompt: new Set(),
+      },
+      { id: userId, authTime: Math.floor(Date.now() / 1000) },
+      '127.0.0.1',
+    );
+    await operate('patch', `/admin/clients/${client.client_id}`, {
+      token_endpoint_auth_method: 'none',
+      require_pkce: true,
+    });
+
+    const refused = await t
+      .http()
+      .post('/oauth/token')
+      .type('form')
+      .send({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: client.client_id })
+      .expect(400);
+    expect(refused.body.error).toBe('invalid_grant');
   });
 });

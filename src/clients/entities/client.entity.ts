@@ -58,4 +58,13 @@ export class ClientEntity {
   get isPublic(): boolean {
     return this.tokenEndpointAuthMethod === 'none';
   }
+
+  /**
+   * Whether the client has been made public since `moment`: what it was given before, as a
+   * confidential client, was bound to a secret it no longer has to show, so it must not be redeemed
+   * by whoever knows the client_id alone.
+   */
+  madePublicSince(moment: Date): boolean {
+    return this.isPublic && this.credentialsChangedAt !== null && this.credentialsChangedAt > moment;
+  }
 }

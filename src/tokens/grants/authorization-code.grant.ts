@@ -61,6 +61,9 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
       throw invalid('code replayed');
     }
     if (code.expiresAt.getTime() <= Date.now()) throw invalid('code expired');
+    // RFC 9700 §2.1.1: PKCE is all a public client proves. A code made without a challenge, while the
+    // client was still confidential, is not redeemed by whoever knows its client_id alone.
+    if (client.isPublic && !code.codeChallenge) throw invalid('code without a challenge for a public client');
     // §4.1.3: redirect_uri required and identical if the authorization request named it.
     if (
       code.redirectUriSent

@@ -66,6 +66,7 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
     if (token.expiresAt.getTime() <= now) throw invalid('token expired');
     const grant = await this.grants.findActive(token.grantId);
     if (!grant) throw invalid('grant revoked');
+    if (client.madePublicSince(grant.createdAt)) throw invalid('grant made before the client was made public');
     if (this.refreshTokens.grantEnds(grant).getTime() <= now) throw invalid('grant past its absolute lifetime');
     const user = await this.users.findActive(token.userId);
     if (!user) throw invalid('user gone or disabled');
