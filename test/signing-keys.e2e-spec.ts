@@ -79,7 +79,7 @@ describe('signing keys', () => {
     await app.keyRows().save({
       kid,
       alg: 'ES256',
-      privateKey: null,
+      privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
       publicJwk: { ...jwk, kid, alg: 'ES256', use: 'sig' },
       retiredAt: new Date(Date.now() - 3 * DAY),
       withdrawnAt: null,
