@@ -7,6 +7,7 @@ import { ClientsService } from '../src/clients/clients.service';
 import { DEFAULT_GRANT_TYPES } from '../src/common/oauth/grant-types';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
+import { privateDatabase } from './helpers/database-state';
 import { basicAuth } from './helpers/oauth-client';
 import { until } from './helpers/until';
 
@@ -40,7 +41,11 @@ describe('administration CLI', () => {
   });
 
   function cli(...args: string[]): Promise<Run> {
-    const env = { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: databaseUrl };
+    return cliOn(databaseUrl, ...args);
+  }
+
+  function cliOn(url: string, ...args: string[]): Promise<Run> {
+    const env = { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: url };
     return new Promise((resolve) => {
       execFile(process.execPath, [CLI, ...args], { cwd: workDir, env, timeout: 60_000 }, (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
@@ -247,6 +252,54 @@ describe('administration CLI', () => {
     await t.http().get('/admin/clients').set('Authorization', `Bearer ${before}`).expect(200);
     // The running app takes up the new key within its reload interval.
     await until(async () => kidOf(await token()) === body.kid, 'the running app signs with the new key', 10_000, 500);
+  });
+
+  it('keys:rotate --withdraw withdraws every older key: the running app refuses their tokens within its reload interval and publishes them no more', async () => {
+    // A database of its own: on MySQL, test files running alongside must not see their keys withdrawn.
+    const database = await privateDatabase('cli_withdraw');
+    const url = database.env.DATABASE_URL ?? `sqlite:${join(workDir, 'withdraw.sqlite')}`;
+    const running = await createTestApp({ DATABASE_URL: url });
+    try {
+      const client = await running.createClient({
+        redirect_uris: [],
+        grant_types: ['client_credentials'],
+        scope: 'admin',
+      });
+      const token = () =>
+        running
+          .http()
+          .post('/oauth/token')
+          .set('Authorization', basicAuth(client.client_id, client.client_secret!))
+          .type('form')
+          .send({ grant_type: 'client_credentials' })
+          .expect(200)
+          .then((r) => r.body.access_token as string);
+      const admin = (jwt: string) => running.http().get('/admin/clients').set('Authorization', `Bearer ${jwt}`);
+      const published = async () =>
+        (await running.http().get('/oauth/jwks').expect(200)).body.keys.map((k: { kid: string }) => k.kid) as string[];
+      const before = await token();
+      await admin(before).expect(200);
+      const publishedBefore = await published();
+
+      const body = jsonOf(await cliOn(url, 'keys:rotate', '--withdraw', '--json'));
+      expect(body).toEqual({
+        kid: expect.any(String),
+        keys: expect.arrayContaining([{ kid: body.kid, alg: 'ES256' }]),
+        withdrawn: expect.arrayContaining(publishedBefore),
+      });
+      // The running app's published key set is at most a second old.
+      await until(
+        async () => !(await published()).some((kid) => publishedBefore.includes(kid)),
+        'the withdrawn keys are published no more',
+        2_000,
+        100,
+      );
+      await until(async () => (await admin(before)).status === 401, 'the withdrawn key verifies no more', 10_000, 250);
+      await until(async () => (await admin(await token())).status === 200, 'the running app signs with a new key');
+    } finally {
+      await running.close();
+      await database.drop();
+    }
   });
 
   it('prints a usage line and exits non-zero without a command', async () => {
