@@ -7,6 +7,7 @@ import { ClientsService } from '../src/clients/clients.service';
 import { DEFAULT_GRANT_TYPES } from '../src/common/oauth/grant-types';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
+import { privateDatabase } from './helpers/database-state';
 import { codeExchange, issueCode, REDIRECT } from './helpers/issue-code';
 import { basicAuth } from './helpers/oauth-client';
 import { until } from './helpers/until';
@@ -40,9 +41,9 @@ describe('administration CLI', () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  /** Runs the CLI with `stdin` piped to it (nothing by default: standard input is never left open). */
-  function cliWithInput(stdin: string, ...args: string[]): Promise<Run> {
-    const env = { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: databaseUrl };
+  /** Runs the CLI on the database `url` with `stdin` piped to it (standard input is never left open). */
+  function cliOn(url: string, stdin: string, ...args: string[]): Promise<Run> {
+    const env = { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: url };
     return new Promise((resolve) => {
       const child = execFile(
         process.execPath,
@@ -56,6 +57,7 @@ describe('administration CLI', () => {
     });
   }
 
+  const cliWithInput = (stdin: string, ...args: string[]) => cliOn(databaseUrl, stdin, ...args);
   const cli = (...args: string[]) => cliWithInput('', ...args);
 
   /** Exactly one JSON object on stdout and nothing on stderr. */
@@ -348,6 +350,54 @@ describe('administration CLI', () => {
     await t.http().get('/admin/clients').set('Authorization', `Bearer ${before}`).expect(200);
     // The running app takes up the new key within its reload interval.
     await until(async () => kidOf(await token()) === body.kid, 'the running app signs with the new key', 10_000, 500);
+  });
+
+  it('keys:rotate --withdraw withdraws every older key: the running app refuses their tokens within its reload interval and publishes them no more', async () => {
+    // A database of its own: on MySQL, test files running alongside must not see their keys withdrawn.
+    const database = await privateDatabase('cli_withdraw');
+    const url = database.env.DATABASE_URL ?? `sqlite:${join(workDir, 'withdraw.sqlite')}`;
+    const running = await createTestApp({ DATABASE_URL: url });
+    try {
+      const client = await running.createClient({
+        redirect_uris: [],
+        grant_types: ['client_credentials'],
+        scope: 'admin',
+      });
+      const token = () =>
+        running
+          .http()
+          .post('/oauth/token')
+          .set('Authorization', basicAuth(client.client_id, client.client_secret!))
+          .type('form')
+          .send({ grant_type: 'client_credentials' })
+          .expect(200)
+          .then((r) => r.body.access_token as string);
+      const admin = (jwt: string) => running.http().get('/admin/clients').set('Authorization', `Bearer ${jwt}`);
+      const published = async () =>
+        (await running.http().get('/oauth/jwks').expect(200)).body.keys.map((k: { kid: string }) => k.kid) as string[];
+      const before = await token();
+      await admin(before).expect(200);
+      const publishedBefore = await published();
+
+      const body = jsonOf(await cliOn(url, '', 'keys:rotate', '--withdraw', '--json'));
+      expect(body).toEqual({
+        kid: expect.any(String),
+        keys: expect.arrayContaining([{ kid: body.kid, alg: 'ES256' }]),
+        withdrawn: expect.arrayContaining(publishedBefore),
+      });
+      // The running app's published key set is at most a second old.
+      await until(
+        async () => !(await published()).some((kid) => publishedBefore.includes(kid)),
+        'the withdrawn keys are published no more',
+        2_000,
+        100,
+      );
+      await until(async () => (await admin(before)).status === 401, 'the withdrawn key verifies no more', 10_000, 250);
+      await until(async () => (await admin(await token())).status === 200, 'the running app signs with a new key');
+    } finally {
+      await running.close();
+      await database.drop();
+    }
   });
 
   it('prints a usage line and exits non-zero without a command', async () => {

@@ -9,6 +9,7 @@ import { GrantEntity } from '../auth-codes/entities/grant.entity';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { RevokedAccessTokenEntity } from './revoked-access-token.entity';
 import { jwsHeader } from '../common/crypto/jws-header';
+import { lifetimeProblem } from '../common/crypto/token-lifetime';
 import { parseScope } from '../common/oauth/scope';
 import { InvalidTokenError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment } from '../config/environment';
@@ -16,7 +17,7 @@ import { ChangeCounters } from '../database/change-counters.service';
 import { HeldUntilChange } from '../database/held-until-change';
 import { JwtSigner } from '../keys/jwt-signer.service';
 import { KeysService } from '../keys/keys.service';
-import { AccessTokenClaims, IssuedAccessToken } from './access-token.claims';
+import { AccessTokenClaims, isAccessTokenClaims, IssuedAccessToken } from './access-token.claims';
 import { Standing, standingProblem } from './access-token-standing';
 
 /** At most this many verified tokens, and as many standings, are remembered (a few MB). */
@@ -34,6 +35,7 @@ export interface AccessTokenSubject {
 export class AccessTokensService {
   private readonly issuer: string;
   private readonly ttl: number;
+  private readonly clockTolerance: number;
   private readonly alg: 'ES256' | 'RS256';
   /** Tokens whose signature checked out, with their claims (alreadyVerified()); the oldest go first. */
   private readonly verified = new Map<string, AccessTokenClaims>();
@@ -55,6 +57,7 @@ export class AccessTokensService {
     this.standings = new HeldUntilChange(counters, ['clients', 'revocations'], VERIFIED_TOKENS_KEPT);
     this.issuer = config.get('ISSUER', { infer: true });
     this.ttl = config.get('ACCESS_TOKEN_TTL', { infer: true });
+    this.clockTolerance = config.get('CLOCK_TOLERANCE', { infer: true });
     this.alg = config.get('ACCESS_TOKEN_SIGNING_ALG', { infer: true });
   }
 
@@ -77,8 +80,9 @@ export class AccessTokensService {
   }
 
   /**
-   * The claims of a token that is genuine, unexpired, issued here as an
-   * access token, and whose client (as it is now) and grant still stand; else InvalidTokenError.
+   * The claims of a token that is genuine (signed with a key that still verifies), unexpired, no
+   * longer-lived than this provider issues, issued here as an access token with well-formed
+   * claims, and whose client (as it is now) and grant still stand; else InvalidTokenError.
    */
   async verify(token: string): Promise<AccessTokenClaims> {
     const invalid = (detail: string) => new InvalidTokenError('the access token is invalid or has expired', detail);
@@ -86,12 +90,14 @@ export class AccessTokensService {
     const kid = header?.kid;
     // RFC 9068 §4: refuse anything not typed as an access token, such as an ID token.
     if (!kid || header?.typ !== 'at+jwt') throw invalid('not an access token');
+    // Asked also for a token verified before: its key may have been retired too long ago, or withdrawn, since.
+    const key = await this.keys.publicKey(kid);
+    if (!key) throw invalid('unknown, retired or withdrawn kid');
     let claims = this.alreadyVerified(token);
     if (!claims) {
-      const key = await this.keys.publicKey(kid);
-      if (!key) throw invalid('unknown kid');
+      let payload: object;
       try {
-        claims = this.jwt.verify<AccessTokenClaims>(token, {
+        payload = this.jwt.verify<object>(token, {
           publicKey: key.key as never,
           algorithms: [key.alg],
           issuer: this.issuer,
@@ -100,6 +106,10 @@ export class AccessTokensService {
       } catch (error) {
         throw invalid((error as Error).message);
       }
+      if (!isAccessTokenClaims(payload)) throw invalid('malformed claims');
+      const problem = lifetimeProblem(payload, this.ttl, this.clockTolerance);
+      if (problem) throw invalid(problem);
+      claims = payload;
       this.remember(token, claims);
     }
     const problem = standingProblem(claims, await this.standing(claims));
@@ -108,8 +118,8 @@ export class AccessTokensService {
   }
 
   /**
-   * The claims of a token whose signature, issuer and audience were checked before, while it has
-   * not expired. A resource server introspects one token again and again; the signature check
+   * The claims of a token whose signature, issuer, audience, claims and lifetime were checked
+   * before, while it has not expired. A resource server introspects one token again and again; the signature check
    * (ECDSA, about 100 µs) says the same each time; whether the token still stands is standing()'s.
    */
   private alreadyVerified(token: string): AccessTokenClaims | undefined {

@@ -18,6 +18,8 @@ export const AUDIT_EVENT_TYPES = [
   'client.deleted',
   'client.secret_rotated',
   'keys.rotated',
+  /** Signing keys that may have leaked, made to verify nothing at once (keys:rotate --withdraw). */
+  'keys.withdrawn',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

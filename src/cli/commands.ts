@@ -122,20 +122,30 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   'keys:rotate': {
-    usage: 'keys:rotate [--json]',
-    options: {},
-    async run(app) {
-      const rotated = await app.get(KeysService).rotate({ actor: 'cli' });
+    usage: 'keys:rotate [--withdraw] [--json]',
+    // --withdraw: for a key that may have leaked; every older key stops verifying and leaves the JWKS at once.
+    options: { withdraw: { type: 'boolean' } },
+    async run(app, values) {
+      const keysService = app.get(KeysService);
+      const { keys: rotated, withdrawn } =
+        values.withdraw === true
+          ? await keysService.rotateAndWithdraw({ actor: 'cli' })
+          : { keys: await keysService.rotate({ actor: 'cli' }), withdrawn: undefined };
       const alg = app
         .get<ConfigService<ProviderEnvironment, true>>(ConfigService)
         .get('ACCESS_TOKEN_SIGNING_ALG', { infer: true });
       // `kid` is the new access token key; `keys` lists every new key (ID tokens are signed RS256).
       const keys = rotated.map(({ kid, alg }) => ({ kid, alg }));
       const kid = keys.find((k) => k.alg === alg)!.kid;
-      const text = ['Rotated the signing keys; tokens signed before stay valid until they expire.']
-        .concat(keys.map((k) => `${k.alg}: ${k.kid}`))
-        .join('\n');
-      return { json: { kid, keys }, text };
+      const summary = withdrawn
+        ? 'Rotated the signing keys and withdrew the older ones; tokens signed before are refused from now on.'
+        : 'Rotated the signing keys; tokens signed before stay valid until they expire.';
+      const text = [
+        summary,
+        ...keys.map((k) => `${k.alg}: ${k.kid}`),
+        ...(withdrawn ?? []).map((w) => `withdrawn: ${w}`),
+      ].join('\n');
+      return { json: { kid, keys, ...(withdrawn && { withdrawn }) }, text };
     },
   },
 };

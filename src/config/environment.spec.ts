@@ -26,6 +26,7 @@ describe('validateEnvironment', () => {
       ACCESS_TOKEN_TTL: 3600,
       REFRESH_TOKEN_TTL: 2592000,
       ACCESS_TOKEN_SIGNING_ALG: 'ES256',
+      CLOCK_TOLERANCE: 30,
       RATE_LIMIT_WINDOW: 60,
       RATE_LIMIT_LOGIN: 30,
       RATE_LIMIT_OAUTH: 600,
@@ -76,6 +77,7 @@ describe('validateEnvironment', () => {
       }),
     ).toMatchObject({ NODE_ENV: 'production', PORT: 65535, HOST: '0.0.0.0', ACCESS_TOKEN_SIGNING_ALG: 'RS256' });
     expect(validateEnvironment({ DATABASE_URL: 'sqlite::memory:' }).DATABASE_URL).toBe('sqlite::memory:');
+    expect(validateEnvironment({ CLOCK_TOLERANCE: '0' }).CLOCK_TOLERANCE).toBe(0);
   });
 
   it('ignores variables it does not know', () => {
@@ -121,6 +123,9 @@ describe('validateEnvironment', () => {
     [{ NODE_ENV: 'production' }, 'SESSION_SECRET: is required when NODE_ENV=production'],
     [{ SESSION_SECRET: 'x'.repeat(31) }, 'SESSION_SECRET: must be at least 32 characters'],
     [{ ACCESS_TOKEN_SIGNING_ALG: 'HS256' }, 'ACCESS_TOKEN_SIGNING_ALG: must be ES256 or RS256'],
+    // Five minutes at most: more would let a token outlive its lifetime, or be dated ahead, by that much.
+    [{ CLOCK_TOLERANCE: '301' }, 'CLOCK_TOLERANCE: must be a whole number of seconds from 0 to 300'],
+    [{ CLOCK_TOLERANCE: '-1' }, 'CLOCK_TOLERANCE: must be a whole number of seconds from 0 to 300'],
     [{ RATE_LIMIT_WINDOW: '0' }, 'RATE_LIMIT_WINDOW: must be a whole number of seconds from 1 to 3600'],
     [{ RATE_LIMIT_LOGIN: '0' }, 'RATE_LIMIT_LOGIN: must be a whole number, at least 1'],
     [{ RATE_LIMIT_OAUTH: 'unlimited' }, 'RATE_LIMIT_OAUTH: must be a whole number, at least 1'],

@@ -83,6 +83,17 @@ export class Environment {
   @Min(1, { message: 'must be a whole number of seconds, at least 1' })
   REFRESH_TOKEN_ABSOLUTE_TTL = 7776000;
 
+  /**
+   * Seconds by which the clocks of the provider's instances may differ: a token whose `iat` lies
+   * further in the future is refused, and so is one whose lifetime (`exp` − `iat`) exceeds its
+   * kind's by more than this.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds from 0 to 300' })
+  @Min(0, { message: 'must be a whole number of seconds from 0 to 300' })
+  @Max(300, { message: 'must be a whole number of seconds from 0 to 300' })
+  CLOCK_TOLERANCE = 30;
+
   /** Algorithm of the access token signature: ES256 (fast, small) or RS256 (widest support). */
   @IsIn(['ES256', 'RS256'], { message: 'must be ES256 or RS256' })
   ACCESS_TOKEN_SIGNING_ALG: 'ES256' | 'RS256' = 'ES256';

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { createHash } from 'node:crypto';
 import { jwsHeader } from '../common/crypto/jws-header';
+import { lifetimeProblem } from '../common/crypto/token-lifetime';
 import { ProviderEnvironment } from '../config/environment';
 import { JwtSigner } from '../keys/jwt-signer.service';
 import { KeysService } from '../keys/keys.service';
@@ -25,6 +26,7 @@ export interface IdTokenHint {
 export class IdTokensService {
   private readonly issuer: string;
   private readonly ttl: number;
+  private readonly clockTolerance: number;
 
   constructor(
     config: ConfigService<ProviderEnvironment, true>,
@@ -34,6 +36,7 @@ export class IdTokensService {
   ) {
     this.issuer = config.get('ISSUER', { infer: true });
     this.ttl = config.get('ACCESS_TOKEN_TTL', { infer: true });
+    this.clockTolerance = config.get('CLOCK_TOLERANCE', { infer: true });
   }
 
   issue(input: IdTokenInput): Promise<string> {
@@ -55,7 +58,8 @@ export class IdTokensService {
   /**
    * The subject and audience of an ID token this provider issued, expired or
    * not (RP-Initiated Logout §2: an id_token_hint may have expired); null if
-   * it is not one of ours.
+   * it is not one of ours, its key verifies no more, or it claims to live
+   * longer than ID tokens issued here.
    */
   async verifyHint(token: string): Promise<IdTokenHint | null> {
     const header = jwsHeader(token);
@@ -64,12 +68,13 @@ export class IdTokensService {
     const key = await this.keys.publicKey(header.kid);
     if (!key || key.alg !== 'RS256') return null;
     try {
-      const claims = this.jwt.verify<{ sub: string; aud: string }>(token, {
+      const claims = this.jwt.verify<{ sub: unknown; aud: unknown; iat?: unknown; exp?: unknown }>(token, {
         publicKey: key.key as never,
         algorithms: ['RS256'],
         issuer: this.issuer,
         ignoreExpiration: true,
       });
+      if (lifetimeProblem(claims, this.ttl, this.clockTolerance)) return null;
       return typeof claims.sub === 'string' && typeof claims.aud === 'string'
         ? { sub: claims.sub, aud: claims.aud }
         : null;

@@ -10,6 +10,7 @@ import { CreateChangeCounters1795847000000 } from './1795847000000-CreateChangeC
 import { SigningKeysRetiredAtMilliseconds1795848000000 } from './1795848000000-SigningKeysRetiredAtMilliseconds';
 import { RefreshTokenSuccessors1795849000000 } from './1795849000000-RefreshTokenSuccessors';
 import { ExpiryIndexes1795850000000 } from './1795850000000-ExpiryIndexes';
+import { SigningKeysWithdrawal1795851000000 } from './1795851000000-SigningKeysWithdrawal';
 import { ClientPolicies1795852000000 } from './1795852000000-ClientPolicies';
 import { UsersDisabledAt1795853000000 } from './1795853000000-UsersDisabledAt';
 
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   SigningKeysRetiredAtMilliseconds1795848000000,
   RefreshTokenSuccessors1795849000000,
   ExpiryIndexes1795850000000,
+  SigningKeysWithdrawal1795851000000,
   ClientPolicies1795852000000,
   UsersDisabledAt1795853000000,
 ];

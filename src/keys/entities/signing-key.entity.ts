@@ -10,9 +10,12 @@ export class SigningKeyEntity {
   @Column({ type: 'varchar', length: 8 })
   alg: SigningAlgorithm;
 
-  /** PKCS#8 PEM. Kept in the database so that every instance and every restart signs with the same key. */
-  @Column({ name: 'private_key', type: 'text' })
-  privateKey: string;
+  /**
+   * PKCS#8 PEM. Kept in the database so that every instance and every restart signs with the same key;
+   * erased (null) when the key retires, as nothing signs with it after that.
+   */
+  @Column({ name: 'private_key', type: 'text', nullable: true })
+  privateKey: string | null;
 
   /** The public half as a JWK, as published at the JWKS endpoint. */
   @Column({ name: 'public_jwk', type: 'simple-json' })
@@ -24,4 +27,8 @@ export class SigningKeyEntity {
   /** Set when a newer key takes over; the key is still published until the tokens it signed have expired. */
   @Column({ name: 'retired_at', type: 'datetime', precision: 3, nullable: true })
   retiredAt: Date | null;
+
+  /** Set when the key is withdrawn (it may have leaked): it verifies nothing and is published no more. */
+  @Column({ name: 'withdrawn_at', type: 'datetime', precision: 3, nullable: true })
+  withdrawnAt: Date | null;
 }

@@ -1,0 +1,163 @@
+import { createHash, generateKeyPairSync, KeyObject } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeJwt, JWTPayload, SignJWT } from 'jose';
+import { DataSource } from 'typeorm';
+import { AuditEventEntity } from '../src/audit/audit-event.entity';
+import { SigningKeyEntity } from '../src/keys/entities/signing-key.entity';
+import { KeysService } from '../src/keys/keys.service';
+import { createTestApp } from './helpers/create-test-app';
+import { privateDatabase } from './helpers/database-state';
+import { basicAuth } from './helpers/oauth-client';
+import { until } from './helpers/until';
+
+const DAY = 24 * 3600 * 1000;
+
+/**
+ * The provider's app on a database of its own (on MySQL, test files running alongside must not
+ * see their keys withdrawn), with an admin client; `env` overrides settings.
+ */
+async function keysApp(suffix: string, env: Record<string, string> = {}) {
+  const database = await privateDatabase(suffix);
+  const t = await createTestApp({ ...database.env, ...env });
+  const admin = await t.createClient({ redirect_uris: [], grant_types: ['client_credentials'], scope: 'admin' });
+  const now = () => Math.floor(Date.now() / 1000);
+  const keyRows = () => t.app.get(DataSource).getRepository(SigningKeyEntity);
+  return {
+    t,
+    keys: t.app.get(KeysService),
+    keyRows,
+    async issued(): Promise<string> {
+      const res = await t
+        .http()
+        .post('/oauth/token')
+        .set('Authorization', basicAuth(admin.client_id, admin.client_secret!))
+        .type('form')
+        .send({ grant_type: 'client_credentials' })
+        .expect(200);
+      return res.body.access_token as string;
+    },
+    /** An access token with the claims of an issued one, made now to live `lifetime` seconds, signed with any key under `kid`. */
+    async signed(kid: string, privateKey: KeyObject, claims: JWTPayload, lifetime = claims.exp! - claims.iat!) {
+      const iat = now();
+      return new SignJWT({ ...claims, iat, exp: iat + lifetime, jti: `forged-${iat}-${kid}` })
+        .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })
+        .sign(privateKey);
+    },
+    admin: (token: string) => t.http().get('/admin/clients').set('Authorization', `Bearer ${token}`),
+    introspect: (token: string) =>
+      t
+        .http()
+        .post('/oauth/introspect')
+        .set('Authorization', basicAuth(admin.client_id, admin.client_secret!))
+        .type('form')
+        .send({ token })
+        .expect(200)
+        .then((res) => res.body as { active: boolean }),
+    published: async () =>
+      (await t.http().get('/oauth/jwks').expect(200)).body.keys.map((k: { kid: string }) => k.kid) as string[],
+    async close() {
+      await t.close();
+      await database.drop();
+    },
+  };
+}
+
+const kidOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()).kid as string;
+
+describe('signing keys', () => {
+  let app: Awaited<ReturnType<typeof keysApp>>;
+
+  beforeAll(async () => {
+    app = await keysApp('signing_keys');
+  });
+  afterAll(() => app?.close());
+
+  it('refuses a token signed with a key retired longer ago than its tokens live, also on an instance that never held it', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>;
+    const kid = createHash('sha256').update(JSON.stringify(jwk)).digest('base64url');
+    await app.keyRows().save({
+      kid,
+      alg: 'ES256',
+      privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      publicJwk: { ...jwk, kid, alg: 'ES256', use: 'sig' },
+      retiredAt: new Date(Date.now() - 3 * DAY),
+      withdrawnAt: null,
+    });
+    const token = await app.signed(kid, privateKey, decodeJwt(await app.issued()));
+
+    const res = await app.admin(token);
+    expect({ status: res.status, error: res.body.error }).toEqual({ status: 401, error: 'invalid_token' });
+    expect(await app.introspect(token)).toEqual({ active: false });
+    expect(await app.published()).not.toContain(kid);
+  });
+
+  it('erases the private key of a key as it retires it, and keeps the public key published', async () => {
+    const old = kidOf(await app.issued());
+    const [fresh] = await app.keys.rotate();
+    const rows = await app.keyRows().findBy([{ kid: old }, { kid: fresh.kid }]);
+    const privateKeys = Object.fromEntries(rows.map((row) => [row.kid, row.privateKey]));
+    expect(privateKeys).toEqual({ [old]: null, [fresh.kid]: expect.stringContaining('PRIVATE KEY') });
+    expect(await app.published()).toContain(old);
+  });
+
+  it('stops verifying with a key held in memory within the reload interval once another instance withdraws it', async () => {
+    const token = await app.issued();
+    await app.keys.rotate();
+    await app.admin(token).expect(200);
+    // What `keys:rotate --withdraw` on another instance, or the CLI, writes for the retired key.
+    await app.keyRows().update({ kid: kidOf(token) }, { withdrawnAt: new Date() });
+    await until(async () => (await app.admin(token)).status === 401, 'the withdrawn key verifies no more', 10_000, 250);
+    expect(await app.published()).not.toContain(kidOf(token));
+  });
+
+  it('withdraws every older key at once: their tokens are refused, introspected as inactive, and no longer published', async () => {
+    const beforeRotation = await app.issued();
+    await app.keys.rotate();
+    const current = await app.issued();
+    await app.admin(beforeRotation).expect(200);
+    await app.admin(current).expect(200);
+    const publishedBefore = await app.published();
+    expect(publishedBefore).toEqual(expect.arrayContaining([kidOf(beforeRotation), kidOf(current)]));
+
+    const { keys: fresh, withdrawn } = await app.keys.rotateAndWithdraw({ actor: 'cli' });
+
+    expect(withdrawn.sort()).toEqual([...publishedBefore].sort());
+    for (const token of [beforeRotation, current]) {
+      expect((await app.admin(token)).status).toBe(401);
+      expect(await app.introspect(token)).toEqual({ active: false });
+    }
+    expect((await app.published()).sort()).toEqual(fresh.map((k) => k.kid).sort());
+    for (const row of await app.keyRows().findBy(withdrawn.map((kid) => ({ kid })))) {
+      expect(row).toMatchObject({ privateKey: null, withdrawnAt: expect.any(Date), retiredAt: expect.any(Date) });
+    }
+    const audit = await app.t.app.get(DataSource).getRepository(AuditEventEntity).findBy({ type: 'keys.withdrawn' });
+    expect(audit.map((e) => [e.actor, [...(e.detail!.kids as string[])].sort()])).toEqual([['cli', withdrawn.sort()]]);
+    // The new keys sign and verify.
+    await app.admin(await app.issued()).expect(200);
+  });
+});
+
+// Its own app with one-second tokens, after the other has closed (apps in one process share passport's strategy registry).
+describe('a retired signing key held in memory', () => {
+  let app: Awaited<ReturnType<typeof keysApp>>;
+
+  beforeAll(async () => {
+    app = await keysApp('retired_keys', { ACCESS_TOKEN_TTL: '1' });
+  });
+  afterAll(() => app?.close());
+
+  it('verifies tokens until every token it signed has expired, and none after, even ones signed with its private key since', async () => {
+    const claims = decodeJwt(await app.issued());
+    const { kid, privateKey } = app.keys.activeKey('ES256');
+    await app.keys.rotate();
+    // A token signed with the retired key may still be alive: another instance may have gone on
+    // signing with it until it looked for new keys (every 5 s), and its tokens live a second more.
+    // Made to live 30 s (ACCESS_TOKEN_TTL plus the default CLOCK_TOLERANCE): it is the key that ends.
+    await app.admin(await app.signed(kid, privateKey, claims, 30)).expect(200);
+    await sleep(6_200);
+    const late = await app.signed(kid, privateKey, claims, 30);
+    expect((await app.admin(late)).status).toBe(401);
+    expect(await app.published()).not.toContain(kid);
+  });
+});
