@@ -10,6 +10,7 @@ import { CreateChangeCounters1795847000000 } from './1795847000000-CreateChangeC
 import { SigningKeysRetiredAtMilliseconds1795848000000 } from './1795848000000-SigningKeysRetiredAtMilliseconds';
 import { RefreshTokenSuccessors1795849000000 } from './1795849000000-RefreshTokenSuccessors';
 import { ExpiryIndexes1795850000000 } from './1795850000000-ExpiryIndexes';
+import { AuditEventsTypeCreatedAt1795854000000 } from './1795854000000-AuditEventsTypeCreatedAt';
 
 /** In the order they run. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   SigningKeysRetiredAtMilliseconds1795848000000,
   RefreshTokenSuccessors1795849000000,
   ExpiryIndexes1795850000000,
+  AuditEventsTypeCreatedAt1795854000000,
 ];
