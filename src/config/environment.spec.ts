@@ -37,6 +37,7 @@ describe('validateEnvironment', () => {
       HTTP_HEADERS_TIMEOUT: 5,
       HTTP_KEEP_ALIVE_TIMEOUT: 5,
       HTTP_MAX_CONNECTIONS: 1024,
+      PASSWORD_HASH_THREADS: 1,
     });
     expect(validateEnvironment({}).SESSION_SECRET).toBeUndefined();
   });
@@ -166,6 +167,7 @@ describe('validateEnvironment', () => {
     ],
     [{ HTTP_REQUEST_TIMEOUT: '0' }, 'HTTP_REQUEST_TIMEOUT: must be a whole number of seconds from 1 to 300'],
     [{ HTTP_KEEP_ALIVE_TIMEOUT: '5s' }, 'HTTP_KEEP_ALIVE_TIMEOUT: must be a whole number of seconds from 1 to 300'],
+    [{ PASSWORD_HASH_THREADS: '0' }, 'PASSWORD_HASH_THREADS: must be a whole number from 1 to 16'],
     [{ HTTP_MAX_CONNECTIONS: '0' }, 'HTTP_MAX_CONNECTIONS: must be a whole number from 1 to 1000000'],
     [
       { HTTP_REQUEST_TIMEOUT: '5', HTTP_HEADERS_TIMEOUT: '6' },

@@ -83,6 +83,17 @@ export class Environment {
   @Max(1_000_000, { message: 'must be a whole number from 1 to 1000000' })
   HTTP_MAX_CONNECTIONS = 1024;
 
+  /**
+   * Threads each process hashes passwords on (scrypt, at sign-in and when a password is set),
+   * apart from the threads that sign tokens; sign-ins beyond what they keep up with wait, then
+   * are refused with 503.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 1 to 16' })
+  @Min(1, { message: 'must be a whole number from 1 to 16' })
+  @Max(16, { message: 'must be a whole number from 1 to 16' })
+  PASSWORD_HASH_THREADS = 1;
+
   /** The `iss` of everything issued, and the base of every published URL. Set it to the public https URL in production. */
   @IsOptional()
   @Matches(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*[^/?#\s])?$/, {

@@ -24,10 +24,13 @@ export class UsersService implements OnModuleInit {
   /** Verified against when the username is unknown, so that both cases take the same time. */
   private dummyHash: string;
 
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly passwords: PasswordHasher,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    this.dummyHash = await PasswordHasher.hash('not a password');
+    this.dummyHash = await this.passwords.hash('not a password');
   }
 
   async create(input: NewUser): Promise<UserEntity> {
@@ -36,7 +39,7 @@ export class UsersService implements OnModuleInit {
       this.users.create({
         id: randomUUID(),
         username: input.username,
-        passwordHash: await PasswordHasher.hash(input.password),
+        passwordHash: await this.passwords.hash(input.password),
         email: input.email ?? null,
         name: input.name ?? null,
         isAdmin: input.isAdmin ?? false,
@@ -66,11 +69,11 @@ export class UsersService implements OnModuleInit {
       username.length > 255 ||
       password.length > 1024
     ) {
-      await PasswordHasher.verify('', this.dummyHash);
+      await this.passwords.verify('', this.dummyHash);
       return null;
     }
     const user = await this.findByUsername(username);
-    const valid = await PasswordHasher.verify(password, user?.passwordHash ?? this.dummyHash);
+    const valid = await this.passwords.verify(password, user?.passwordHash ?? this.dummyHash);
     return user && valid ? user : null;
   }
 }
