@@ -6,6 +6,7 @@ import handlebars from 'handlebars';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { csrfCookieKey, useCsrfCookie } from './auth/csrf-cookie';
 import { SESSION_TTL_SECONDS } from './auth/session.entity';
 import { TypeOrmSessionStore } from './auth/typeorm-session.store';
 import { ProviderEnvironment } from './config/environment';
@@ -79,10 +80,12 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     hsts: secure,
   });
   addSecurityHeaders(server, headers);
-  await app.register(fastifyCookie);
+  const sessionSecret = resolveSessionSecret(config.get('SESSION_SECRET', { infer: true }));
+  await app.register(fastifyCookie, { secret: csrfCookieKey(sessionSecret) });
+  useCsrfCookie(server, secure);
   // Only the pages use the session; the APIs skip it (common/http/pages-only.ts).
   await app.register(onPagesOnly(fastifySession), {
-    secret: resolveSessionSecret(config.get('SESSION_SECRET', { infer: true })),
+    secret: sessionSecret,
     cookieName: 'sid',
     saveUninitialized: false,
     store: new TypeOrmSessionStore(app.get(DataSource), SESSION_TTL_SECONDS),
