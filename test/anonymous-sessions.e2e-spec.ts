@@ -2,6 +2,7 @@ import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { SessionEntity } from '../src/auth/session.entity';
 import { createTestApp, TestApp } from './helpers/create-test-app';
+import { privateDatabase } from './helpers/database-state';
 import { hiddenFields } from './helpers/oauth-client';
 
 /** The `name=value` of each cookie a response sets. */
@@ -9,14 +10,20 @@ const cookiesOf = (res: Response) =>
   ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]);
 
 describe('anonymous visitors', () => {
+  let database: Awaited<ReturnType<typeof privateDatabase>>;
   let t: TestApp;
   let user: Awaited<ReturnType<TestApp['createUser']>>;
 
+  // The sessions table is counted whole: on MySQL, in a database of this file's own.
   beforeAll(async () => {
-    t = await createTestApp();
+    database = await privateDatabase('anonymous');
+    t = await createTestApp(database.env);
     user = await t.createUser();
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+  });
 
   const sessionRows = () => t.app.get(DataSource).getRepository(SessionEntity).count();
 

@@ -2,6 +2,7 @@ import { connect, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { freePort } from './helpers/free-port';
+import { until } from './helpers/until';
 
 /** A raw TCP connection to the app, and everything it receives until the server closes it. */
 async function open(port: number): Promise<{ socket: Socket; closed: Promise<{ data: string; afterMs: number }> }> {
@@ -68,7 +69,9 @@ describe('slow clients', () => {
   it('still answers a request sent at a normal pace', async () => {
     await t.http().get('/health').expect(200);
     const { socket, closed } = await open(port);
-    socket.end('GET /.well-known/oauth-authorization-server HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    socket.write(
+      'GET /.well-known/oauth-authorization-server HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+    );
     expect((await closed).data).toMatch(/^HTTP\/1\.1 200 /);
   });
 });
@@ -82,10 +85,14 @@ describe('HTTP_MAX_CONNECTIONS', () => {
   });
   afterAll(() => t.close());
 
+  const connections = () =>
+    new Promise<number>((resolve, reject) =>
+      t.app.getHttpServer().getConnections((error, count) => (error ? reject(error) : resolve(count))),
+    );
+
   it('closes connections beyond the cap as they arrive, and takes new ones once others have gone', async () => {
     const held = [await open(port), await open(port)];
-    // The server counts a connection once it has accepted it.
-    await sleep(100);
+    await until(async () => (await connections()) === 2, 'the server has accepted both');
     const extra = await open(port);
     try {
       const result = await within(extra.closed, 2000);
@@ -95,10 +102,9 @@ describe('HTTP_MAX_CONNECTIONS', () => {
       held.forEach(({ socket }) => socket.destroy());
       extra.socket.destroy();
     }
-    await Promise.all(held.map(({ closed }) => closed));
-    await sleep(100);
+    await until(async () => (await connections()) === 0, 'the server has seen them go');
     const { socket, closed } = await open(port);
-    socket.end('GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
     expect((await closed).data).toMatch(/^HTTP\/1\.1 200 /);
   });
 });
