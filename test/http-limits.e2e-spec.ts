@@ -33,7 +33,11 @@ describe('slow clients', () => {
   let port: number;
 
   beforeAll(async () => {
-    ({ t, port } = await listening({ HTTP_REQUEST_TIMEOUT: '2', HTTP_HEADERS_TIMEOUT: '1' }));
+    ({ t, port } = await listening({
+      HTTP_REQUEST_TIMEOUT: '2',
+      HTTP_HEADERS_TIMEOUT: '1',
+      HTTP_KEEP_ALIVE_TIMEOUT: '1',
+    }));
   });
   afterAll(() => t.close());
 
@@ -61,6 +65,18 @@ describe('slow clients', () => {
     socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\n');
     try {
       expect(await within(closed, 4000)).not.toBe('still open');
+    } finally {
+      socket.destroy();
+    }
+  });
+
+  it('closes a kept-alive connection left idle for HTTP_KEEP_ALIVE_TIMEOUT', async () => {
+    const { socket, closed } = await open(port);
+    socket.write('GET /.well-known/oauth-authorization-server HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    try {
+      const result = await within(closed, 4000);
+      expect(result).not.toBe('still open');
+      expect((result as { data: string }).data).toMatch(/^HTTP\/1\.1 200 /);
     } finally {
       socket.destroy();
     }
