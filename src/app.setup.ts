@@ -6,10 +6,12 @@ import handlebars from 'handlebars';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { csrfCookieKey, useCsrfCookie } from './auth/csrf-cookie';
 import { SESSION_TTL_SECONDS } from './auth/session.entity';
 import { TypeOrmSessionStore } from './auth/typeorm-session.store';
 import { ProviderEnvironment } from './config/environment';
 import { clientErrorHandler, frameworkErrors } from './common/http/transport-errors';
+import { parseTrustProxy } from './common/http/trust-proxy';
 import { onPagesOnly } from './common/http/pages-only';
 import { addSecurityHeaders, securityHeaders } from './common/http/security-headers';
 import { resolveSessionSecret } from './config/session-secret';
@@ -17,22 +19,37 @@ import { echoRequestId, requestId } from './logging/request-id';
 import { logRequests } from './logging/request-log';
 
 /**
- * The HTTP layer: Fastify, with small bodies (OAuth requests are a few hundred bytes).
- * X-Forwarded-Proto/-For are believed only from a proxy on this host (the default HOST is
- * 127.0.0.1): behind a TLS-terminating proxy the request must count as https, or the
- * Secure session cookie of an https ISSUER is never set and nobody can sign in.
+ * How often Node looks for requests past HTTP_REQUEST_TIMEOUT or HTTP_HEADERS_TIMEOUT: its
+ * default, 30 s, would let a body trickled a byte at a time hold a connection that long.
+ */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
+
+/**
+ * The HTTP layer: Fastify, with small bodies (OAuth requests are a few hundred bytes), and
+ * timeouts and a connection cap so that slow or idle clients cannot hold every connection.
+ * X-Forwarded-Proto/-For are believed only from the proxies TRUST_PROXY names: behind a
+ * TLS-terminating proxy the request must count as https, or the Secure session cookie of an
+ * https ISSUER is never set and nobody can sign in.
  * Every request gets an id for its log lines (logging/request-id.ts).
  */
-export function createAdapter(): FastifyAdapter {
-  return new FastifyAdapter({
+export function createAdapter(env: ProviderEnvironment): FastifyAdapter {
+  const adapter = new FastifyAdapter({
     bodyLimit: 64 * 1024,
     routerOptions: { maxParamLength: 256 },
-    trustProxy: 'loopback',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    requestTimeout: env.HTTP_REQUEST_TIMEOUT * 1000,
+    keepAliveTimeout: env.HTTP_KEEP_ALIVE_TIMEOUT * 1000,
+    http: {
+      headersTimeout: env.HTTP_HEADERS_TIMEOUT * 1000,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    },
     genReqId: requestId,
     // Requests refused before routing still answer in the RFC 6749 §5.2 shape (common/http/transport-errors.ts).
     frameworkErrors,
     clientErrorHandler,
   });
+  adapter.getInstance().server.maxConnections = env.HTTP_MAX_CONNECTIONS;
+  return adapter;
 }
 
 /** Everything around the modules that main.ts and the tests share: sessions, security headers, views. */
@@ -63,10 +80,12 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     hsts: secure,
   });
   addSecurityHeaders(server, headers);
-  await app.register(fastifyCookie);
+  const sessionSecret = resolveSessionSecret(config.get('SESSION_SECRET', { infer: true }));
+  await app.register(fastifyCookie, { secret: csrfCookieKey(sessionSecret) });
+  useCsrfCookie(server, secure);
   // Only the pages use the session; the APIs skip it (common/http/pages-only.ts).
   await app.register(onPagesOnly(fastifySession), {
-    secret: resolveSessionSecret(config.get('SESSION_SECRET', { infer: true })),
+    secret: sessionSecret,
     cookieName: 'sid',
     saveUninitialized: false,
     store: new TypeOrmSessionStore(app.get(DataSource), SESSION_TTL_SECONDS),

@@ -4,14 +4,15 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createAdapter } from './app.setup';
 import { startCluster } from './cluster';
-import { ConfigurationError, ProviderEnvironment } from './config/environment';
+import { ConfigurationError, ProviderEnvironment, validateEnvironment } from './config/environment';
 
 async function bootstrap(): Promise<void> {
   if (startCluster()) return; // WORKERS > 1: this process only supervises the workers (cluster.ts).
   // Nest's start-up logs are held back until the server listens. On a failed start
   // Nest would log the error itself (with a stack trace, on stderr) before rethrowing
   // it to us; held back, it never prints, and the operator sees only the line below.
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(), {
+  const adapter = createAdapter(validateEnvironment(process.env));
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     abortOnError: false,
     bufferLogs: true,
     autoFlushLogs: false,

@@ -173,7 +173,7 @@ describe('per-username back-off on failed sign-ins', () => {
   let verify: jest.SpyInstance;
 
   beforeAll(() => {
-    verify = jest.spyOn(PasswordHasher, 'verify');
+    verify = jest.spyOn(PasswordHasher.prototype, 'verify');
   });
   afterAll(() => verify.mockRestore());
 

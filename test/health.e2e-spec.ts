@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from './helpers/create-test-app';
-import { authorizeUrl, basicAuth } from './helpers/oauth-client';
+import { authorizeUrl, basicAuth, hiddenFields } from './helpers/oauth-client';
 import { TcpProxy } from './helpers/tcp-proxy';
 
 /*
@@ -54,9 +54,21 @@ describe('health', () => {
         body: { error: 'temporarily_unavailable', error_description: expect.any(String) },
         cacheControl: 'no-store',
       });
-      // The login page stores a new session for its CSRF token: that fails too, and is answered once.
-      for (const path of [authorizeUrl({ response_type: 'code', client_id: 'some-client' }), '/login']) {
-        const page = await closed.http().get(path);
+      // The login page itself needs no database (its CSRF secret lives in a cookie); signing in does.
+      const login = await closed.http().get('/login').expect(200);
+      const signIn = closed
+        .http()
+        .post('/login')
+        .set(
+          'Cookie',
+          ([] as string[]).concat(login.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]),
+        )
+        .type('form')
+        .send({ ...hiddenFields(login.text), username: 'someone', password: 'a password' });
+      for (const page of [
+        await closed.http().get(authorizeUrl({ response_type: 'code', client_id: 'x' })),
+        await signIn,
+      ]) {
         expect(page.status).toBe(503);
         expect(page.headers['content-type']).toMatch(/^text\/html/);
       }

@@ -74,6 +74,11 @@ function sidOf(res: Response): string | undefined {
   return line?.split(';')[0].slice('sid='.length);
 }
 
+/** The `name=value` of each cookie a response sets, to send back by hand. */
+function cookiesOf(res: Response): string[] {
+  return ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]);
+}
+
 /** A JWT-looking value with this header and payload and a made-up signature. */
 function forgedJwt(header: unknown, payload: unknown): string {
   const part = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
@@ -1037,21 +1042,24 @@ describe('SECURITY.md: every attack fired at the running provider', () => {
   describe('20. the session id changes at login and the old one is dead; logout kills the session on the server', () => {
     it('regenerates at login and destroys at logout', async () => {
       const browser = t.browser();
-      const page = await browser.get('/login').expect(200);
-      const before = sidOf(page)!;
-      const login = await browser
-        .post('/login')
-        .type('form')
-        .send({ ...hiddenFields(page.text), username: user.username, password: user.password })
-        .expect(303);
-      const after = sidOf(login)!;
+      const signIn = async () => {
+        const page = await browser.get('/login').expect(200);
+        const login = await browser
+          .post('/login')
+          .type('form')
+          .send({ ...hiddenFields(page.text), username: user.username, password: user.password })
+          .expect(303);
+        return sidOf(login)!;
+      };
+      const before = await signIn();
+      const after = await signIn();
       expect(after).not.toBe(before);
       await t.http().get('/').set('Cookie', `sid=${before}`).expect(303);
       const home = await t.http().get('/').set('Cookie', `sid=${after}`).expect(200);
       await t
         .http()
         .post('/logout')
-        .set('Cookie', `sid=${after}`)
+        .set('Cookie', [`sid=${after}`, ...cookiesOf(home)])
         .type('form')
         .send({ _csrf: hiddenFields(home.text)._csrf })
         .expect(303);
@@ -1852,11 +1860,11 @@ describe('SECURITY.md: every attack fired at the running provider', () => {
  * strategy, and closing it would leave the first signing in on a closed database.
  */
 describe('SECURITY.md: attacks that need apps of their own', () => {
-  describe('22. the session cookie: HttpOnly, SameSite=Lax, Secure under https', () => {
+  describe('22. the cookies (the login page’s, for its CSRF token): HttpOnly, SameSite=Lax, Secure under https', () => {
     const attributes = (res: Response) =>
       ([] as string[])
         .concat(res.headers['set-cookie'] ?? [])
-        .find((l) => l.startsWith('sid='))!
+        .find((l) => l.startsWith('csrf='))!
         .split(';')
         .slice(1)
         .map((a) => a.trim().toLowerCase());
@@ -1942,7 +1950,7 @@ describe('SECURITY.md: attacks that need apps of their own', () => {
           const login = await first
             .http()
             .post('/login')
-            .set('Cookie', `sid=${sidOf(page)}`)
+            .set('Cookie', cookiesOf(page))
             .type('form')
             .send({ ...hiddenFields(page.text), username: person.username, password: person.password })
             .expect(303);

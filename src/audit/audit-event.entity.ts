@@ -6,12 +6,12 @@ import { AuditDetail, AuditEventType } from './audit-event-types';
  * the trail outlives what it speaks of (a deleted client's history stays readable).
  */
 @Entity('audit_events')
+@Index('IDX_audit_events_type_created_at', ['type', 'createdAt'])
 export class AuditEventEntity {
   /** Increasing: orders events written in the same instant. */
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;
 
-  @Index('IDX_audit_events_type')
   @Column({ type: 'varchar', length: 64 })
   type: AuditEventType;
 

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Session } from 'fastify';
 import { AuditService } from '../audit/audit.service';
-import { CsrfService } from '../auth/csrf.service';
+import { CsrfHolder, CsrfService } from '../auth/csrf.service';
 import { LoginRequiredError } from '../auth/login-required.error';
 import { SessionUser } from '../auth/session.types';
 import {
@@ -51,11 +50,11 @@ export class AuthorizationService {
     this.issuer = config.get('ISSUER', { infer: true });
   }
 
-  /** `ip` is the user's, for the audit trail. */
+  /** `browser` holds the CSRF secret for the consent form; `ip` is the user's, for the audit trail. */
   async authorize(
     query: Record<string, unknown>,
     user: SessionUser | undefined,
-    session: Session,
+    browser: CsrfHolder,
     ip: string,
   ): Promise<AuthorizationOutcome> {
     const request = await this.validator.validate(query);
@@ -67,7 +66,7 @@ export class AuthorizationService {
     }
     if (!(await this.consentRemembered(request, user))) {
       if (request.prompt.has('none')) throw fail(new ConsentRequiredOAuthError('the user has not allowed this client'));
-      return { consentPage: this.consentPage(request, session) };
+      return { consentPage: this.consentPage(request, browser) };
     }
     return { redirect: await this.codeResponse(request, user, ip) };
   }
@@ -108,13 +107,13 @@ export class AuthorizationService {
     return this.consents.covers(user.id, request.client.clientId, request.scope);
   }
 
-  private consentPage(request: AuthorizationRequest, session: Session): ConsentPage {
+  private consentPage(request: AuthorizationRequest, browser: CsrfHolder): ConsentPage {
     return {
       title: `Allow ${request.client.name}?`,
       clientName: request.client.name,
       scopes: request.scope.map((name) => ({ name, description: describeScope(name) })),
       params: Object.entries(authorizationRequestParams(request)).map(([name, value]) => ({ name, value })),
-      csrfToken: this.csrf.tokenFor(session),
+      csrfToken: this.csrf.tokenFor(browser),
     };
   }
 

@@ -1,7 +1,7 @@
 import '@fastify/view';
-import { Body, Controller, Get, Post, Query, Res, Session, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import type { FastifyReply, Session as FastifySession } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CsrfGuard } from '../auth/csrf.guard';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { SessionGuard } from '../auth/session.guard';
@@ -19,11 +19,11 @@ export class AuthorizeController {
   async authorize(
     @Query() query: Record<string, unknown>,
     @CurrentUser() user: SessionUser | undefined,
-    @Session() session: FastifySession,
+    @Req() request: FastifyRequest,
     @ClientIp() ip: string,
     @Res() reply: FastifyReply,
   ) {
-    const outcome = await this.authorization.authorize(query, user, session, ip);
+    const outcome = await this.authorization.authorize(query, user, request, ip);
     return 'redirect' in outcome ? reply.redirect(outcome.redirect, 303) : reply.view('consent', outcome.consentPage);
   }
 

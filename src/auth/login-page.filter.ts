@@ -19,6 +19,6 @@ export class LoginPageFilter implements ExceptionFilter {
     const body = (request.body ?? {}) as Record<string, unknown>;
     if (error instanceof TooManyRequestsError) reply.status(429).header('Retry-After', String(error.retryAfter));
     else reply.status(401);
-    return reply.view('login', this.login.loginPage(request.session, body.return_to, error.message));
+    return reply.view('login', this.login.loginPage(request, body.return_to, error.message));
   }
 }

@@ -1,6 +1,5 @@
 import '@fastify/view';
-import type { FastifySessionObject } from '@fastify/session';
-import { Body, Controller, Get, Post, Query, Req, Res, Session, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoginRateLimitGuard } from '../rate-limit/rate-limit.guard';
@@ -20,23 +19,15 @@ export class LoginController {
 
   @Get('/')
   @RouteConfig({ page: true })
-  async home(
-    @Session() session: FastifySessionObject,
-    @CurrentUser() user: SessionUser | undefined,
-    @Res() reply: FastifyReply,
-  ) {
-    const page = await this.login.homePage(session, user);
+  async home(@Req() request: FastifyRequest, @CurrentUser() user: SessionUser | undefined, @Res() reply: FastifyReply) {
+    const page = await this.login.homePage(request, user);
     return page ? reply.view('home', page) : reply.redirect('/login', 303);
   }
 
   @Get('login')
   @RouteConfig({ page: true })
-  loginPage(
-    @Session() session: FastifySessionObject,
-    @Query('return_to') returnTo: unknown,
-    @Res() reply: FastifyReply,
-  ) {
-    return reply.view('login', this.login.loginPage(session, returnTo));
+  loginPage(@Req() request: FastifyRequest, @Query('return_to') returnTo: unknown, @Res() reply: FastifyReply) {
+    return reply.view('login', this.login.loginPage(request, returnTo));
   }
 
   @Post('login')

@@ -3,7 +3,7 @@ import type { FastifySessionObject as Session } from '@fastify/session';
 import { AuditService } from '../audit/audit.service';
 import { UserEntity } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
-import { CsrfService } from './csrf.service';
+import { CsrfHolder, CsrfService } from './csrf.service';
 import { safeReturnTo } from './return-to';
 import { SessionUser } from './session.types';
 
@@ -23,23 +23,28 @@ export class LoginService {
     private readonly audit: AuditService,
   ) {}
 
-  loginPage(session: Session, returnTo: unknown, error?: string): LoginPage {
-    return { title: 'Sign in', csrfToken: this.csrf.tokenFor(session), returnTo: safeReturnTo(returnTo), error };
+  loginPage(browser: CsrfHolder, returnTo: unknown, error?: string): LoginPage {
+    return { title: 'Sign in', csrfToken: this.csrf.tokenFor(browser), returnTo: safeReturnTo(returnTo), error };
   }
 
   /** The signed-in user's page, or null when nobody is signed in. */
-  async homePage(session: Session, sessionUser: SessionUser | undefined) {
+  async homePage(browser: CsrfHolder, sessionUser: SessionUser | undefined) {
     const user = sessionUser && (await this.users.findById(sessionUser.id));
-    return user ? { title: 'Signed in', user, csrfToken: this.csrf.tokenFor(session) } : null;
+    return user ? { title: 'Signed in', user, csrfToken: this.csrf.tokenFor(browser) } : null;
   }
 
   /**
-   * A new session id at login (no fixation): the old session is destroyed.
+   * A new session id and CSRF secret at login (no fixation): the old session is destroyed.
    * Regenerating replaces the holder's session object, hence the holder
    * (the request, whose `ip` goes to the audit trail). Returns where to go next.
    */
-  async signIn(holder: { session: Session; ip: string }, user: UserEntity, returnTo: unknown): Promise<string> {
+  async signIn(
+    holder: CsrfHolder & { session: Session; ip: string },
+    user: UserEntity,
+    returnTo: unknown,
+  ): Promise<string> {
     await holder.session.regenerate();
+    this.csrf.renew(holder);
     holder.session.userId = user.id;
     holder.session.authTime = Math.floor(Date.now() / 1000);
     await this.audit.record({ type: 'login.succeeded', actor: `user:${user.id}`, userId: user.id, ip: holder.ip });

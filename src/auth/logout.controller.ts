@@ -1,8 +1,8 @@
 import '@fastify/view';
-import { Body, Controller, Get, Post, Query, Res, Session, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res, Session, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifySessionObject as FastifySession } from '@fastify/session';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CsrfGuard } from './csrf.guard';
 import { LogoutService } from './logout.service';
 
@@ -13,12 +13,8 @@ export class LogoutController {
 
   @Get()
   @RouteConfig({ page: true })
-  async confirm(
-    @Query() query: Record<string, unknown>,
-    @Session() session: FastifySession,
-    @Res() reply: FastifyReply,
-  ) {
-    return reply.view('logout', await this.logout.confirmationPage(query, session));
+  async confirm(@Query() query: Record<string, unknown>, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return reply.view('logout', await this.logout.confirmationPage(query, request));
   }
 
   @Post()

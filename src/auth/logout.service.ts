@@ -3,7 +3,7 @@ import type { FastifySessionObject as Session } from '@fastify/session';
 import { ClientsService } from '../clients/clients.service';
 import { InvalidRequestError } from '../common/oauth/oauth.error';
 import { IdTokensService } from '../id-tokens/id-tokens.service';
-import { CsrfService } from './csrf.service';
+import { CsrfHolder, CsrfService } from './csrf.service';
 
 /** A validated RP-Initiated Logout request (OpenID Connect RP-Initiated Logout 1.0 §2). */
 interface LogoutRequest {
@@ -30,11 +30,11 @@ export class LogoutService {
     private readonly csrf: CsrfService,
   ) {}
 
-  async confirmationPage(query: Record<string, unknown>, session: Session): Promise<LogoutPage> {
+  async confirmationPage(query: Record<string, unknown>, browser: CsrfHolder): Promise<LogoutPage> {
     const request = await this.validate(query);
     return {
       title: 'Sign out',
-      csrfToken: this.csrf.tokenFor(session),
+      csrfToken: this.csrf.tokenFor(browser),
       params: Object.entries(request.params).map(([name, value]) => ({ name, value })),
     };
   }

@@ -6,8 +6,6 @@ declare module 'fastify' {
     userId?: string;
     /** When the user last entered their password (epoch seconds), for `auth_time`. */
     authTime?: number;
-    /** Secret behind this session's CSRF tokens. */
-    csrfSecret?: string;
   }
 }
 

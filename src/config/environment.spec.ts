@@ -33,6 +33,12 @@ describe('validateEnvironment', () => {
       LOGIN_BACKOFF_AFTER: 5,
       LOGIN_BACKOFF_DELAY: 30,
       LOGIN_BACKOFF_MAX_DELAY: 300,
+      TRUST_PROXY: 'loopback',
+      HTTP_REQUEST_TIMEOUT: 10,
+      HTTP_HEADERS_TIMEOUT: 5,
+      HTTP_KEEP_ALIVE_TIMEOUT: 5,
+      HTTP_MAX_CONNECTIONS: 1024,
+      PASSWORD_HASH_THREADS: 1,
     });
     expect(validateEnvironment({}).SESSION_SECRET).toBeUndefined();
   });
@@ -79,6 +85,13 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ DATABASE_URL: 'sqlite::memory:' }).DATABASE_URL).toBe('sqlite::memory:');
     expect(validateEnvironment({ CLOCK_TOLERANCE: '0' }).CLOCK_TOLERANCE).toBe(0);
   });
+
+  it.each(['false', 'loopback', '2', '10.0.0.5', '10.0.0.0/8, loopback', '2001:db8::/32,::1'])(
+    'accepts TRUST_PROXY=%s',
+    (value) => {
+      expect(validateEnvironment({ TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
+    },
+  );
 
   it('ignores variables it does not know', () => {
     expect(problemWith({ PATH: '/usr/bin', SOMETHING_ELSE: 'x' })).toBeNull();
@@ -136,6 +149,34 @@ describe('validateEnvironment', () => {
     [
       { LOGIN_BACKOFF_DELAY: '60', LOGIN_BACKOFF_MAX_DELAY: '30' },
       'LOGIN_BACKOFF_MAX_DELAY: must be at least LOGIN_BACKOFF_DELAY',
+    ],
+    [
+      { TRUST_PROXY: 'true' },
+      'TRUST_PROXY: must be false, loopback, a comma-separated list of addresses/CIDRs, or a hop count (1 to 16)',
+    ],
+    [
+      { TRUST_PROXY: '0' },
+      'TRUST_PROXY: must be false, loopback, a comma-separated list of addresses/CIDRs, or a hop count (1 to 16)',
+    ],
+    [
+      { TRUST_PROXY: '10.0.0.0/33' },
+      'TRUST_PROXY: must be false, loopback, a comma-separated list of addresses/CIDRs, or a hop count (1 to 16)',
+    ],
+    [
+      { TRUST_PROXY: 'proxy.example' },
+      'TRUST_PROXY: must be false, loopback, a comma-separated list of addresses/CIDRs, or a hop count (1 to 16)',
+    ],
+    [
+      { TRUST_PROXY: '10.0.0.5,' },
+      'TRUST_PROXY: must be false, loopback, a comma-separated list of addresses/CIDRs, or a hop count (1 to 16)',
+    ],
+    [{ HTTP_REQUEST_TIMEOUT: '0' }, 'HTTP_REQUEST_TIMEOUT: must be a whole number of seconds from 1 to 300'],
+    [{ HTTP_KEEP_ALIVE_TIMEOUT: '5s' }, 'HTTP_KEEP_ALIVE_TIMEOUT: must be a whole number of seconds from 1 to 300'],
+    [{ PASSWORD_HASH_THREADS: '0' }, 'PASSWORD_HASH_THREADS: must be a whole number from 1 to 16'],
+    [{ HTTP_MAX_CONNECTIONS: '0' }, 'HTTP_MAX_CONNECTIONS: must be a whole number from 1 to 1000000'],
+    [
+      { HTTP_REQUEST_TIMEOUT: '5', HTTP_HEADERS_TIMEOUT: '6' },
+      'HTTP_HEADERS_TIMEOUT: must be at most HTTP_REQUEST_TIMEOUT',
     ],
   ])('refuses %j with %p', (raw, message) => {
     expect(problemWith(raw)).toBe(message);

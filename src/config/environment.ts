@@ -1,5 +1,17 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  validateSync,
+} from 'class-validator';
+import { parseTrustProxy } from '../common/http/trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
@@ -28,6 +40,59 @@ export class Environment {
   /** Bind address; 0.0.0.0 to listen on every interface. */
   @IsString()
   HOST = '127.0.0.1';
+
+  /**
+   * Whose X-Forwarded-For/-Proto/-Host count (common/http/trust-proxy.ts): `false`, `loopback`
+   * (a proxy on this host), a comma-separated list of addresses and CIDR ranges, or a hop count.
+   */
+  @ValidateBy({
+    name: 'trustProxy',
+    validator: {
+      validate: (value) => typeof value === 'string' && parseTrustProxy(value) !== undefined,
+      defaultMessage: () =>
+        'must be false, loopback, a comma-separated list of addresses/CIDRs, or a hop count (1 to 16)',
+    },
+  })
+  TRUST_PROXY = 'loopback';
+
+  /** Seconds a client has to send a whole request, body included; a slower one is answered 408 and cut off. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds from 1 to 300' })
+  @Min(1, { message: 'must be a whole number of seconds from 1 to 300' })
+  @Max(300, { message: 'must be a whole number of seconds from 1 to 300' })
+  HTTP_REQUEST_TIMEOUT = 10;
+
+  /** Seconds a client has to send a request's headers; at most HTTP_REQUEST_TIMEOUT. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds from 1 to 300' })
+  @Min(1, { message: 'must be a whole number of seconds from 1 to 300' })
+  @Max(300, { message: 'must be a whole number of seconds from 1 to 300' })
+  HTTP_HEADERS_TIMEOUT = 5;
+
+  /** Seconds an idle keep-alive connection stays open for the client's next request. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds from 1 to 300' })
+  @Min(1, { message: 'must be a whole number of seconds from 1 to 300' })
+  @Max(300, { message: 'must be a whole number of seconds from 1 to 300' })
+  HTTP_KEEP_ALIVE_TIMEOUT = 5;
+
+  /** Connections each process holds open at most; further ones are closed as they arrive. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 1 to 1000000' })
+  @Min(1, { message: 'must be a whole number from 1 to 1000000' })
+  @Max(1_000_000, { message: 'must be a whole number from 1 to 1000000' })
+  HTTP_MAX_CONNECTIONS = 1024;
+
+  /**
+   * Threads each process hashes passwords on (scrypt, at sign-in and when a password is set),
+   * apart from the threads that sign tokens; sign-ins beyond what they keep up with wait, then
+   * are refused with 503.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 1 to 16' })
+  @Min(1, { message: 'must be a whole number from 1 to 16' })
+  @Max(16, { message: 'must be a whole number from 1 to 16' })
+  PASSWORD_HASH_THREADS = 1;
 
   /** The `iss` of everything issued, and the base of every published URL. Set it to the public https URL in production. */
   @IsOptional()
@@ -168,6 +233,9 @@ export function validateEnvironment(raw: Record<string, unknown>): ProviderEnvir
   }
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     problems.push('SESSION_SECRET: is required when NODE_ENV=production');
+  }
+  if (!problems.some((p) => p.startsWith('HTTP_')) && env.HTTP_HEADERS_TIMEOUT > env.HTTP_REQUEST_TIMEOUT) {
+    problems.push('HTTP_HEADERS_TIMEOUT: must be at most HTTP_REQUEST_TIMEOUT');
   }
   if (!problems.some((p) => p.startsWith('LOGIN_BACKOFF_')) && env.LOGIN_BACKOFF_MAX_DELAY < env.LOGIN_BACKOFF_DELAY) {
     problems.push('LOGIN_BACKOFF_MAX_DELAY: must be at least LOGIN_BACKOFF_DELAY');

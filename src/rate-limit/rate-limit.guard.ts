@@ -8,9 +8,8 @@ export type RateLimitGroup = 'login' | 'oauth';
 /**
  * Refuses a client address that has used up its group's requests in the current window with
  * TooManyRequestsError (429, Retry-After); the exception filters make it RFC 6749 §5.2 JSON or
- * the login page. The address is `request.ip`: the peer, or the client a proxy on this host
- * names in X-Forwarded-For (`trustProxy: 'loopback'` in app.setup.ts), never a header a remote
- * caller sets itself. IPv6 addresses count per /64, which one host usually holds whole.
+ * the login page. The address is `request.ip`: the peer, or the client a proxy that TRUST_PROXY
+ * trusts names in X-Forwarded-For, never a header an untrusted caller sets itself. IPv6 addresses count per /64, which one host usually holds whole.
  */
 abstract class RateLimitGuard extends ThrottlerGuard {
   protected abstract readonly group: RateLimitGroup;

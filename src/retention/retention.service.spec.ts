@@ -5,6 +5,7 @@ import { failNextWrite } from '../../test/helpers/fail-next-write';
 import { privateDatabase } from '../../test/helpers/database-state';
 import { codeRow, GrantOwners, insertGrant, refreshTokenRow } from '../../test/helpers/grant-rows';
 import { RevokedAccessTokenEntity } from '../access-tokens/revoked-access-token.entity';
+import { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-code.entity';
 import { LoginAttemptEntity } from '../auth/login-attempt.entity';
 import { SessionEntity } from '../auth/session.entity';
@@ -12,7 +13,7 @@ import { ProviderEnvironment, validateEnvironment } from '../config/environment'
 import { dataSourceOptions } from '../database/data-source-options';
 import { TransactionsService } from '../database/transactions.service';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
-import { PRUNE_EVERY_MS, RetentionService } from './retention.service';
+import { FAILED_SIGN_IN_RETENTION_MS, PRUNE_EVERY_MS, RetentionService } from './retention.service';
 
 const SECOND = 1000;
 const HOUR = 60 * 60 * SECOND;
@@ -54,6 +55,7 @@ describe('RetentionService', () => {
       RefreshTokenEntity,
       RevokedAccessTokenEntity,
       LoginAttemptEntity,
+      AuditEventEntity,
     ]) {
       await db.getRepository(entity).clear();
     }
@@ -99,9 +101,26 @@ describe('RetentionService', () => {
       refresh_tokens: 1,
       revoked_access_tokens: 1,
       login_attempts: 1,
+      audit_events: 0,
     });
     for (const [entity] of kinds) expect(await keys(entity)).toEqual(['live', 'within']);
     await expect(retention.prune(now)).resolves.toEqual(expect.objectContaining({ refresh_tokens: 0 }));
+  });
+
+  it('deletes failed sign-ins from the audit trail after 30 days and keeps every other event', async () => {
+    const event = (type: 'login.failed' | 'login.succeeded', ip: string, createdAt: Date) => ({ type, ip, createdAt });
+    await db
+      .getRepository(AuditEventEntity)
+      .save([
+        event('login.failed', 'failed-past', at(-FAILED_SIGN_IN_RETENTION_MS - SECOND)),
+        event('login.failed', 'failed-within', at(-FAILED_SIGN_IN_RETENTION_MS + SECOND)),
+        event('login.succeeded', 'succeeded-past', at(-FAILED_SIGN_IN_RETENTION_MS - SECOND)),
+      ]);
+    expect(FAILED_SIGN_IN_RETENTION_MS).toBe(30 * 24 * HOUR);
+
+    await expect(retention.prune(now)).resolves.toEqual(expect.objectContaining({ audit_events: 1 }));
+    const left = await db.getRepository(AuditEventEntity).find();
+    expect(left.map((row) => row.ip).sort()).toEqual(['failed-within', 'succeeded-past']);
   });
 
   it('keeps a spent refresh token within its retention, so that presenting it again still finds it spent', async () => {

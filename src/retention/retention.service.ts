@@ -2,8 +2,9 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { DataSource, EntityTarget, In, LessThan, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityTarget, FindOptionsWhere, In, LessThan, ObjectLiteral } from 'typeorm';
 import { RevokedAccessTokenEntity } from '../access-tokens/revoked-access-token.entity';
+import { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-code.entity';
 import { LoginAttemptEntity } from '../auth/login-attempt.entity';
 import { FORGET_AFTER_MS } from '../auth/login-throttle.service';
@@ -19,12 +20,21 @@ export const PRUNE_EVERY_MS = 10 * 60 * 1000;
  * SQLite, a backlog of 100,000 refresh tokens goes in about 4 s, the longest wait about 25 ms.
  */
 const BATCH_SIZE = 100;
+/**
+ * How long failed sign-ins stay in the audit trail: long enough to look into a guessing campaign
+ * after the fact, short enough that anyone can no longer grow the table without end by failing.
+ */
+export const FAILED_SIGN_IN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
-/** A table whose rows are deleted once `column` (indexed) lies more than `keepMs` in the past. */
+/**
+ * Rows (those matching `where`, when given) deleted once `column` lies more than `keepMs` in the
+ * past; an index leads with `where`'s columns and then `column`.
+ */
 interface Retention {
   entity: EntityTarget<ObjectLiteral>;
   column: string;
   keepMs: number;
+  where?: FindOptionsWhere<ObjectLiteral>;
 }
 
 /**
@@ -38,9 +48,10 @@ interface Retention {
  * - authorization codes: AUTH_CODE_TTL after they expire;
  * - refresh tokens, spent or not: REFRESH_TOKEN_TTL after they expire;
  * - revocations of access tokens: ACCESS_TOKEN_TTL after the token expires;
- * - sign-in attempts of a username: a day after the last one (LoginThrottleService's rule).
+ * - sign-in attempts of a username: a day after the last one (LoginThrottleService's rule);
+ * - failed sign-ins in the audit trail: FAILED_SIGN_IN_RETENTION_MS; anyone on the internet can add them.
  *
- * Grants, consents, clients and the audit trail are kept. Deleting only what has been expired for
+ * Grants, consents, clients and the rest of the audit trail are kept. Deleting only what has been expired for
  * that long changes no answer but one: a spent code or refresh token presented after its time
  * is refused as unknown instead of also revoking its grant.
  */
@@ -63,6 +74,12 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
       { entity: RefreshTokenEntity, column: 'expiresAt', keepMs: ttl('REFRESH_TOKEN_TTL') },
       { entity: RevokedAccessTokenEntity, column: 'expiresAt', keepMs: ttl('ACCESS_TOKEN_TTL') },
       { entity: LoginAttemptEntity, column: 'lastAttemptAt', keepMs: FORGET_AFTER_MS },
+      {
+        entity: AuditEventEntity,
+        column: 'createdAt',
+        keepMs: FAILED_SIGN_IN_RETENTION_MS,
+        where: { type: 'login.failed' },
+      },
     ];
   }
 
@@ -108,9 +125,9 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
    * Oldest first, a batch at a time: found by the indexed column, deleted by primary key in a
    * statement that checks the cut-off again.
    */
-  private async pruneTable({ entity, column }: Retention, cutoff: Date, batchSize: number): Promise<number> {
+  private async pruneTable({ entity, column, where }: Retention, cutoff: Date, batchSize: number): Promise<number> {
     const [key] = this.dataSource.getMetadata(entity).primaryColumns;
-    const expired = { [column]: LessThan(cutoff) };
+    const expired = { ...where, [column]: LessThan(cutoff) };
     let deleted = 0;
     for (;;) {
       const rows = await this.dataSource

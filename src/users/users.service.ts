@@ -24,10 +24,13 @@ export class UsersService implements OnModuleInit {
   /** Verified against when the username is unknown, so that both cases take the same time. */
   private dummyHash: string;
 
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly passwords: PasswordHasher,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    this.dummyHash = await PasswordHasher.hash('not a password');
+    this.dummyHash = await this.passwords.hash('not a password');
   }
 
   async create(input: NewUser): Promise<UserEntity> {
@@ -62,7 +65,7 @@ export class UsersService implements OnModuleInit {
 
   /** The digest a new password is stored as: computed before the transaction that stores it, as it takes a while. */
   hashPassword(password: string): Promise<string> {
-    return PasswordHasher.hash(password);
+    return this.passwords.hash(password);
   }
 
   /** Stores a new password digest (hashPassword()), in the caller's transaction; false if there is no such user. */
@@ -92,11 +95,11 @@ export class UsersService implements OnModuleInit {
       username.length > 255 ||
       password.length > 1024
     ) {
-      await PasswordHasher.verify('', this.dummyHash);
+      await this.passwords.verify('', this.dummyHash);
       return null;
     }
     const user = await this.findByUsername(username);
-    const valid = await PasswordHasher.verify(password, user?.passwordHash ?? this.dummyHash);
+    const valid = await this.passwords.verify(password, user?.passwordHash ?? this.dummyHash);
     return user && valid && !user.disabledAt ? user : null;
   }
 }

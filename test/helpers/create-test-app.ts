@@ -46,21 +46,20 @@ export async function createTestApp(
   env: Record<string, string> = {},
   options: { logDestination?: DestinationStream } = {},
 ): Promise<TestApp> {
-  const config = new ConfigService(
-    validateEnvironment({
-      ...process.env,
-      LOG_LEVEL: process.env.TEST_LOG ? 'warn' : 'silent',
-      ...GENEROUS_RATE_LIMITS,
-      ...env,
-    }),
-  );
+  const environment = validateEnvironment({
+    ...process.env,
+    LOG_LEVEL: process.env.TEST_LOG ? 'warn' : 'silent',
+    ...GENEROUS_RATE_LIMITS,
+    ...env,
+  });
+  const config = new ConfigService(environment);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(ConfigService)
     .useValue(config)
     .overrideProvider(LOG_DESTINATION)
     .useFactory({ factory: () => options.logDestination ?? process.stdout })
     .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), {
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(environment), {
     logger: process.env.TEST_LOG ? ['error', 'warn'] : false,
   });
   await configureApp(app);

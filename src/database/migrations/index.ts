@@ -13,6 +13,7 @@ import { ExpiryIndexes1795850000000 } from './1795850000000-ExpiryIndexes';
 import { SigningKeysWithdrawal1795851000000 } from './1795851000000-SigningKeysWithdrawal';
 import { ClientPolicies1795852000000 } from './1795852000000-ClientPolicies';
 import { UsersDisabledAt1795853000000 } from './1795853000000-UsersDisabledAt';
+import { AuditEventsTypeCreatedAt1795854000000 } from './1795854000000-AuditEventsTypeCreatedAt';
 
 /** In the order they run. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   SigningKeysWithdrawal1795851000000,
   ClientPolicies1795852000000,
   UsersDisabledAt1795853000000,
+  AuditEventsTypeCreatedAt1795854000000,
 ];
