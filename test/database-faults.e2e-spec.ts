@@ -8,7 +8,7 @@ import { KeysService } from '../src/keys/keys.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
 import { codeExchange, issueCode, REDIRECT } from './helpers/issue-code';
-import { authorizeUrl, basicAuth, pkcePair } from './helpers/oauth-client';
+import { authorizeUrl, basicAuth, hiddenFields, pkcePair } from './helpers/oauth-client';
 import { TcpProxy } from './helpers/tcp-proxy';
 import { until } from './helpers/until';
 
@@ -85,6 +85,9 @@ async function partnerAndResourceServer(t: TestApp) {
   it('answers 503 while the database is cut, fails closed, stores nothing half-done, and serves again once it is back', async () => {
     const before = (await token(codeExchange(await newCode())).expect(200)).body;
     const pending = await newCode();
+    // The login page needs no database (its CSRF secret lives in a cookie); signing in does.
+    const browser = request.agent(base);
+    const loginPage = await browser.get('/login').expect(200);
 
     await proxy.cut();
     const started = Date.now();
@@ -108,7 +111,12 @@ async function partnerAndResourceServer(t: TestApp) {
         }),
       ),
     );
-    expectUnavailablePage(await request(base).get('/login'));
+    expectUnavailablePage(
+      await browser
+        .post('/login')
+        .type('form')
+        .send({ ...hiddenFields(loginPage.text), username: 'someone', password: 'a password' }),
+    );
     expect((await request(base).get('/health')).status).toBe(503);
     expect((await request(base).get('/health/ready')).status).toBe(503);
     expect((await request(base).get('/health/live')).status).toBe(200);
