@@ -6,30 +6,9 @@ import { ClientWithSecret } from '../src/clients/clients.service';
 import { PasswordHasher } from '../src/common/crypto/password-hasher';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { basicAuth, hiddenFields } from './helpers/oauth-client';
+import { alerts, expectRefusedLoginPage, retryAfter, signInAttempt } from './helpers/sign-in-attempt';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Each role="alert" element's text on a page. */
-function alerts(html: string): string[] {
-  return [...html.matchAll(/<[^>]+role="alert"[^>]*>([^<]*)</g)].map((m) => m[1].trim());
-}
-
-function retryAfter(res: Response): number {
-  expect(res.headers['retry-after']).toMatch(/^[1-9]\d*$/);
-  return Number(res.headers['retry-after']);
-}
-
-/** A login form posted from a fresh browser, from `address` as a proxy on this host reports it. */
-async function signInAttempt(t: TestApp, username: string, password: string, address = '127.0.0.1') {
-  const browser = t.browser();
-  const page = await browser.get('/login').expect(200);
-  const res = await browser
-    .post('/login')
-    .set('X-Forwarded-For', address)
-    .type('form')
-    .send({ ...hiddenFields(page.text), username, password });
-  return { res, browser };
-}
 
 /** `n` login forms, each loaded in its own browser, posted all at once. */
 async function parallelSignInAttempts(t: TestApp, n: number, username: string, password: string): Promise<Response[]> {
@@ -47,16 +26,6 @@ async function parallelSignInAttempts(t: TestApp, n: number, username: string, p
         .send({ ...fields, username, password }),
     ),
   );
-}
-
-/** The login page at 429: the form again, one alert saying to wait, and when to come back. */
-function expectRefusedLoginPage(res: Response): void {
-  expect(res.status).toBe(429);
-  expect(res.headers['content-type']).toMatch(/^text\/html/);
-  expect(res.text).toMatch(/<label for="username">Username<\/label>/);
-  const [alert, ...more] = alerts(res.text);
-  expect(more).toEqual([]);
-  expect(alert).toMatch(new RegExp(`Wait ${retryAfter(res)} seconds?`));
 }
 
 describe('rate limits', () => {
