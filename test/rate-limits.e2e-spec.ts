@@ -64,7 +64,8 @@ describe('rate limits at the default settings', () => {
   it('answers 50 wrong passwords for one username with 429', async () => {
     const user = await t.createUser();
     const statuses = [];
-    for (let i = 0; i < 50; i++) statuses.push((await signInAttempt(t, user.username, `guess ${i}`, '198.51.100.30')).res.status);
+    for (let i = 0; i < 50; i++)
+      statuses.push((await signInAttempt(t, user.username, `guess ${i}`, '198.51.100.30')).res.status);
     expect(statuses).toContain(429);
     expect(statuses.at(-1)).toBe(429);
   });
@@ -137,7 +138,9 @@ describe('rate limits at the default settings', () => {
     it('sets the device cookie HttpOnly, SameSite=Lax, for the login form only, and for half a year', async () => {
       const user = await t.createUser();
       const { res } = await signInAttempt(t, user.username, user.password, '198.51.100.80');
-      const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((line) => line.startsWith('device_'));
+      const cookie = ([] as string[])
+        .concat(res.headers['set-cookie'] ?? [])
+        .find((line) => line.startsWith('device_'));
       expect(cookie).toMatch(/^device_[0-9a-f]{16}=[\w-]+\.[\w-]+;/);
       expect(cookie).toMatch(/; Max-Age=15552000(;|$)/);
       expect(cookie).toMatch(/; Path=\/login(;|$)/);

@@ -15,7 +15,7 @@ export function retryAfter(res: Response): number {
 
 /** A login form posted from a browser (a fresh one unless given), from `address` as a proxy on this host reports it. */
 export async function signInAttempt(
-  t: TestApp,
+  t: Pick<TestApp, 'browser'>,
   username: string,
   password: string,
   address = '127.0.0.1',
@@ -39,4 +39,3 @@ export function expectRefusedLoginPage(res: Response): void {
   expect(more).toEqual([]);
   expect(alert).toMatch(new RegExp(`Wait ${retryAfter(res)} seconds?`));
 }
-
