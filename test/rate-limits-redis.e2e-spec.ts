@@ -162,5 +162,5 @@ describe('two instances whose Redis stops and comes back', () => {
     expect((await failedSignIn(second, after)).res.status).toBe(429);
     expect(messages(/Redis is unreachable/)).toHaveLength(1);
     expect(messages(/Redis is reachable again/)).toHaveLength(1);
-  });
+  }, 120_000);
 });

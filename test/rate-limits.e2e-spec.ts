@@ -1,5 +1,6 @@
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { LoginAttemptEntity } from '../src/auth/login-attempt.entity';
+import { usernameKey } from '../src/auth/username-key';
 import { createTestApp, DEFAULT_RATE_LIMITS, TestApp, uniqueName } from './helpers/create-test-app';
 import { authorize, basicAuth, hiddenFields, pkcePair } from './helpers/oauth-client';
 import { alerts, expectRefusedLoginPage, retryAfter, signInAttempt } from './helpers/sign-in-attempt';
@@ -23,24 +24,29 @@ describe('rate limits at the default settings', () => {
     const client = await t.createClient({ redirect_uris: [REDIRECT] });
     const users = await Promise.all(Array.from({ length: 60 }, () => t.createUser()));
     const started = Date.now();
-    for (const user of users) {
-      const location = await authorize(
-        t.browser().set('X-Forwarded-For', '198.51.100.10'),
-        {
-          response_type: 'code',
-          client_id: client.client_id,
-          redirect_uri: REDIRECT,
-          scope: 'openid profile',
-          state: 'office',
-          code_challenge: pkcePair().challenge,
-          code_challenge_method: 'S256',
-        },
-        user,
-      );
-      expect(location.searchParams.get('code')).toEqual(expect.any(String));
-    }
+    // Four at a time, as people arriving together would.
+    let next = 0;
+    const person = async () => {
+      for (let user = users[next++]; user; user = users[next++]) {
+        const location = await authorize(
+          t.browser().set('X-Forwarded-For', '198.51.100.10'),
+          {
+            response_type: 'code',
+            client_id: client.client_id,
+            redirect_uri: REDIRECT,
+            scope: 'openid profile',
+            state: 'office',
+            code_challenge: pkcePair().challenge,
+            code_challenge_method: 'S256',
+          },
+          user,
+        );
+        expect(location.searchParams.get('code')).toEqual(expect.any(String));
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, person));
     expect(Date.now() - started).toBeLessThan(60_000);
-  });
+  }, 120_000);
 
   it('refuses a sprayer on one address with 429 and Retry-After before the 150th of 150 usernames', async () => {
     const statuses: number[] = [];
@@ -59,7 +65,7 @@ describe('rate limits at the default settings', () => {
     const { res } = await signInAttempt(t, user.username, user.password, '198.51.100.20');
     expectRefusedLoginPage(res);
     expect(retryAfter(res)).toBeLessThanOrEqual(3600);
-  });
+  }, 120_000);
 
   it('answers 50 wrong passwords for one username with 429', async () => {
     const user = await t.createUser();
@@ -113,7 +119,7 @@ describe('rate limits at the default settings', () => {
         await guesser;
       }
       expect(answers.filter((status) => status === 429).length).toBeGreaterThan(0);
-    });
+    }, 60_000);
 
     it('trusts a browser no more once it has failed too often for the username', async () => {
       const user = await t.createUser();
@@ -151,13 +157,14 @@ describe('rate limits at the default settings', () => {
 
   it('leaves at most one failure budget of rows from spraying 10,000 usernames from one address', async () => {
     const attempts = t.app.get(DataSource).getRepository(LoginAttemptEntity);
-    const before = await attempts.count();
+    const sprayed: string[] = [];
     const browser = t.browser();
     const form = hiddenFields((await browser.get('/login').expect(200)).text);
     let next = 0;
     const spray = async () => {
       while (next < 10_000) {
-        const username = `sprayed-${next++}-${Date.now()}`;
+        const username = uniqueName(`sprayed-${next++}`);
+        sprayed.push(username);
         const res = await browser
           .post('/login')
           .set('X-Forwarded-For', '198.51.100.90')
@@ -167,7 +174,11 @@ describe('rate limits at the default settings', () => {
       }
     };
     await Promise.all(Array.from({ length: 8 }, spray));
-    const rows = (await attempts.count()) - before;
+    let rows = 0;
+    for (let i = 0; i < sprayed.length; i += 1000) {
+      rows += await attempts.countBy({ usernameKey: In(sprayed.slice(i, i + 1000).map(usernameKey)) });
+    }
+    expect(sprayed).toHaveLength(10_000);
     expect(rows).toBe(Number(DEFAULT_RATE_LIMITS.RATE_LIMIT_LOGIN_FAILURES));
   }, 120_000);
 });
