@@ -7,6 +7,7 @@ import { PasswordHasher } from '../src/common/crypto/password-hasher';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { basicAuth, hiddenFields } from './helpers/oauth-client';
 import { alerts, expectRefusedLoginPage, retryAfter, signInAttempt } from './helpers/sign-in-attempt';
+import { spawnInstance, SpawnedInstance } from './helpers/spawned-instance';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -329,10 +330,11 @@ describe('per-username back-off on failed sign-ins', () => {
     });
   });
 
+  // The second in a process of its own: in-process apps would share passport's one registered strategy.
   describe('two instances on one database', () => {
     let dir: string;
     let first: TestApp;
-    let second: TestApp;
+    let second: SpawnedInstance;
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'brute-force-e2e-'));
@@ -341,7 +343,7 @@ describe('per-username back-off on failed sign-ins', () => {
         : `sqlite:${join(dir, 'provider.sqlite')}`;
       const env = { DATABASE_URL: shared, LOGIN_BACKOFF_AFTER: '2', LOGIN_BACKOFF_DELAY: '60' };
       first = await createTestApp(env);
-      second = await createTestApp(env);
+      second = await spawnInstance(dir, env);
     });
     afterAll(async () => {
       await first.close();
