@@ -106,10 +106,13 @@ const providerSettings = {
   // The per-address limits would answer 429 to a load generator on one address; the bench lifts them
   // (they are still counted, in the production window).
   RATE_LIMIT_OAUTH: '1000000000',
-  RATE_LIMIT_LOGIN: '1000000000',
+  RATE_LIMIT_LOGIN_FAILURES: '1000000000',
+  RATE_LIMIT_CLIENT_AUTH_FAILURES: '1000000000',
   // Everything else, logging included, stays at its production default unless asked (--log-level).
   ...(flags['log-level'] && { LOG_LEVEL: flags['log-level'] }),
-  ...Object.fromEntries((flags.set ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+  ...Object.fromEntries(
+    (flags.set ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  ),
 };
 
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
@@ -138,7 +141,11 @@ function buildIfNeeded() {
     return;
   }
   log('building (nest build)');
-  execFileSync(join(root, 'node_modules/.bin/nest'), ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 300000 });
+  execFileSync(join(root, 'node_modules/.bin/nest'), ['build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 300000,
+  });
 }
 
 /** With --db mysql, DATABASE_URL, checked before anything starts. */
@@ -146,7 +153,8 @@ const mysqlUrl = (() => {
   if (flags.db === 'sqlite') return undefined;
   if (flags.db !== 'mysql') return usageError('--db must be sqlite or mysql');
   const url = process.env.DATABASE_URL;
-  if (!url?.startsWith('mysql://')) return usageError('--db mysql needs DATABASE_URL=mysql://user:pass@127.0.0.1:3306/db');
+  if (!url?.startsWith('mysql://'))
+    return usageError('--db mysql needs DATABASE_URL=mysql://user:pass@127.0.0.1:3306/db');
   const host = URL.canParse(url) ? new URL(url).hostname : undefined;
   if (!host) return usageError('DATABASE_URL is not a URL');
   if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
@@ -208,7 +216,12 @@ async function main() {
       nest: new ReferenceServer({ root, logDir, label: 'Nest', script: 'nest-one-route.mjs' }),
     };
     const profileArgs = flags.profile
-      ? ['--cpu-prof', `--cpu-prof-dir=${resolve(flags.profile)}`, '--require', join(root, 'bench/lib/exit-on-signal.cjs')]
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${resolve(flags.profile)}`,
+          '--require',
+          join(root, 'bench/lib/exit-on-signal.cjs'),
+        ]
       : [];
     const compare = !flags['no-compare'];
     log(`starting the provider (${flags.db})${compare ? ', oidc-provider and the reference servers' : ''}`);
@@ -232,13 +245,28 @@ async function main() {
     // sent once and checked before each run, so that a wrong answer (say, an inactive token) cannot
     // pass for a fast right one. Autocannon itself counts only the statuses.
     const compared = [
-      ['1', 'client_credentials token (ES256 JWT)', (s) => s.clientCredentials(), (body) => body.token_type === 'Bearer' && body.access_token.split('.').length === 3],
+      [
+        '1',
+        'client_credentials token (ES256 JWT)',
+        (s) => s.clientCredentials(),
+        (body) => body.token_type === 'Bearer' && body.access_token.split('.').length === 3,
+      ],
       ['3', 'refresh token rotation, chained', async (s) => s.refreshRotation(await refreshTokens(s))],
       // oidc-provider's in-memory store holds 1,000 entries, least recently used first out: the
       // refresh scenario evicts a token made before it, so theirs gets a new one each time.
-      ['4', 'introspection of a valid access token', async (s) => s.introspection(s === ours ? userToken.access_token : await theirs.opaqueAccessToken()), (body) => body.active === true],
+      [
+        '4',
+        'introspection of a valid access token',
+        async (s) => s.introspection(s === ours ? userToken.access_token : await theirs.opaqueAccessToken()),
+        (body) => body.active === true,
+      ],
       ['5a', 'JWKS document', (s) => s.jwks(), (body) => body.keys.length > 0],
-      ['5b', 'discovery document', (s) => s.discovery(), (body) => typeof body.issuer === 'string' && typeof body.jwks_uri === 'string'],
+      [
+        '5b',
+        'discovery document',
+        (s) => s.discovery(),
+        (body) => typeof body.issuer === 'string' && typeof body.jwks_uri === 'string',
+      ],
     ].filter(([id]) => wanted(id));
 
     for (let round = 0; round < settings.rounds; round += 1) {
@@ -253,7 +281,15 @@ async function main() {
           const key = `${id}:${server === ours ? 'ours' : 'theirs'}`;
           const options = await scenario(server);
           if (answersRight) await probe(key, options, answersRight);
-          record(key, await measure({ pid: server.child.pid, options: opts(options), warmup, databasePids: server === ours ? databasePids : [] }));
+          record(
+            key,
+            await measure({
+              pid: server.child.pid,
+              options: opts(options),
+              warmup,
+              databasePids: server === ours ? databasePids : [],
+            }),
+          );
         }
       }
     }
@@ -262,12 +298,15 @@ async function main() {
       log(`scenario 2: making ${settings.codes + settings.warmupCodes} codes through authorize + consent`);
       const codes = await ours.makeCodes(settings.codes + settings.warmupCodes, 'openid profile');
       const exchange = ours.codeExchange(codes);
-      record('2:ours', await measure({
-        pid: ours.child.pid,
-        options: { ...exchange, connections: settings.connections, amount: settings.codes },
-        warmup: { amount: settings.warmupCodes, duration: undefined },
-        databasePids,
-      }));
+      record(
+        '2:ours',
+        await measure({
+          pid: ours.child.pid,
+          options: { ...exchange, connections: settings.connections, amount: settings.codes },
+          warmup: { amount: settings.warmupCodes, duration: undefined },
+          databasePids,
+        }),
+      );
     }
 
     if (wanted('6')) {
@@ -280,7 +319,15 @@ async function main() {
         databasePids,
       });
       const flow = flowSummary(stats, result.seconds);
-      record('6:ours', { ...result, perRequest: { rps: result.rps, p50: result.p50, p99: result.p99 }, rps: flow.flowsPerSecond, p50: flow.flowP50, p99: flow.flowP99, failed: flow.failedFlows + result.errors, flow });
+      record('6:ours', {
+        ...result,
+        perRequest: { rps: result.rps, p50: result.p50, p99: result.p99 },
+        rps: flow.flowsPerSecond,
+        p50: flow.flowP50,
+        p99: flow.flowP99,
+        failed: flow.failedFlows + result.errors,
+        flow,
+      });
     }
 
     const stopping = Date.now();
@@ -293,7 +340,15 @@ async function main() {
       children.push(clustered);
       await clustered.start({ workers: 2 });
       for (let round = 0; round < settings.rounds; round += 1) {
-        record('1w2:ours', await measure({ pid: clustered.child.pid, options: opts(clustered.clientCredentials()), warmup, databasePids }));
+        record(
+          '1w2:ours',
+          await measure({
+            pid: clustered.child.pid,
+            options: opts(clustered.clientCredentials()),
+            warmup,
+            databasePids,
+          }),
+        );
       }
       await clustered.stop();
     }
@@ -367,7 +422,12 @@ function versions() {
       return null;
     }
   };
-  return { 'oidc-provider': version('oidc-provider'), autocannon: version('autocannon'), '@nestjs/core': version('@nestjs/core'), fastify: version('fastify') };
+  return {
+    'oidc-provider': version('oidc-provider'),
+    autocannon: version('autocannon'),
+    '@nestjs/core': version('@nestjs/core'),
+    fastify: version('fastify'),
+  };
 }
 
 /** The row of the one-route Nest app (bench/servers/nest-one-route.mjs). */
@@ -383,8 +443,13 @@ function targets(rows) {
   const ratio = (id, min, label, { framework = false } = {}) => {
     const r = row(id);
     if (r?.ratio === undefined) return;
-    const bound = framework && floor ? ` (one-route Nest app: ${(floor.rps / row(id, 'oidc-provider').rps).toFixed(2)}×)` : '';
-    out.push({ target: `${label}: ≥ ${min}× oidc-provider`, measured: `${r.ratio.toFixed(2)}×${bound}`, met: r.ratio >= min });
+    const bound =
+      framework && floor ? ` (one-route Nest app: ${(floor.rps / row(id, 'oidc-provider').rps).toFixed(2)}×)` : '';
+    out.push({
+      target: `${label}: ≥ ${min}× oidc-provider`,
+      measured: `${r.ratio.toFixed(2)}×${bound}`,
+      met: r.ratio >= min,
+    });
   };
   ratio('1', 2, '1 client_credentials, ES256 JWT');
   ratio('4', 1.5, '4 introspection');
@@ -396,7 +461,12 @@ function targets(rows) {
   out.push({ target: 'no failed valid request, any scenario', measured: `${failed} failed`, met: failed === 0 });
   for (const id of ['1', '4', '5a', '5b']) {
     const r = row(id);
-    if (r) out.push({ target: `${id} p99 < 50 ms at ${settings.connections} connections`, measured: `${r.p99} ms`, met: r.p99 < 50 });
+    if (r)
+      out.push({
+        target: `${id} p99 < 50 ms at ${settings.connections} connections`,
+        measured: `${r.p99} ms`,
+        met: r.p99 < 50,
+      });
   }
   return out;
 }

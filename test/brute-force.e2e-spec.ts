@@ -6,30 +6,10 @@ import { ClientWithSecret } from '../src/clients/clients.service';
 import { PasswordHasher } from '../src/common/crypto/password-hasher';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { basicAuth, hiddenFields } from './helpers/oauth-client';
+import { alerts, expectRefusedLoginPage, retryAfter, signInAttempt } from './helpers/sign-in-attempt';
+import { spawnInstance, SpawnedInstance } from './helpers/spawned-instance';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Each role="alert" element's text on a page. */
-function alerts(html: string): string[] {
-  return [...html.matchAll(/<[^>]+role="alert"[^>]*>([^<]*)</g)].map((m) => m[1].trim());
-}
-
-function retryAfter(res: Response): number {
-  expect(res.headers['retry-after']).toMatch(/^[1-9]\d*$/);
-  return Number(res.headers['retry-after']);
-}
-
-/** A login form posted from a fresh browser, from `address` as a proxy on this host reports it. */
-async function signInAttempt(t: TestApp, username: string, password: string, address = '127.0.0.1') {
-  const browser = t.browser();
-  const page = await browser.get('/login').expect(200);
-  const res = await browser
-    .post('/login')
-    .set('X-Forwarded-For', address)
-    .type('form')
-    .send({ ...hiddenFields(page.text), username, password });
-  return { res, browser };
-}
 
 /** `n` login forms, each loaded in its own browser, posted all at once. */
 async function parallelSignInAttempts(t: TestApp, n: number, username: string, password: string): Promise<Response[]> {
@@ -49,42 +29,40 @@ async function parallelSignInAttempts(t: TestApp, n: number, username: string, p
   );
 }
 
-/** The login page at 429: the form again, one alert saying to wait, and when to come back. */
-function expectRefusedLoginPage(res: Response): void {
-  expect(res.status).toBe(429);
-  expect(res.headers['content-type']).toMatch(/^text\/html/);
-  expect(res.text).toMatch(/<label for="username">Username<\/label>/);
-  const [alert, ...more] = alerts(res.text);
-  expect(more).toEqual([]);
-  expect(alert).toMatch(new RegExp(`Wait ${retryAfter(res)} seconds?`));
-}
-
-describe('per-address rate limits', () => {
+describe('rate limits', () => {
   let t: TestApp;
   let client: ClientWithSecret;
   let user: Awaited<ReturnType<TestApp['createUser']>>;
 
   beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_WINDOW: '60', RATE_LIMIT_LOGIN: '3', RATE_LIMIT_OAUTH: '4' });
+    t = await createTestApp({
+      RATE_LIMIT_LOGIN_FAILURES: '3',
+      RATE_LIMIT_CLIENT_AUTH_FAILURES: '2',
+      RATE_LIMIT_WINDOW: '60',
+      RATE_LIMIT_OAUTH: '4',
+    });
     client = await t.createClient({ grant_types: ['client_credentials'], scope: 'read', redirect_uris: [] });
     user = await t.createUser();
   });
   afterAll(() => t.close());
 
-  function post(path: string, address: string, body: Record<string, string>) {
+  function post(path: string, address: string, body: Record<string, string>, as = client, secret = as.client_secret!) {
     return t
       .http()
       .post(path)
       .set('X-Forwarded-For', address)
-      .set('Authorization', basicAuth(client.client_id, client.client_secret!))
+      .set('Authorization', basicAuth(as.client_id, secret))
       .type('form')
       .send(body);
   }
-  const token = (address: string) => post('/oauth/token', address, { grant_type: 'client_credentials' });
+  const token = (address: string, as = client, secret?: string) =>
+    post('/oauth/token', address, { grant_type: 'client_credentials' }, as, secret);
+  const newClient = () => t.createClient({ grant_types: ['client_credentials'], scope: 'read', redirect_uris: [] });
 
-  it('answers the token endpoint over its limit with 429, Retry-After and RFC 6749 §5.2 JSON, and issues nothing', async () => {
-    for (let i = 0; i < 4; i++) await token('203.0.113.1').expect(200);
-    const res = await token('203.0.113.1').expect(429);
+  it('answers a client over its request limit with 429, Retry-After and RFC 6749 §5.2 JSON, and issues nothing', async () => {
+    const partner = await newClient();
+    for (let i = 0; i < 4; i++) await token('203.0.113.1', partner).expect(200);
+    const res = await token('203.0.113.1', partner).expect(429);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(retryAfter(res)).toBeLessThanOrEqual(60);
@@ -94,32 +72,49 @@ describe('per-address rate limits', () => {
     });
   });
 
-  it('counts token, revocation and introspection requests of one address together', async () => {
+  it('counts token, revocation and introspection requests of one client together', async () => {
+    const partner = await newClient();
     const address = '203.0.113.2';
-    const { access_token } = (await token(address).expect(200)).body as { access_token: string };
-    await post('/oauth/introspect', address, { token: access_token }).expect(200);
-    await post('/oauth/revoke', address, { token: 'unknown' }).expect(200);
-    await post('/oauth/introspect', address, { token: access_token }).expect(200);
+    const { access_token } = (await token(address, partner).expect(200)).body as { access_token: string };
+    await post('/oauth/introspect', address, { token: access_token }, partner).expect(200);
+    await post('/oauth/revoke', address, { token: 'unknown' }, partner).expect(200);
+    await post('/oauth/introspect', address, { token: access_token }, partner).expect(200);
     for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect']) {
-      const res = await post(path, address, { grant_type: 'client_credentials', token: access_token }).expect(429);
+      const res = await post(path, address, { grant_type: 'client_credentials', token: access_token }, partner);
+      expect(res.status).toBe(429);
       expect(res.body.error).toBe('temporarily_unavailable');
       expect(res.headers['cache-control']).toBe('no-store');
       retryAfter(res);
     }
   });
 
-  it('leaves other addresses alone', async () => {
-    for (let i = 0; i < 4; i++) await token('203.0.113.3').expect(200);
-    await token('203.0.113.3').expect(429);
-    await token('203.0.113.4').expect(200);
-    await token('2001:db8:1::1').expect(200);
+  it('counts an authenticated client by itself, not by its address: from another address it is still over, other clients are not', async () => {
+    const partner = await newClient();
+    const neighbour = await newClient();
+    for (let i = 0; i < 4; i++) await token('203.0.113.3', partner).expect(200);
+    await token('203.0.113.3', partner).expect(429);
+    await token('203.0.113.4', partner).expect(429);
+    for (let i = 0; i < 4; i++) await token('203.0.113.3', neighbour).expect(200);
   });
 
-  it('does not limit other routes, even for an address over both limits', async () => {
-    const address = '203.0.113.5';
-    for (let i = 0; i < 4; i++) await token(address).expect(200);
+  it('refuses an address that failed client authentication too often, before checking credentials, even the right ones', async () => {
+    const partner = await newClient();
+    for (let i = 0; i < 2; i++) {
+      const res = await token('203.0.113.5', partner, 'a guessed secret').expect(401);
+      expect(res.body.error).toBe('invalid_client');
+    }
+    const refused = await token('203.0.113.5', partner).expect(429);
+    expect(refused.body).toEqual({ error: 'temporarily_unavailable', error_description: expect.any(String) });
+    retryAfter(refused);
+    await token('203.0.113.6', partner).expect(200);
+    await token('2001:db8:1::1', partner).expect(200);
+  });
+
+  it('does not limit other routes, even for an address over both failure budgets', async () => {
+    const address = '203.0.113.7';
+    for (let i = 0; i < 2; i++) await token(address, client, 'a guessed secret').expect(401);
     await token(address).expect(429);
-    // Each group has its own budget: an address over the OAuth limit may still sign in, up to the login limit.
+    // Each budget is its own: an address over the client authentication budget may still sign in.
     for (let i = 0; i < 3; i++)
       expect((await signInAttempt(t, uniqueName('nobody'), 'guess', address)).res.status).toBe(401);
     expect((await signInAttempt(t, uniqueName('nobody'), 'guess', address)).res.status).toBe(429);
@@ -131,7 +126,7 @@ describe('per-address rate limits', () => {
     }
   });
 
-  it('answers sign-ins over the limit with the login page, 429 and Retry-After, even with the right password', async () => {
+  it('answers sign-ins from an address over its failure budget with the login page, 429 and Retry-After, even with the right password', async () => {
     const address = '198.51.100.1';
     for (let i = 0; i < 3; i++) {
       // Different usernames: the per-username back-off must not be what refuses the fourth.
@@ -139,12 +134,33 @@ describe('per-address rate limits', () => {
     }
     const { res, browser } = await signInAttempt(t, user.username, user.password, address);
     expectRefusedLoginPage(res);
+    expect(alerts(res.text)).toEqual([expect.stringMatching(/^Too many failed sign-ins from your network\./)]);
     await browser.get('/').expect(303).expect('Location', '/login');
     expect((await signInAttempt(t, user.username, user.password, '198.51.100.2')).res.status).toBe(303);
   });
+
+  it('never counts a successful sign-in against its address', async () => {
+    const address = '198.51.100.3';
+    for (let i = 0; i < 10; i++) {
+      expect((await signInAttempt(t, user.username, user.password, address)).res.status).toBe(303);
+    }
+    for (let i = 0; i < 3; i++) {
+      expect((await signInAttempt(t, uniqueName('nobody'), 'guess', address)).res.status).toBe(401);
+    }
+    expect((await signInAttempt(t, uniqueName('nobody'), 'guess', address)).res.status).toBe(429);
+  });
+
+  it('takes from the budget before checking the password: of 20 parallel guesses from one address, 3 are checked', async () => {
+    const address = '198.51.100.4';
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => signInAttempt(t, uniqueName('nobody'), 'guess', address)),
+    );
+    expect(answers.filter(({ res }) => res.status === 401)).toHaveLength(3);
+    expect(answers.filter(({ res }) => res.status === 429)).toHaveLength(17);
+  });
 });
 
-describe('per-address rate limits over time', () => {
+describe('rate limits over time', () => {
   let t: TestApp;
 
   beforeAll(async () => {
@@ -152,7 +168,7 @@ describe('per-address rate limits over time', () => {
   });
   afterAll(() => t.close());
 
-  it('lets an address in again once its oldest requests have left the window', async () => {
+  it('lets a client in again once its window has ended', async () => {
     const client = await t.createClient({ grant_types: ['client_credentials'], scope: 'read', redirect_uris: [] });
     const token = () =>
       t
@@ -314,10 +330,11 @@ describe('per-username back-off on failed sign-ins', () => {
     });
   });
 
+  // The second in a process of its own: in-process apps would share passport's one registered strategy.
   describe('two instances on one database', () => {
     let dir: string;
     let first: TestApp;
-    let second: TestApp;
+    let second: SpawnedInstance;
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'brute-force-e2e-'));
@@ -326,7 +343,7 @@ describe('per-username back-off on failed sign-ins', () => {
         : `sqlite:${join(dir, 'provider.sqlite')}`;
       const env = { DATABASE_URL: shared, LOGIN_BACKOFF_AFTER: '2', LOGIN_BACKOFF_DELAY: '60' };
       first = await createTestApp(env);
-      second = await createTestApp(env);
+      second = await spawnInstance(dir, env);
     });
     afterAll(async () => {
       await first.close();

@@ -6,6 +6,7 @@ import { IdTokensModule } from '../id-tokens/id-tokens.module';
 import { UsersModule } from '../users/users.module';
 import { CsrfGuard } from './csrf.guard';
 import { CsrfService } from './csrf.service';
+import { DeviceCookiesService } from './device-cookies.service';
 import { LocalStrategy } from './local.strategy';
 import { LoginAttemptEntity } from './login-attempt.entity';
 import { LoginThrottleService } from './login-throttle.service';
@@ -14,11 +15,22 @@ import { LoginService } from './login.service';
 import { LogoutController } from './logout.controller';
 import { LogoutService } from './logout.service';
 import { SessionGuard } from './session.guard';
+import { SignInLimitsService } from './sign-in-limits.service';
 
 @Module({
   imports: [UsersModule, PassportModule, ClientsModule, IdTokensModule, TypeOrmModule.forFeature([LoginAttemptEntity])],
   controllers: [LoginController, LogoutController],
-  providers: [LocalStrategy, LoginThrottleService, LoginService, LogoutService, CsrfService, CsrfGuard, SessionGuard],
+  providers: [
+    LocalStrategy,
+    LoginThrottleService,
+    DeviceCookiesService,
+    SignInLimitsService,
+    LoginService,
+    LogoutService,
+    CsrfService,
+    CsrfGuard,
+    SessionGuard,
+  ],
   exports: [CsrfService, CsrfGuard, SessionGuard],
 })
 export class AuthModule {}

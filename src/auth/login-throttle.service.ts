@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { TooManyRequestsError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment } from '../config/environment';
+import { refusal } from '../rate-limit/refusal';
 import { LoginAttemptEntity } from './login-attempt.entity';
 import { usernameKey } from './username-key';
 
@@ -58,7 +58,7 @@ export class LoginThrottleService {
       return user;
     }
     const wait = await this.backOff(key);
-    if (wait > 0) throw refusal(wait);
+    if (wait > 0) throw usernameRefusal(wait);
     return null;
   }
 
@@ -82,7 +82,7 @@ export class LoginThrottleService {
     if (affected) return;
     // Used up: a back-off is running, or starts now (also when the attempt that should have started it never finished).
     const wait = await this.backOff(key, now);
-    if (wait > 0) throw refusal(wait);
+    if (wait > 0) throw usernameRefusal(wait);
     // Nothing to wait for: a concurrent success forgot the username between the INSERT and the UPDATE.
     return this.claim(key);
   }
@@ -115,9 +115,6 @@ function secondsUntil(until: Date, now: Date): number {
 }
 
 /** The same for every username, known or not, and true whatever password was typed. */
-function refusal(seconds: number): TooManyRequestsError {
-  return new TooManyRequestsError(
-    `Too many failed sign-ins for this username. Wait ${seconds} second${seconds === 1 ? '' : 's'}, then try again.`,
-    seconds,
-  );
+function usernameRefusal(seconds: number) {
+  return refusal('Too many failed sign-ins for this username', seconds);
 }

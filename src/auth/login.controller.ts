@@ -2,7 +2,6 @@ import '@fastify/view';
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { LoginRateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { UserEntity } from '../users/entities/user.entity';
 import { CsrfGuard } from './csrf.guard';
 import { CurrentUser } from './current-user.decorator';
@@ -32,12 +31,13 @@ export class LoginController {
 
   @Post('login')
   @RouteConfig({ page: true })
-  @UseGuards(LoginRateLimitGuard, CsrfGuard, LocalAuthGuard)
+  @UseGuards(CsrfGuard, LocalAuthGuard)
   async signIn(
     @Req() request: FastifyRequest & { user: UserEntity },
     @Body('return_to') returnTo: unknown,
     @Res() reply: FastifyReply,
   ) {
-    return reply.redirect(await this.login.signIn(request, request.user, returnTo), 303);
+    const { location, deviceCookie } = await this.login.signIn(request, request.user, returnTo);
+    return reply.setCookie(deviceCookie.name, deviceCookie.value, deviceCookie.options).redirect(location, 303);
   }
 }

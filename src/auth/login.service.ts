@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { UserEntity } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { CsrfHolder, CsrfService } from './csrf.service';
+import { DeviceCookie, DeviceCookiesService } from './device-cookies.service';
 import { safeReturnTo } from './return-to';
 import { SessionUser } from './session.types';
 
@@ -21,6 +22,7 @@ export class LoginService {
     private readonly csrf: CsrfService,
     private readonly users: UsersService,
     private readonly audit: AuditService,
+    private readonly devices: DeviceCookiesService,
   ) {}
 
   loginPage(browser: CsrfHolder, returnTo: unknown, error?: string): LoginPage {
@@ -36,19 +38,20 @@ export class LoginService {
   /**
    * A new session id and CSRF secret at login (no fixation): the old session is destroyed.
    * Regenerating replaces the holder's session object, hence the holder
-   * (the request, whose `ip` goes to the audit trail). Returns where to go next.
+   * (the request, whose `ip` goes to the audit trail). Returns where to go next, and a new
+   * device cookie that makes this browser trusted for this user (DeviceCookiesService).
    */
   async signIn(
     holder: CsrfHolder & { session: Session; ip: string },
     user: UserEntity,
     returnTo: unknown,
-  ): Promise<string> {
+  ): Promise<{ location: string; deviceCookie: DeviceCookie }> {
     await holder.session.regenerate();
     this.csrf.renew(holder);
     holder.session.userId = user.id;
     holder.session.authTime = Math.floor(Date.now() / 1000);
     await this.audit.record({ type: 'login.succeeded', actor: `user:${user.id}`, userId: user.id, ip: holder.ip });
-    return safeReturnTo(returnTo);
+    return { location: safeReturnTo(returnTo), deviceCookie: this.devices.issue(user.username) };
   }
 
   /**

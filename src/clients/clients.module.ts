@@ -5,12 +5,15 @@ import { ClientAuthenticationService } from './client-authentication.service';
 import { ClientsController } from './clients.controller';
 import { ClientsService } from './clients.service';
 import { ClientEntity } from './entities/client.entity';
-import { ClientAuthGuard } from './guards/client-auth.guard';
 
+/**
+ * ClientAuthGuard is not a provider here: each controller that uses it builds it in its own module,
+ * with the rate limits (RateLimitModule) the server has and the administration CLI does not.
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity]), AccessTokensModule],
   controllers: [ClientsController],
-  providers: [ClientsService, ClientAuthenticationService, ClientAuthGuard],
-  exports: [ClientsService, ClientAuthenticationService, ClientAuthGuard],
+  providers: [ClientsService, ClientAuthenticationService],
+  exports: [ClientsService, ClientAuthenticationService],
 })
 export class ClientsModule {}

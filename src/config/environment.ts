@@ -167,24 +167,56 @@ export class Environment {
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 
-  /** Length in seconds of the window in which the per-address limits below count requests. */
+  /**
+   * `redis://[:password@]host:port[/db]` (or `rediss://`): the rate-limit counters that must hold
+   * across instances live there. Unset: each process counts in its own memory, which is right for
+   * a single instance. While Redis is unreachable each instance counts alone and serves on.
+   */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// or rediss:// URL' })
+  RATE_LIMIT_REDIS_URL?: string;
+
+  /** Length in seconds of the window in which the failure budgets below count failures. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds from 1 to 86400' })
+  @Min(1, { message: 'must be a whole number of seconds from 1 to 86400' })
+  @Max(86400, { message: 'must be a whole number of seconds from 1 to 86400' })
+  RATE_LIMIT_FAILURE_WINDOW = 3600;
+
+  /** Failed sign-ins one client address may cause per failure window before it is answered 429: stops password spraying. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number, at least 1' })
+  @Min(1, { message: 'must be a whole number, at least 1' })
+  RATE_LIMIT_LOGIN_FAILURES = 100;
+
+  /** Failed client authentications at the token, revocation and introspection endpoints one address may cause per failure window. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number, at least 1' })
+  @Min(1, { message: 'must be a whole number, at least 1' })
+  RATE_LIMIT_CLIENT_AUTH_FAILURES = 100;
+
+  /** Length in seconds of the window in which RATE_LIMIT_OAUTH counts requests. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of seconds from 1 to 3600' })
   @Min(1, { message: 'must be a whole number of seconds from 1 to 3600' })
   @Max(3600, { message: 'must be a whole number of seconds from 1 to 3600' })
   RATE_LIMIT_WINDOW = 60;
 
-  /** Sign-in attempts (POST /login) one client address may make per window: slows password spraying across usernames. */
+  /** Authenticated requests one client may make per window to the token, revocation and introspection endpoints together. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number, at least 1' })
   @Min(1, { message: 'must be a whole number, at least 1' })
-  RATE_LIMIT_LOGIN = 30;
+  RATE_LIMIT_OAUTH = 6000;
 
-  /** Requests one client address may make per window to the token, revocation and introspection endpoints together. */
+  /**
+   * Failed sign-ins a trusted browser (one holding a device cookie for the username) may make per
+   * failure window; past it the browser meets the username's back-off like any other.
+   */
   @Transform(toInt)
-  @IsInt({ message: 'must be a whole number, at least 1' })
-  @Min(1, { message: 'must be a whole number, at least 1' })
-  RATE_LIMIT_OAUTH = 600;
+  @IsInt({ message: 'must be a whole number from 1 to 100' })
+  @Min(1, { message: 'must be a whole number from 1 to 100' })
+  @Max(100, { message: 'must be a whole number from 1 to 100' })
+  LOGIN_DEVICE_FAILURES = 10;
 
   /** Failed sign-ins for one username (known or not) before each further attempt must wait. */
   @Transform(toInt)

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { RateLimitStore } from '../rate-limit/rate-limit-store';
 
 /**
  * Health for operators and orchestrators. Each answers 200 `{"status": "ok", ...}`,
@@ -10,6 +11,8 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly rateLimitStore: RateLimitStore,
   ) {}
 
   /** The contract's check, liveness and readiness at once: up, and able to reach the database. */
@@ -30,10 +33,18 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: the database answers, so requests can be served; send traffic only while it does. */
+  /**
+   * Readiness: the database answers, so requests can be served; send traffic only while it does.
+   * Also says where the rate limits are counted (`rate_limit`: store `redis` or `memory`, and
+   * `fallback: true` while a configured Redis is unreachable). That is always up: without Redis
+   * each instance counts alone and serves on.
+   */
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 2000 })]);
+    return this.health.check([
+      () => this.db.pingCheck('database', { timeout: 2000 }),
+      () => this.indicators.check('rate_limit').up({ ...this.rateLimitStore.status }),
+    ]);
   }
 }

@@ -4,7 +4,6 @@ import { AuthenticatedClient } from '../clients/guards/authenticated-client.deco
 import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
 import { FormBodyGuard } from '../common/http/form-body.guard';
 import { oauthParamsPipe } from '../common/http/strict-validation.pipe';
-import { OAuthRateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { IntrospectionService } from './introspection.service';
 import { TokenRequestDto } from './token-request.dto';
 
@@ -15,7 +14,7 @@ export class IntrospectionController {
   @Post()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @UseGuards(OAuthRateLimitGuard, FormBodyGuard, ClientAuthGuard)
+  @UseGuards(FormBodyGuard, ClientAuthGuard)
   introspect(@Body(oauthParamsPipe) body: TokenRequestDto, @AuthenticatedClient() client: ClientEntity) {
     return this.introspection.introspect(body, client);
   }

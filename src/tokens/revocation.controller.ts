@@ -5,7 +5,6 @@ import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
 import { ClientIp } from '../common/http/client-ip.decorator';
 import { FormBodyGuard } from '../common/http/form-body.guard';
 import { oauthParamsPipe } from '../common/http/strict-validation.pipe';
-import { OAuthRateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { RevocationService } from './revocation.service';
 import { TokenRequestDto } from './token-request.dto';
 
@@ -16,7 +15,7 @@ export class RevocationController {
   @Post()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @UseGuards(OAuthRateLimitGuard, FormBodyGuard, ClientAuthGuard)
+  @UseGuards(FormBodyGuard, ClientAuthGuard)
   async revoke(
     @Body(oauthParamsPipe) body: TokenRequestDto,
     @AuthenticatedClient() client: ClientEntity,

@@ -4,7 +4,6 @@ import { AuthenticatedClient } from '../clients/guards/authenticated-client.deco
 import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
 import { ClientIp } from '../common/http/client-ip.decorator';
 import { FormBodyGuard } from '../common/http/form-body.guard';
-import { OAuthRateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { TokensService } from './tokens.service';
 
 @Controller('oauth/token')
@@ -15,7 +14,7 @@ export class TokenController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  @UseGuards(OAuthRateLimitGuard, FormBodyGuard, ClientAuthGuard)
+  @UseGuards(FormBodyGuard, ClientAuthGuard)
   token(@Body() body: Record<string, unknown>, @AuthenticatedClient() client: ClientEntity, @ClientIp() ip: string) {
     return this.tokens.exchange(body, client, ip);
   }

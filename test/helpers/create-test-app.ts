@@ -9,7 +9,7 @@ import { AppModule } from '../../src/app.module';
 import { configureApp, createAdapter } from '../../src/app.setup';
 import { ClientsService, ClientWithSecret } from '../../src/clients/clients.service';
 import { ClientMetadataDto } from '../../src/clients/dto/client-metadata.dto';
-import { validateEnvironment } from '../../src/config/environment';
+import { Environment, validateEnvironment } from '../../src/config/environment';
 import { LOG_DESTINATION } from '../../src/logging/log-destination';
 import { UserEntity } from '../../src/users/entities/user.entity';
 import { UsersService } from '../../src/users/users.service';
@@ -33,9 +33,18 @@ export function uniqueName(prefix: string): string {
 
 /**
  * Every test request comes from 127.0.0.1, hundreds per file: the per-address limits would refuse them.
- * brute-force.e2e-spec.ts proves the limits with its own settings.
+ * brute-force.e2e-spec.ts and rate-limits.e2e-spec.ts prove the limits with their own settings.
  */
-const GENEROUS_RATE_LIMITS = { RATE_LIMIT_LOGIN: '1000000', RATE_LIMIT_OAUTH: '1000000' };
+const GENEROUS_RATE_LIMITS = {
+  RATE_LIMIT_LOGIN_FAILURES: '1000000',
+  RATE_LIMIT_CLIENT_AUTH_FAILURES: '1000000',
+  RATE_LIMIT_OAUTH: '1000000',
+};
+
+/** The same limits at their defaults, for the specs that prove the defaults. */
+export const DEFAULT_RATE_LIMITS = Object.fromEntries(
+  Object.keys(GENEROUS_RATE_LIMITS).map((name) => [name, String(new Environment()[name as keyof Environment])]),
+);
 
 /**
  * The real application, configured exactly as main.ts does, on the test

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { ProviderEnvironment } from '../config/environment';
+import { Budget } from './budget';
+import { RateLimitStore } from './rate-limit-store';
+
+/**
+ * Every per-address and per-client budget, each counted in the RateLimitStore (Redis when
+ * configured, so one budget for every instance). Failures are counted, not people: a successful
+ * sign-in or client authentication never counts against its address.
+ */
+@Injectable()
+export class RateLimits {
+  /** Failed sign-ins per client address (addressKey): stops spraying one password over many usernames. */
+  readonly loginFailures: Budget;
+  /** Failed sign-ins per trusted browser (device cookie): past it, the browser is trusted no more. */
+  readonly deviceFailures: Budget;
+  /** Failed client authentications per client address at the token, revocation and introspection endpoints. */
+  readonly clientAuthFailures: Budget;
+  /** Authenticated requests per client at those endpoints: a flood ceiling far above any partner's normal rate. */
+  readonly clientRequests: Budget;
+
+  constructor(store: RateLimitStore, config: ConfigService<ProviderEnvironment, true>) {
+    const failureWindow = config.get('RATE_LIMIT_FAILURE_WINDOW', { infer: true });
+    const budget = (name: string, allowed: number, seconds: number) =>
+      new Budget(store.counter(name, allowed, seconds), allowed);
+    this.loginFailures = budget(
+      'login-failures',
+      config.get('RATE_LIMIT_LOGIN_FAILURES', { infer: true }),
+      failureWindow,
+    );
+    this.deviceFailures = budget(
+      'device-failures',
+      config.get('LOGIN_DEVICE_FAILURES', { infer: true }),
+      failureWindow,
+    );
+    this.clientAuthFailures = budget(
+      'client-auth-failures',
+      config.get('RATE_LIMIT_CLIENT_AUTH_FAILURES', { infer: true }),
+      failureWindow,
+    );
+    this.clientRequests = budget(
+      'client-requests',
+      config.get('RATE_LIMIT_OAUTH', { infer: true }),
+      config.get('RATE_LIMIT_WINDOW', { infer: true }),
+    );
+  }
+}
