@@ -12,10 +12,11 @@ const KEY_LENGTH = 32;
 /** The most memory (128·N·r bytes) a stored hash may ask for when verifying: 1 GiB, room to raise PARAMS later. */
 const MAX_MEMORY = 2 ** 30;
 /**
- * Hashes waiting per thread before further ones are refused: a burst of sign-ins waits a few
- * seconds at most, and a flood is turned away instead of queueing without end.
+ * Hashes waiting per thread before further ones are refused: at 50 ms a hash, a burst of sign-ins
+ * (a hundred people pressing Sign in within the same second) waits about six seconds at most, and
+ * a flood is turned away instead of queueing without end.
  */
-export const QUEUE_PER_THREAD = 32;
+export const QUEUE_PER_THREAD = 128;
 
 const inRange = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;
 
