@@ -187,7 +187,7 @@ describe('rate limits over time, with a short failure window', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ ...DEFAULT_RATE_LIMITS, RATE_LIMIT_FAILURE_WINDOW: '2', RATE_LIMIT_LOGIN_FAILURES: '5' });
+    t = await createTestApp({ ...DEFAULT_RATE_LIMITS, RATE_LIMIT_FAILURE_WINDOW: '8', RATE_LIMIT_LOGIN_FAILURES: '5' });
   });
   afterAll(() => t.close());
 
