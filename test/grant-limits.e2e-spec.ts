@@ -185,30 +185,33 @@ describe('what a grant covers, for how long, and when it ends', () => {
       const browser = t.browser();
       await signIn(browser, user.username, user.password);
       const unredeemed = await issueCode(t.app, client.client_id, user.id, 'openid');
+      const request = authorizeUrl({
+        response_type: 'code',
+        client_id: client.client_id,
+        redirect_uri: REDIRECT,
+        scope: 'openid',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+      });
+      const consent = await browser.get(request).expect(200);
 
       await t.app.get(UserAccountsService).disable(user.id);
 
-      const consent = await browser
-        .get(
-          authorizeUrl({
-            response_type: 'code',
-            client_id: client.client_id,
-            redirect_uri: REDIRECT,
-            scope: 'openid',
-            code_challenge: pkcePair().challenge,
-            code_challenge_method: 'S256',
-          }),
-        )
-        .expect(200);
-      const answer = await browser
-        .post('/oauth/authorize')
-        .type('form')
-        .send({ ...hiddenFields(consent.text), decision: 'allow' })
-        .expect(303);
-      // RFC 6749 §4.1.2.1: the partner hears access_denied at its redirect URI.
-      const location = new URL(answer.headers.location);
-      expect(location.searchParams.get('error')).toBe('access_denied');
-      expect(location.searchParams.has('code')).toBe(false);
+      // RFC 6749 §4.1.2.1: the partner hears access_denied at its redirect URI, whether the user
+      // answers a consent page shown before, or comes to the authorization endpoint again.
+      const answers = [
+        await browser
+          .post('/oauth/authorize')
+          .type('form')
+          .send({ ...hiddenFields(consent.text), decision: 'allow' })
+          .expect(303),
+        await browser.get(request).expect(303),
+      ];
+      for (const answer of answers) {
+        const location = new URL(answer.headers.location);
+        expect(location.searchParams.get('error')).toBe('access_denied');
+        expect(location.searchParams.has('code')).toBe(false);
+      }
       const exchange = await p.post('/oauth/token', client, codeExchange(unredeemed)).expect(400);
       expect(exchange.body.error).toBe('invalid_grant');
     });

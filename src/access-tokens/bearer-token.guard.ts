@@ -20,9 +20,9 @@ export class BearerTokenGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<BearerRequest>();
     const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(request.headers.authorization ?? '');
     if (!match) {
-      const error = new InvalidTokenError('a bearer access token is required');
-      error.tokenMissing = !request.headers.authorization;
-      throw error;
+      throw new InvalidTokenError('a bearer access token is required', undefined, {
+        tokenMissing: !request.headers.authorization,
+      });
     }
     request.accessToken = await this.tokens.verify(match[1]);
 

@@ -5,12 +5,9 @@ import { EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SessionUser } from '../auth/session.types';
 import { randomToken, sha256 } from '../common/crypto/tokens';
-import { AccessDeniedError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment } from '../config/environment';
 import { RowReader } from '../database/row-reader';
 import { RowWriter } from '../database/row-writer';
-import { entitledScope } from '../users/entitled-scope';
-import { UsersService } from '../users/users.service';
 import { AuthorizationRequest } from './authorization-request';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 
@@ -23,7 +20,6 @@ export class AuthCodesService {
 
   constructor(
     config: ConfigService<ProviderEnvironment, true>,
-    private readonly users: UsersService,
     @InjectRepository(AuthorizationCodeEntity) private readonly codes: Repository<AuthorizationCodeEntity>,
     private readonly audit: AuditService,
   ) {
@@ -33,36 +29,33 @@ export class AuthCodesService {
   }
 
   /**
-   * Makes a code for what the user allowed: 256 random bits, stored only as
-   * their SHA-256. Only an administrator can hand out the `admin` scope (entitledScope), and a
-   * user disabled since signing in nothing at all.
+   * Makes a code for what the user allowed: 256 random bits, stored only as their SHA-256.
+   * The request's scope is already what this user may grant (AuthorizationService.signedIn).
    */
-  async issue(request: AuthorizationRequest, sessionUser: SessionUser, ip: string): Promise<string> {
-    const user = await this.users.findActive(sessionUser.id);
-    if (!user) throw new AccessDeniedError('this account cannot authorize clients', 'user gone or disabled');
-    const scope = entitledScope(user, request.scope);
+  async issue(request: AuthorizationRequest, user: SessionUser, ip: string): Promise<string> {
+    const scope = request.scope.join(' ');
     const code = randomToken(32);
     await this.writer.insert(this.codes.manager, {
       codeHash: sha256(code),
       clientId: request.client.clientId,
-      userId: sessionUser.id,
+      userId: user.id,
       redirectUri: request.redirectUri,
       redirectUriSent: request.redirectUriSent,
-      scope: scope.join(' '),
+      scope,
       codeChallenge: request.codeChallenge ?? null,
       nonce: request.nonce ?? null,
-      authTime: new Date(sessionUser.authTime * 1000),
+      authTime: new Date(user.authTime * 1000),
       expiresAt: new Date(Date.now() + this.ttl * 1000),
       consumedAt: null,
       grantId: null,
     });
     await this.audit.record({
       type: 'code.issued',
-      actor: `user:${sessionUser.id}`,
-      userId: sessionUser.id,
+      actor: `user:${user.id}`,
+      userId: user.id,
       clientId: request.client.clientId,
       ip,
-      detail: { scope: scope.join(' ') },
+      detail: { scope },
     });
     return code;
   }

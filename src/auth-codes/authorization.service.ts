@@ -1,18 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AuditService } from '../audit/audit.service';
-import { CsrfHolder, CsrfService } from '../auth/csrf.service';
 import { LoginRequiredError } from '../auth/login-required.error';
 import { SessionUser } from '../auth/session.types';
 import {
   AccessDeniedError,
   ConsentRequiredOAuthError,
   InvalidRequestError,
+  InvalidScopeError,
   LoginRequiredOAuthError,
   OAuthError,
 } from '../common/oauth/oauth.error';
 import { describeScope } from '../common/oauth/scope-descriptions';
 import { ProviderEnvironment } from '../config/environment';
+import { entitledScope } from '../users/entitled-scope';
+import { UsersService } from '../users/users.service';
 import { AuthCodesService } from './auth-codes.service';
 import { AuthorizationRequest, authorizationRequestParams } from './authorization-request';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
@@ -25,7 +27,13 @@ export interface ConsentPage {
   clientName: string;
   scopes: { name: string; description: string }[];
   params: { name: string; value: string }[];
-  csrfToken: string;
+}
+
+/** An authorization request with a user who may answer it: what the session check lets through. */
+export interface SignedInAuthorization {
+  /** Its scope is what this user may grant (entitledScope). */
+  request: AuthorizationRequest;
+  user: SessionUser;
 }
 
 export type AuthorizationOutcome = { redirect: string } | { consentPage: ConsentPage };
@@ -44,36 +52,48 @@ export class AuthorizationService {
     private readonly validator: AuthorizationRequestValidator,
     private readonly codes: AuthCodesService,
     private readonly consents: ConsentsService,
-    private readonly csrf: CsrfService,
+    private readonly users: UsersService,
     private readonly audit: AuditService,
   ) {
     this.issuer = config.get('ISSUER', { infer: true });
   }
 
-  /** `browser` holds the CSRF secret for the consent form; `ip` is the user's, for the audit trail. */
-  async authorize(
-    query: Record<string, unknown>,
-    user: SessionUser | undefined,
-    browser: CsrfHolder,
-    ip: string,
-  ): Promise<AuthorizationOutcome> {
-    const request = await this.validator.validate(query);
+  /**
+   * The one session check, for the request (GET) and for the consent form (POST): the request
+   * validated, then a user signed in recently enough for it (OpenID Connect Core §3.1.2.1
+   * `prompt=login`, `max_age`; without one, the login page and back, or `login_required` for
+   * `prompt=none`) whose account may still authorize clients. The scope becomes what this user may
+   * grant (entitledScope), so that the consent page, the consent remembered and the code all carry
+   * the same scope; a request for nothing else is refused with `invalid_scope`.
+   */
+  async signedIn(params: Record<string, unknown>, user: SessionUser | undefined): Promise<SignedInAuthorization> {
+    const request = await this.validator.validate(params);
     const fail = (error: OAuthError) => new RedirectableAuthorizationError(error, request.redirectUri, request.state);
 
     if (!user || this.loginDemanded(request, user)) {
       if (request.prompt.has('none')) throw fail(new LoginRequiredOAuthError('the user is not signed in'));
       throw new LoginRequiredError(`/oauth/authorize?${new URLSearchParams(authorizationRequestParams(request))}`);
     }
+    // §4.1.2.1: the redirect URI is valid, so the client hears of a refusal (a disabled account).
+    const account = await this.users.findActive(user.id);
+    if (!account) throw fail(new AccessDeniedError('this account cannot authorize clients', 'user gone or disabled'));
+    const scope = entitledScope(account, request.scope);
+    if (scope.length === 0) throw fail(new InvalidScopeError('scope asks only for what this user cannot grant'));
+    return { request: { ...request, scope }, user };
+  }
+
+  /** The request once signed in: a code at once when consent is remembered, else the consent page. */
+  async authorize({ request, user }: SignedInAuthorization, ip: string): Promise<AuthorizationOutcome> {
+    const fail = (error: OAuthError) => new RedirectableAuthorizationError(error, request.redirectUri, request.state);
     if (!(await this.consentRemembered(request, user))) {
       if (request.prompt.has('none')) throw fail(new ConsentRequiredOAuthError('the user has not allowed this client'));
-      return { consentPage: this.consentPage(request, browser) };
+      return { consentPage: this.consentPage(request) };
     }
     return { redirect: await this.codeResponse(request, user, ip) };
   }
 
   /** The user's answer on the consent page: a code on Allow, access_denied on Deny. */
-  async decide(body: Record<string, unknown>, user: SessionUser, ip: string): Promise<string> {
-    const request = await this.validator.validate(body);
+  async decide({ request, user }: SignedInAuthorization, decision: unknown, ip: string): Promise<string> {
     const fail = (error: OAuthError) => new RedirectableAuthorizationError(error, request.redirectUri, request.state);
     const audit = {
       actor: `user:${user.id}`,
@@ -82,11 +102,11 @@ export class AuthorizationService {
       ip,
       detail: { scope: request.scope.join(' ') },
     };
-    if (body.decision === 'deny') {
+    if (decision === 'deny') {
       await this.audit.record({ type: 'consent.refused', ...audit });
       throw fail(new AccessDeniedError('the user denied the request'));
     }
-    if (body.decision !== 'allow') throw fail(new InvalidRequestError('decision must be allow or deny'));
+    if (decision !== 'allow') throw fail(new InvalidRequestError('decision must be allow or deny'));
     if (!request.client.isPublic) await this.consents.remember(user.id, request.client.clientId, request.scope);
     await this.audit.record({ type: 'consent.given', ...audit });
     return this.codeResponse(request, user, ip);
@@ -107,23 +127,17 @@ export class AuthorizationService {
     return this.consents.covers(user.id, request.client.clientId, request.scope);
   }
 
-  private consentPage(request: AuthorizationRequest, browser: CsrfHolder): ConsentPage {
+  private consentPage(request: AuthorizationRequest): ConsentPage {
     return {
       title: `Allow ${request.client.name}?`,
       clientName: request.client.name,
       scopes: request.scope.map((name) => ({ name, description: describeScope(name) })),
       params: Object.entries(authorizationRequestParams(request)).map(([name, value]) => ({ name, value })),
-      csrfToken: this.csrf.tokenFor(browser),
     };
   }
 
   private async codeResponse(request: AuthorizationRequest, user: SessionUser, ip: string): Promise<string> {
-    const code = await this.codes.issue(request, user, ip).catch((error: unknown) => {
-      // §4.1.2.1: the redirect URI is valid, so the client hears of a refusal (a disabled account).
-      throw error instanceof OAuthError
-        ? new RedirectableAuthorizationError(error, request.redirectUri, request.state)
-        : error;
-    });
+    const code = await this.codes.issue(request, user, ip);
     return authorizationResponseUrl(request.redirectUri, { code, state: request.state, iss: this.issuer });
   }
 }

@@ -1,41 +1,45 @@
 import '@fastify/view';
-import { Body, Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BrowserSession } from '../auth/browser-session';
 import { CsrfGuard } from '../auth/csrf.guard';
-import { CurrentUser } from '../auth/current-user.decorator';
-import { SessionGuard } from '../auth/session.guard';
-import { SessionUser } from '../auth/session.types';
 import { ClientIp } from '../common/http/client-ip.decorator';
-import { AuthorizationService } from './authorization.service';
+import { AuthorizationService, SignedInAuthorization } from './authorization.service';
+import { SignedIn, SignedInAuthorizationGuard } from './signed-in-authorization.guard';
 
 /** RFC 6749 §3.1 authorization endpoint: GET starts the conversation, POST takes the user's consent. */
 @Controller('oauth/authorize')
 export class AuthorizeController {
-  constructor(private readonly authorization: AuthorizationService) {}
+  constructor(
+    private readonly authorization: AuthorizationService,
+    private readonly session: BrowserSession,
+  ) {}
 
   @Get()
   @RouteConfig({ page: true })
+  @UseGuards(SignedInAuthorizationGuard)
   async authorize(
-    @Query() query: Record<string, unknown>,
-    @CurrentUser() user: SessionUser | undefined,
-    @Req() request: FastifyRequest,
+    @SignedIn() signedIn: SignedInAuthorization,
     @ClientIp() ip: string,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const outcome = await this.authorization.authorize(query, user, request, ip);
-    return 'redirect' in outcome ? reply.redirect(outcome.redirect, 303) : reply.view('consent', outcome.consentPage);
+    const outcome = await this.authorization.authorize(signedIn, ip);
+    return 'redirect' in outcome
+      ? reply.redirect(outcome.redirect, 303)
+      : reply.view('consent', this.session.withCsrfToken(request, outcome.consentPage));
   }
 
   @Post()
   @RouteConfig({ page: true })
-  @UseGuards(SessionGuard, CsrfGuard)
+  @UseGuards(SignedInAuthorizationGuard, CsrfGuard)
   async decide(
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
+    @SignedIn() signedIn: SignedInAuthorization,
+    @Body('decision') decision: unknown,
     @ClientIp() ip: string,
     @Res() reply: FastifyReply,
   ) {
-    return reply.redirect(await this.authorization.decide(body, user, ip), 303);
+    return reply.redirect(await this.authorization.decide(signedIn, decision, ip), 303);
   }
 }

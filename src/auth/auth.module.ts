@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
 import { IdTokensModule } from '../id-tokens/id-tokens.module';
 import { UsersModule } from '../users/users.module';
+import { BrowserSession } from './browser-session';
 import { CsrfGuard } from './csrf.guard';
 import { CsrfService } from './csrf.service';
 import { DeviceCookiesService } from './device-cookies.service';
@@ -14,7 +15,6 @@ import { LoginController } from './login.controller';
 import { LoginService } from './login.service';
 import { LogoutController } from './logout.controller';
 import { LogoutService } from './logout.service';
-import { SessionGuard } from './session.guard';
 import { SignInLimitsService } from './sign-in-limits.service';
 
 @Module({
@@ -29,8 +29,8 @@ import { SignInLimitsService } from './sign-in-limits.service';
     LogoutService,
     CsrfService,
     CsrfGuard,
-    SessionGuard,
+    BrowserSession,
   ],
-  exports: [CsrfService, CsrfGuard, SessionGuard],
+  exports: [CsrfService, CsrfGuard, BrowserSession],
 })
 export class AuthModule {}

@@ -9,7 +9,7 @@ export class CsrfGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    this.csrf.verify(request, (request.body as Record<string, unknown> | undefined)?._csrf);
+    this.csrf.verify(request.csrfSecret, (request.body as Record<string, unknown> | undefined)?._csrf);
     return true;
   }
 }

@@ -2,6 +2,7 @@ import '@fastify/view';
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TooManyRequestsError } from '../common/oauth/oauth.error';
+import { BrowserSession } from './browser-session';
 import { LoginFailedError } from './login-failed.error';
 import { LoginService } from './login.service';
 
@@ -11,7 +12,10 @@ import { LoginService } from './login.service';
  */
 @Catch(LoginFailedError, TooManyRequestsError)
 export class LoginPageFilter implements ExceptionFilter {
-  constructor(private readonly login: LoginService) {}
+  constructor(
+    private readonly login: LoginService,
+    private readonly session: BrowserSession,
+  ) {}
 
   catch(error: LoginFailedError | TooManyRequestsError, host: ArgumentsHost) {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
@@ -19,6 +23,9 @@ export class LoginPageFilter implements ExceptionFilter {
     const body = (request.body ?? {}) as Record<string, unknown>;
     if (error instanceof TooManyRequestsError) reply.status(429).header('Retry-After', String(error.retryAfter));
     else reply.status(401);
-    return reply.view('login', this.login.loginPage(request, body.return_to, error.message));
+    return reply.view(
+      'login',
+      this.session.withCsrfToken(request, this.login.loginPage(body.return_to, error.message)),
+    );
   }
 }

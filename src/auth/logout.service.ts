@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifySessionObject as Session } from '@fastify/session';
 import { ClientsService } from '../clients/clients.service';
 import { InvalidRequestError } from '../common/oauth/oauth.error';
 import { IdTokensService } from '../id-tokens/id-tokens.service';
-import { CsrfHolder, CsrfService } from './csrf.service';
 
 /** A validated RP-Initiated Logout request (OpenID Connect RP-Initiated Logout 1.0 §2). */
 interface LogoutRequest {
@@ -14,7 +12,6 @@ interface LogoutRequest {
 
 export interface LogoutPage {
   title: string;
-  csrfToken: string;
   params: { name: string; value: string }[];
 }
 
@@ -27,22 +24,19 @@ export class LogoutService {
   constructor(
     private readonly clients: ClientsService,
     private readonly idTokens: IdTokensService,
-    private readonly csrf: CsrfService,
   ) {}
 
-  async confirmationPage(query: Record<string, unknown>, browser: CsrfHolder): Promise<LogoutPage> {
+  async confirmationPage(query: Record<string, unknown>): Promise<LogoutPage> {
     const request = await this.validate(query);
     return {
       title: 'Sign out',
-      csrfToken: this.csrf.tokenFor(browser),
       params: Object.entries(request.params).map(([name, value]) => ({ name, value })),
     };
   }
 
-  /** Ends the session on the server and says where the browser goes next. */
-  async signOut(body: Record<string, unknown>, session: Session): Promise<string> {
+  /** Where the browser goes once signed out; a request it cannot honour is refused before the session ends. */
+  async destination(body: Record<string, unknown>): Promise<string> {
     const request = await this.validate(body);
-    await session.destroy();
     return request.redirectUri ?? '/login';
   }
 

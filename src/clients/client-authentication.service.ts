@@ -27,11 +27,10 @@ export class ClientAuthenticationService {
   async authenticate(source: ClientCredentialsSource): Promise<ClientEntity> {
     const presented = this.credentials(source);
     const client = await this.clients.findById(presented.clientId);
-    const fail = (detail: string) => {
-      const error = new InvalidClientError('client authentication failed', detail);
-      error.usedBasic = presented.method === 'client_secret_basic';
-      return error;
-    };
+    const fail = (detail: string) =>
+      new InvalidClientError('client authentication failed', detail, {
+        usedBasic: presented.method === 'client_secret_basic',
+      });
     const secretOk = safeEqual(sha256(presented.secret ?? ''), client?.secretHash ?? NO_SECRET_HASH);
     if (!client) throw fail('unknown client');
     if (client.tokenEndpointAuthMethod !== presented.method) {
@@ -58,9 +57,7 @@ export class ClientAuthenticationService {
       return { method: 'client_secret_basic', ...basic };
     }
     if (bodyId === undefined) {
-      const error = new InvalidClientError('client authentication required');
-      error.usedBasic = true;
-      throw error;
+      throw new InvalidClientError('client authentication required', undefined, { usedBasic: true });
     }
     if (bodySecret !== undefined) return { method: 'client_secret_post', clientId: bodyId, secret: bodySecret };
     return { method: 'none', clientId: bodyId };
@@ -75,11 +72,7 @@ function single(value: unknown, name: string): string | undefined {
 
 /** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
 function parseBasic(header: string): { clientId: string; secret: string } {
-  const invalid = () => {
-    const error = new InvalidClientError('malformed HTTP Basic credentials');
-    error.usedBasic = true;
-    return error;
-  };
+  const invalid = () => new InvalidClientError('malformed HTTP Basic credentials', undefined, { usedBasic: true });
   const match = /^Basic ([A-Za-z0-9+/]+={0,2})$/i.exec(header.trim());
   if (!match) throw invalid();
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AUTH_METHODS } from '../clients/dto/client-metadata.dto';
-import { GRANT_TYPES } from '../common/oauth/grant-types';
 import { SUPPORTED_SCOPES } from '../common/oauth/scope-descriptions';
 import { ProviderEnvironment } from '../config/environment';
+import { TokensService } from '../tokens/tokens.service';
 
 /**
  * The provider's published metadata, built and serialized once: it changes only
@@ -15,7 +15,7 @@ export class DiscoveryService {
   /** The metadata as JSON, as sent. */
   readonly document: string;
 
-  constructor(config: ConfigService<ProviderEnvironment, true>) {
+  constructor(config: ConfigService<ProviderEnvironment, true>, tokens: TokensService) {
     const issuer = config.get('ISSUER', { infer: true });
     const authMethods = AUTH_METHODS;
     const secretMethods = AUTH_METHODS.filter((m) => m !== 'none');
@@ -31,7 +31,7 @@ export class DiscoveryService {
       scopes_supported: SUPPORTED_SCOPES,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
-      grant_types_supported: [...GRANT_TYPES],
+      grant_types_supported: tokens.grantTypes,
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
       token_endpoint_auth_methods_supported: authMethods,

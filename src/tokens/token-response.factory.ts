@@ -8,10 +8,11 @@ import { RefreshTokensService } from './refresh-tokens.service';
 import { TokenResponse } from './token-response';
 
 /**
- * The tokens a user grant yields (RFC 6749 §5.1): an access token; a refresh token when the
- * client may refresh; an ID token when `openid` was granted (OpenID Connect Core §3.1.3.3).
- * In two steps: what is stored (the refresh token) in the caller's transaction, then the
- * signed tokens after it, so that no transaction stays open while a signature is computed.
+ * Every token response (RFC 6749 §5.1). A user grant yields an access token; a refresh token
+ * when the client may refresh; an ID token when `openid` was granted (OpenID Connect Core
+ * §3.1.3.3). In two steps: what is stored (the refresh token) in the caller's transaction, then
+ * the signed tokens after it, so that no transaction stays open while a signature is computed.
+ * A client acting for itself gets an access token alone (forClient).
  */
 @Injectable()
 export class TokenResponseFactory {
@@ -58,5 +59,11 @@ export class TokenResponseFactory {
       });
     }
     return response;
+  }
+
+  /** RFC 6749 §4.4.3: an access token for the client itself, no refresh token; RFC 9068 §2.2: the client is the subject. */
+  async forClient(client: ClientEntity, scope: string): Promise<TokenResponse> {
+    const access = await this.accessTokens.issue({ sub: client.clientId, clientId: client.clientId, scope });
+    return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope };
   }
 }

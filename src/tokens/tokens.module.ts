@@ -42,5 +42,6 @@ const GRANTS = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGran
     RevocationService,
     IntrospectionService,
   ],
+  exports: [TokensService],
 })
 export class TokensModule {}

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ClientEntity } from '../clients/entities/client.entity';
+import { GRANT_TYPES, GrantType } from '../common/oauth/grant-types';
 import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../common/oauth/oauth.error';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { TokenResponse } from './token-response';
@@ -10,9 +11,15 @@ import { TokenResponse } from './token-response';
 @Injectable()
 export class TokensService {
   private readonly handlers: Map<string, GrantHandler>;
+  /** The grant types the endpoint answers, as discovery publishes them (RFC 8414 §2 grant_types_supported). */
+  readonly grantTypes: GrantType[];
 
   constructor(@Inject(GRANT_HANDLERS) handlers: GrantHandler[]) {
     this.handlers = new Map(handlers.map((h) => [h.grantType, h]));
+    this.grantTypes = handlers.map((h) => h.grantType);
+    // A client may be registered for any of GRANT_TYPES: each must have its handler.
+    const unhandled = GRANT_TYPES.filter((type) => !this.handlers.has(type));
+    if (unhandled.length > 0) throw new Error(`no grant handler for ${unhandled.join(', ')}`);
   }
 
   async exchange(body: Record<string, unknown>, client: ClientEntity, ip: string): Promise<TokenResponse> {

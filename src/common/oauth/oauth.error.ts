@@ -26,8 +26,13 @@ export class InvalidRequestError extends OAuthError {
 export class InvalidClientError extends OAuthError {
   readonly error = 'invalid_client';
   override readonly status = 401;
-  /** Set when the client tried HTTP Basic or sent no credentials: the answer then carries WWW-Authenticate (RFC 6749 §5.2). */
-  usedBasic = false;
+  /** True when the client tried HTTP Basic or sent no credentials: the answer then carries WWW-Authenticate (RFC 6749 §5.2). */
+  readonly usedBasic: boolean;
+
+  constructor(description: string, detail?: string, { usedBasic = false }: { usedBasic?: boolean } = {}) {
+    super(description, detail);
+    this.usedBasic = usedBasic;
+  }
 
   override get challenge() {
     return this.usedBasic ? 'Basic realm="oauth", charset="UTF-8"' : undefined;
@@ -102,7 +107,12 @@ export class InvalidTokenError extends OAuthError {
   readonly error = 'invalid_token';
   override readonly status = 401;
   /** RFC 6750 §3.1: a request with no token at all gets a challenge without an error code. */
-  tokenMissing = false;
+  readonly tokenMissing: boolean;
+
+  constructor(description: string, detail?: string, { tokenMissing = false }: { tokenMissing?: boolean } = {}) {
+    super(description, detail);
+    this.tokenMissing = tokenMissing;
+  }
 
   override get challenge() {
     return this.tokenMissing ? 'Bearer realm="oauth"' : 'Bearer realm="oauth", error="invalid_token"';

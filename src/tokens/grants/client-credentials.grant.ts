@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { AccessTokensService } from '../../access-tokens/access-tokens.service';
 import { AuditService } from '../../audit/audit.service';
 import { ClientEntity } from '../../clients/entities/client.entity';
 import { InvalidScopeError, UnauthorizedClientError } from '../../common/oauth/oauth.error';
 import { isSubset, parseScope } from '../../common/oauth/scope';
 import { TokenResponse } from '../token-response';
+import { TokenResponseFactory } from '../token-response.factory';
 import { GrantHandler } from './grant-handler';
 
 export class ClientCredentialsParams {
@@ -22,7 +22,7 @@ export class ClientCredentialsGrant implements GrantHandler<ClientCredentialsPar
   readonly parameters = ClientCredentialsParams;
 
   constructor(
-    private readonly accessTokens: AccessTokensService,
+    private readonly responses: TokenResponseFactory,
     private readonly audit: AuditService,
   ) {}
 
@@ -33,8 +33,7 @@ export class ClientCredentialsGrant implements GrantHandler<ClientCredentialsPar
     if (!requested) throw new InvalidScopeError('scope is malformed');
     if (!isSubset(requested, allowed)) throw new InvalidScopeError('scope asks for more than this client may have');
     const scope = requested.join(' ');
-    // RFC 9068 §2.2: with no user, the subject is the client itself.
-    const access = await this.accessTokens.issue({ sub: client.clientId, clientId: client.clientId, scope });
+    const response = await this.responses.forClient(client, scope);
     await this.audit.record({
       type: 'token.issued',
       actor: `client:${client.clientId}`,
@@ -42,6 +41,6 @@ export class ClientCredentialsGrant implements GrantHandler<ClientCredentialsPar
       ip,
       detail: { grant_type: this.grantType, scope },
     });
-    return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope };
+    return response;
   }
 }

@@ -1,4 +1,5 @@
 import { ClientEntity } from '../../clients/entities/client.entity';
+import { GrantType } from '../../common/oauth/grant-types';
 import { TokenResponse } from '../token-response';
 
 /**
@@ -7,7 +8,7 @@ import { TokenResponse } from '../token-response';
  * and hands over the parameters, validated against `parameters`.
  */
 export interface GrantHandler<P extends object = object> {
-  readonly grantType: string;
+  readonly grantType: GrantType;
   /** A class-validator DTO of the grant's parameters; undeclared ones are dropped. */
   readonly parameters: new () => P;
   /** `ip` is the caller's, for the audit trail. */
