@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { GrantEntity } from '../auth-codes/entities/grant.entity';
 import { ClientEntity } from '../clients/entities/client.entity';
+import { GrantEntity } from '../grants/grant.entity';
 import { KeysModule } from '../keys/keys.module';
 import { AccessTokensService } from './access-tokens.service';
 import { BearerTokenGuard } from './bearer-token.guard';

@@ -5,7 +5,7 @@ import { ChangeCounters } from '../database/change-counters.service';
 import { HeldUntilChange } from '../database/held-until-change';
 import { RowReader } from '../database/row-reader';
 import { RowWriter } from '../database/row-writer';
-import { GrantEntity } from './entities/grant.entity';
+import { GrantEntity } from './grant.entity';
 
 /** At most this many active grants are held in memory; past it, the longest held goes first. */
 const GRANTS_HELD = 10_000;
