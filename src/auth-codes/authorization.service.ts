@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AuditService } from '../audit/audit.service';
 import { CsrfHolder, CsrfService } from '../auth/csrf.service';
-import { LoginRequiredError } from '../auth/login-required.error';
+import { LoginRequiredError } from '../common/http/login-required.error';
 import { SessionUser } from '../auth/session.types';
 import {
   AccessDeniedError,
@@ -16,9 +16,9 @@ import { ProviderEnvironment } from '../config/environment';
 import { AuthCodesService } from './auth-codes.service';
 import { AuthorizationRequest, authorizationRequestParams } from './authorization-request';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
-import { authorizationResponseUrl } from './authorization-response';
+import { authorizationResponseUrl } from '../common/oauth/authorization-response';
 import { ConsentsService } from './consents.service';
-import { RedirectableAuthorizationError } from './redirectable-authorization.error';
+import { RedirectableAuthorizationError } from '../common/oauth/redirectable-authorization.error';
 
 export interface ConsentPage {
   title: string;

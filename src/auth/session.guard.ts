@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { LoginRequiredError } from './login-required.error';
+import { LoginRequiredError } from '../common/http/login-required.error';
 import { SessionUser } from './session.types';
 
 /** Lets a request through only with a signed-in session, and attaches the user as `request.user`. */
