@@ -16,8 +16,9 @@ export class GrantsService {
   private readonly byId: RowReader<GrantEntity>;
   private readonly writer: RowWriter<GrantEntity>;
   /**
-   * Active grants, as every refresh reads its own. A grant never changes but to be revoked (a
-   * counted revocation) or deleted with its client (a counted change to clients).
+   * Active grants, as every refresh and every check of a user's access token reads its own. A grant
+   * never changes but to be revoked (a counted revocation) or deleted with its client (a counted
+   * change to clients).
    */
   private readonly held: HeldUntilChange<GrantEntity>;
 
