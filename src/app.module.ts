@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module';
+import { AdminModule } from './admin/admin.module';
 import { AssetsController } from './assets/assets.controller';
-import { AuditEventsModule } from './audit/audit-events.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthCodesModule } from './auth-codes/auth-codes.module';
 import { AuthModule } from './auth/auth.module';
@@ -39,7 +39,7 @@ import { UsersModule } from './users/users.module';
     UserInfoModule,
     DiscoveryModule,
     HealthModule,
-    AuditEventsModule,
+    AdminModule,
     RetentionModule,
   ],
   controllers: [AssetsController],

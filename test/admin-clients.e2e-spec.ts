@@ -3,7 +3,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { AuthorizationCodeEntity } from '../src/auth-codes/entities/authorization-code.entity';
-import { GrantEntity } from '../src/auth-codes/entities/grant.entity';
+import { GrantEntity } from '../src/grants/grant.entity';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { authorize, basicAuth, pkcePair } from './helpers/oauth-client';

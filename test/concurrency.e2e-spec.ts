@@ -1,7 +1,7 @@
 import request, { Response } from 'supertest';
 import { DataSource, In } from 'typeorm';
 import { AuthorizationCodeEntity } from '../src/auth-codes/entities/authorization-code.entity';
-import { GrantEntity } from '../src/auth-codes/entities/grant.entity';
+import { GrantEntity } from '../src/grants/grant.entity';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { sha256 } from '../src/common/crypto/tokens';
 import { RefreshTokenEntity } from '../src/tokens/entities/refresh-token.entity';

@@ -1,3 +1,4 @@
+import { ClientEntity } from '../clients/entities/client.entity';
 import { isSubset, parseScope } from '../common/oauth/scope';
 import { AccessTokenClaims } from './access-token.claims';
 
@@ -7,6 +8,15 @@ export interface ClientNow {
   grantTypes: readonly string[];
   /** When the client last got a new secret or changed between confidential and public (ms since the epoch). */
   credentialsChangedAt: number | null;
+}
+
+/** The client as standingProblem() judges a token by it. */
+export function clientNow(client: ClientEntity): ClientNow {
+  return Object.freeze({
+    scope: Object.freeze(parseScope(client.scope) ?? []),
+    grantTypes: Object.freeze([...client.grantTypes]),
+    credentialsChangedAt: client.credentialsChangedAt ? client.credentialsChangedAt.getTime() : null,
+  });
 }
 
 /** What a token depends on, as the database has it now. */

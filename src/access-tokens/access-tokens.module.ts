@@ -1,23 +1,24 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { GrantEntity } from '../auth-codes/entities/grant.entity';
-import { ClientEntity } from '../clients/entities/client.entity';
+import { ClientsModule } from '../clients/clients.module';
+import { GrantsModule } from '../grants/grants.module';
 import { KeysModule } from '../keys/keys.module';
 import { AccessTokensService } from './access-tokens.service';
 import { BearerTokenGuard } from './bearer-token.guard';
 import { RevokedAccessTokenEntity } from './revoked-access-token.entity';
 
 /**
- * Access tokens: issuing them and checking those presented to the
- * provider's own APIs. It reads clients and grants directly (to see whether
- * they still stand) so that the modules owning them can use its guard.
+ * Access tokens: issuing them and checking those presented to the provider's own APIs, which
+ * asks the clients and grants modules whether a token's client and grant still stand.
  */
 @Module({
   imports: [
     KeysModule,
+    ClientsModule,
+    GrantsModule,
     JwtModule.register({}),
-    TypeOrmModule.forFeature([ClientEntity, GrantEntity, RevokedAccessTokenEntity]),
+    TypeOrmModule.forFeature([RevokedAccessTokenEntity]),
   ],
   providers: [AccessTokensService, BearerTokenGuard],
   exports: [AccessTokensService, BearerTokenGuard],

@@ -4,23 +4,23 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { GrantEntity } from '../auth-codes/entities/grant.entity';
+import { ClientsService } from '../clients/clients.service';
 import { ClientEntity } from '../clients/entities/client.entity';
-import { RevokedAccessTokenEntity } from './revoked-access-token.entity';
 import { jwsHeader } from '../common/crypto/jws-header';
 import { lifetimeProblem } from '../common/crypto/token-lifetime';
-import { parseScope } from '../common/oauth/scope';
 import { InvalidTokenError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment } from '../config/environment';
 import { ChangeCounters } from '../database/change-counters.service';
 import { HeldUntilChange } from '../database/held-until-change';
+import { RowReader } from '../database/row-reader';
+import { GrantsService } from '../grants/grants.service';
 import { JwtSigner } from '../keys/jwt-signer.service';
 import { KeysService } from '../keys/keys.service';
 import { AccessTokenClaims, isAccessTokenClaims, IssuedAccessToken } from './access-token.claims';
-import { Standing, standingProblem } from './access-token-standing';
+import { ClientNow, clientNow, Standing, standingProblem } from './access-token-standing';
+import { RevokedAccessTokenEntity } from './revoked-access-token.entity';
 
-/** At most this many verified tokens, and as many standings, are remembered (a few MB). */
+/** At most this many verified tokens, and as many revocation statuses, are remembered (a few MB). */
 const VERIFIED_TOKENS_KEPT = 10_000;
 
 export interface AccessTokenSubject {
@@ -39,22 +39,25 @@ export class AccessTokensService {
   private readonly alg: 'ES256' | 'RS256';
   /** Tokens whose signature checked out, with their claims (alreadyVerified()); the oldest go first. */
   private readonly verified = new Map<string, AccessTokenClaims>();
-  /** The statement of standing(), built on first use from the entities' metadata. */
-  private standingSql?: { withGrant: string; withoutGrant: string; clientColumns: ColumnMetadata[] };
-  /** Standings found good, until a client changes or anything is revoked, anywhere. */
-  private readonly standings: HeldUntilChange<Standing>;
+  /** Whether a token was revoked, by jti (one fixed statement, database/row-reader.ts). */
+  private readonly revokedByJti: RowReader<RevokedAccessTokenEntity>;
+  /** Tokens found not revoked, by jti, until anything is revoked, anywhere. */
+  private readonly notRevoked: HeldUntilChange<{ revoked: boolean }>;
+  /** The clients as standingProblem() reads them, built once per client as ClientsService holds it. */
+  private readonly clientsNow = new WeakMap<ClientEntity, ClientNow>();
 
   constructor(
     config: ConfigService<ProviderEnvironment, true>,
     private readonly jwt: JwtService,
     private readonly keys: KeysService,
     private readonly signer: JwtSigner,
-    @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
-    @InjectRepository(GrantEntity) private readonly grants: Repository<GrantEntity>,
-    @InjectRepository(RevokedAccessTokenEntity) private readonly revoked: Repository<RevokedAccessTokenEntity>,
+    private readonly clients: ClientsService,
+    private readonly grants: GrantsService,
+    @InjectRepository(RevokedAccessTokenEntity) revoked: Repository<RevokedAccessTokenEntity>,
     private readonly counters: ChangeCounters,
   ) {
-    this.standings = new HeldUntilChange(counters, ['clients', 'revocations'], VERIFIED_TOKENS_KEPT);
+    this.revokedByJti = new RowReader(revoked, ['jti']);
+    this.notRevoked = new HeldUntilChange(counters, ['revocations'], VERIFIED_TOKENS_KEPT);
     this.issuer = config.get('ISSUER', { infer: true });
     this.ttl = config.get('ACCESS_TOKEN_TTL', { infer: true });
     this.clockTolerance = config.get('CLOCK_TOLERANCE', { infer: true });
@@ -139,67 +142,39 @@ export class AccessTokensService {
 
   /**
    * What the token depends on: its client as it is now, its grant (if any), its own revocation.
-   * A standing the token passes is held in memory until a client changes or anything is revoked,
-   * on any instance (HeldUntilChange): a resource server asks about the same token again and
-   * again. It is held per token, and judged (access-token-standing.ts) on every call: the key
-   * names the token's jti, whose claims the signature fixes, so a held standing is only ever
-   * judged against the claims that earned it; one the token fails is not held.
+   * Each is held in memory until a change of its kind is counted, on any instance
+   * (HeldUntilChange): the client by ClientsService until any client changes, the grant by
+   * GrantsService until a client changes or anything is revoked, and here, per token, that it was
+   * not revoked, until anything is revoked. A resource server asks about the same token again and
+   * again: then no statement runs. The three are asked in the same turn of the event loop, so they
+   * share one read of the change counters; the standing is judged (access-token-standing.ts) on
+   * every call.
    */
   private async standing(claims: AccessTokenClaims): Promise<Standing> {
-    const key = `${claims.jti} ${claims.client_id} ${claims.gid ?? ''}`;
-    const stands = (standing: Standing) => !standingProblem(claims, standing);
-    return (await this.standings.get(key, () => this.readStanding(claims), stands))!;
-  }
-
-  /**
-   * standing() from the database in one statement, so one round trip: the client's row by its
-   * primary key, with the grant and the revocation as primary-key lookups beside it. Table and
-   * column names come from the entities' metadata, so they follow the migrations; the client's
-   * values are converted by the driver as TypeORM converts them (simple-json, dates). No row: the
-   * client is gone.
-   */
-  private async readStanding(claims: AccessTokenClaims): Promise<Standing> {
-    const sql = (this.standingSql ??= this.buildStandingSql());
-    // The placeholders in the order the statement names them: grant, revocation, client.
-    const rows = (await this.revoked.query(claims.gid ? sql.withGrant : sql.withoutGrant, [
-      ...(claims.gid ? [claims.gid] : []),
-      claims.jti,
-      claims.client_id,
-    ])) as Record<string, unknown>[];
-    if (rows.length === 0) return { client: null, grantActive: true, revoked: false };
-    const [row] = rows;
-    const { driver } = this.revoked.manager.connection;
-    const [scope, grantTypes, changedAt] = sql.clientColumns.map((column) =>
-      driver.prepareHydratedValue(row[column.databaseName], column),
-    ) as [string, string[], Date | null];
+    const [client, grant, own] = await Promise.all([
+      this.clients.findById(claims.client_id),
+      claims.gid ? this.grants.findActive(claims.gid) : null,
+      this.notRevoked.get(
+        claims.jti,
+        () => this.readRevoked(claims.jti),
+        (found) => !found.revoked,
+      ),
+    ]);
     return {
-      client: Object.freeze({
-        scope: Object.freeze(parseScope(scope) ?? []),
-        grantTypes: Object.freeze(grantTypes),
-        credentialsChangedAt: changedAt ? changedAt.getTime() : null,
-      }),
-      grantActive: claims.gid ? Number(row.grant_active) === 1 : true,
-      revoked: Number(row.revoked) === 1,
+      client: client && this.clientNow(client),
+      grantActive: !claims.gid || grant !== null,
+      revoked: own!.revoked,
     };
   }
 
-  private buildStandingSql(): { withGrant: string; withoutGrant: string; clientColumns: ColumnMetadata[] } {
-    const { driver } = this.revoked.manager.connection;
-    const table = (repository: Repository<object>) => driver.escape(repository.metadata.tableName);
-    const column = (repository: Repository<object>, property: string) =>
-      repository.metadata.findColumnWithPropertyPath(property)!;
-    const name = (column: ColumnMetadata) =>
-      `${driver.escape(column.entityMetadata.tableName)}.${driver.escape(column.databaseName)}`;
-    const clientColumns = ['scope', 'grantTypes', 'credentialsChangedAt'].map((p) => column(this.clients, p));
-    const client = clientColumns.map(name).join(', ');
-    const grant = `EXISTS (SELECT 1 FROM ${table(this.grants)} WHERE ${name(column(this.grants, 'id'))} = ? AND ${name(column(this.grants, 'revokedAt'))} IS NULL) AS grant_active`;
-    const revoked = `EXISTS (SELECT 1 FROM ${table(this.revoked)} WHERE ${name(column(this.revoked, 'jti'))} = ?) AS revoked`;
-    const from = `FROM ${table(this.clients)} WHERE ${name(column(this.clients, 'clientId'))} = ?`;
-    return {
-      withGrant: `SELECT ${client}, ${grant}, ${revoked} ${from}`,
-      withoutGrant: `SELECT ${client}, ${revoked} ${from}`,
-      clientColumns,
-    };
+  private async readRevoked(jti: string): Promise<{ revoked: boolean }> {
+    return { revoked: (await this.revokedByJti.findOne(jti)) !== null };
+  }
+
+  private clientNow(client: ClientEntity): ClientNow {
+    let now = this.clientsNow.get(client);
+    if (!now) this.clientsNow.set(client, (now = clientNow(client)));
+    return now;
   }
 
   /** Revokes one access token (RFC 7009) until it would have expired anyway, on every instance at once (a counted change). */

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { GrantsModule } from '../auth-codes/grants.module';
+import { GrantsModule } from '../grants/grants.module';
 import { UsersModule } from '../users/users.module';
 import { UserAccountsService } from './user-accounts.service';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { GrantsService } from '../auth-codes/grants.service';
 import { NotFoundError } from '../common/oauth/oauth.error';
 import { ChangeCounters } from '../database/change-counters.service';
+import { GrantsService } from '../grants/grants.service';
 import { UsersService } from '../users/users.service';
 
 /**

@@ -5,8 +5,8 @@ import { AuditService } from './audit.service';
 
 /**
  * The audit trail's writer, for every feature module (and the CLI) without each importing
- * it: like logging, it sits beside the features rather than among them. Its admin API is
- * AuditEventsModule, kept apart because it needs access tokens, which need keys, which record.
+ * it: like logging, it sits beside the features rather than among them. Its admin API is in
+ * AdminModule.
  */
 @Global()
 @Module({

@@ -2,9 +2,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
 import { ClientsModule } from '../clients/clients.module';
+import { GrantsModule } from '../grants/grants.module';
 import { UsersModule } from '../users/users.module';
 import { AuthCodesService } from './auth-codes.service';
-import { GrantsModule } from './grants.module';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
 import { AuthorizeController } from './authorize.controller';
 import { AuthorizationService } from './authorization.service';
@@ -22,6 +22,6 @@ import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
   ],
   controllers: [AuthorizeController],
   providers: [AuthCodesService, AuthorizationRequestValidator, AuthorizationService, ConsentsService],
-  exports: [AuthCodesService, GrantsModule],
+  exports: [AuthCodesService],
 })
 export class AuthCodesModule {}

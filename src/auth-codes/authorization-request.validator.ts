@@ -13,7 +13,7 @@ import {
 } from '../common/oauth/oauth.error';
 import { isSubset, parseScope } from '../common/oauth/scope';
 import { AuthorizationRequest } from './authorization-request';
-import { RedirectableAuthorizationError } from './redirectable-authorization.error';
+import { RedirectableAuthorizationError } from '../common/oauth/redirectable-authorization.error';
 
 const PROMPT_VALUES = new Set(['none', 'login', 'consent', 'select_account']);
 

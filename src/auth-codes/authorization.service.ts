@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AuditService } from '../audit/audit.service';
-import { LoginRequiredError } from '../auth/login-required.error';
+import { LoginRequiredError } from '../common/http/login-required.error';
 import { SessionUser } from '../auth/session.types';
 import {
   AccessDeniedError,
@@ -18,9 +18,9 @@ import { UsersService } from '../users/users.service';
 import { AuthCodesService } from './auth-codes.service';
 import { AuthorizationRequest, authorizationRequestParams } from './authorization-request';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
-import { authorizationResponseUrl } from './authorization-response';
+import { authorizationResponseUrl } from '../common/oauth/authorization-response';
 import { ConsentsService } from './consents.service';
-import { RedirectableAuthorizationError } from './redirectable-authorization.error';
+import { RedirectableAuthorizationError } from '../common/oauth/redirectable-authorization.error';
 
 export interface ConsentPage {
   title: string;

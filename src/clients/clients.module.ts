@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AccessTokensModule } from '../access-tokens/access-tokens.module';
 import { ClientAuthenticationService } from './client-authentication.service';
-import { ClientsController } from './clients.controller';
 import { ClientsService } from './clients.service';
 import { ClientEntity } from './entities/client.entity';
 
@@ -11,8 +9,7 @@ import { ClientEntity } from './entities/client.entity';
  * with the rate limits (RateLimitModule) the server has and the administration CLI does not.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ClientEntity]), AccessTokensModule],
-  controllers: [ClientsController],
+  imports: [TypeOrmModule.forFeature([ClientEntity])],
   providers: [ClientsService, ClientAuthenticationService],
   exports: [ClientsService, ClientAuthenticationService],
 })

@@ -8,7 +8,7 @@ import { mysqlDriver } from './mysql-driver';
 
 /**
  * How long a request waits on an unreachable MySQL server before it is answered 503
- * (database-unavailable.ts): opening a connection (mysql2's default is 10 s), and
+ * (common/http/database-unavailable.ts): opening a connection (mysql2's default is 10 s), and
  * waiting for one from the pool, which mysql2 does not bound at all. A healthy
  * server on the network answers in milliseconds.
  */

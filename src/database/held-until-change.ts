@@ -1,5 +1,5 @@
 import { ChangeCounterName } from './change-counter.entity';
-import { ChangeCounters } from './change-counters.service';
+import { ChangeCounters, ChangeCounts } from './change-counters.service';
 
 /**
  * Values read from the database and held in memory until a change of the kinds they depend on is
@@ -13,6 +13,10 @@ import { ChangeCounters } from './change-counters.service';
  */
 export class HeldUntilChange<V extends object> {
   private readonly held = new Map<string, V>();
+  /** The counters as last read: each read is a new map, which every call of its turn shares. */
+  private counts?: ChangeCounts;
+  /** Whether the database has every watched counter (as last read); if not, nothing is held. */
+  private watching = false;
   /** The watched counters as last seen, joined; undefined before the first. */
   private seen?: string;
   /** Raised whenever what is held is dropped: a read that began before must not be kept. */
@@ -27,21 +31,29 @@ export class HeldUntilChange<V extends object> {
   /** The value under `key` as it stands now: from memory, or through `read` (then held, if `keep` says so). */
   async get(key: string, read: () => Promise<V | null>, keep: (value: V) => boolean = () => true): Promise<V | null> {
     const counts = await this.counters.current();
-    const values = this.dependsOn.map((name) => counts.get(name));
-    // A counter missing from the database: no change could be seen, so nothing is held.
-    if (values.includes(undefined)) return read();
-    const seen = values.join(' ');
-    if (seen !== this.seen) {
-      this.held.clear();
-      this.generation += 1;
-      this.seen = seen;
-    }
+    if (counts !== this.counts) this.observe(counts);
+    if (!this.watching) return read();
     const held = this.held.get(key);
     if (held) return held;
     const generation = this.generation;
     const value = await read();
     if (value && keep(value) && generation === this.generation) this.hold(key, value);
     return value;
+  }
+
+  /** Drops everything held if a watched counter moved since last seen. */
+  private observe(counts: ChangeCounts): void {
+    this.counts = counts;
+    const values = this.dependsOn.map((name) => counts.get(name));
+    // A counter missing from the database: no change could be seen, so nothing is held.
+    this.watching = !values.includes(undefined);
+    if (!this.watching) return;
+    const seen = values.join(' ');
+    if (seen !== this.seen) {
+      this.held.clear();
+      this.generation += 1;
+      this.seen = seen;
+    }
   }
 
   private hold(key: string, value: V): void {

@@ -1,5 +1,5 @@
 import * as mysql2 from 'mysql2';
-import { POOL_ACQUIRE_TIMEOUT } from './database-unavailable';
+import { POOL_ACQUIRE_TIMEOUT } from '../common/http/database-unavailable';
 
 type GetConnection = mysql2.Pool['getConnection'];
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { GrantEntity } from '../grants/grant.entity';
 import { codeRow, insertGrant, refreshTokenRow } from '../../test/helpers/grant-rows';
 import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-code.entity';
-import { GrantEntity } from '../auth-codes/entities/grant.entity';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
 import { dataSourceOptions } from './data-source-options';

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
+import { GrantEntity } from '../grants/grant.entity';
 import { GrantOwners, insertGrant, refreshTokenRow } from '../../test/helpers/grant-rows';
 import { AuditEventEntity } from '../audit/audit-event.entity';
-import { GrantEntity } from '../auth-codes/entities/grant.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
 import { dataSourceOptions } from './data-source-options';
 import { RowWriter } from './row-writer';

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { GrantEntity } from '../auth-codes/entities/grant.entity';
 import { randomToken, sha256 } from '../common/crypto/tokens';
 import { ProviderEnvironment } from '../config/environment';
 import { RowReader } from '../database/row-reader';
 import { RowWriter } from '../database/row-writer';
 import { TransactionsService } from '../database/transactions.service';
 import { isUniqueViolation } from '../database/unique-violation';
+import { GrantEntity } from '../grants/grant.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 
 /**

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokensService } from '../access-tokens/access-tokens.service';
 import { AuditService } from '../audit/audit.service';
-import { GrantsService } from '../auth-codes/grants.service';
 import { ClientEntity } from '../clients/entities/client.entity';
+import { GrantsService } from '../grants/grants.service';
 import { TokenLookupService } from './token-lookup.service';
 import { TokenRequestDto } from './token-request.dto';
 

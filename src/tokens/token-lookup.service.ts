@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenClaims } from '../access-tokens/access-token.claims';
 import { AccessTokensService } from '../access-tokens/access-tokens.service';
-import { GrantsService } from '../auth-codes/grants.service';
-import { GrantEntity } from '../auth-codes/entities/grant.entity';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { InvalidTokenError } from '../common/oauth/oauth.error';
+import { GrantEntity } from '../grants/grant.entity';
+import { GrantsService } from '../grants/grants.service';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
 

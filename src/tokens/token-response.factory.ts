@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokensService } from '../access-tokens/access-tokens.service';
-import { GrantEntity } from '../auth-codes/entities/grant.entity';
 import { ClientEntity } from '../clients/entities/client.entity';
+import { GrantEntity } from '../grants/grant.entity';
 import { IdTokensService } from '../id-tokens/id-tokens.service';
 import { EntityManager } from 'typeorm';
 import { RefreshTokensService } from './refresh-tokens.service';

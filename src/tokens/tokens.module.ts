@@ -3,13 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokensModule } from '../access-tokens/access-tokens.module';
 import { AuthCodesModule } from '../auth-codes/auth-codes.module';
 import { ClientsModule } from '../clients/clients.module';
+import { GrantsModule } from '../grants/grants.module';
 import { IdTokensModule } from '../id-tokens/id-tokens.module';
 import { UsersModule } from '../users/users.module';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
-import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
-import { ClientCredentialsGrant } from './grants/client-credentials.grant';
-import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
-import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { AuthorizationCodeGrant } from './grant-types/authorization-code.grant';
+import { ClientCredentialsGrant } from './grant-types/client-credentials.grant';
+import { GRANT_HANDLERS, GrantHandler } from './grant-types/grant-handler';
+import { RefreshTokenGrant } from './grant-types/refresh-token.grant';
 import { IntrospectionController } from './introspection.controller';
 import { IntrospectionService } from './introspection.service';
 import { RefreshTokensService } from './refresh-tokens.service';
@@ -28,6 +29,7 @@ const GRANTS = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGran
     AccessTokensModule,
     AuthCodesModule,
     ClientsModule,
+    GrantsModule,
     IdTokensModule,
     UsersModule,
   ],

@@ -4,7 +4,7 @@ import { validateSync } from 'class-validator';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { GRANT_TYPES, GrantType } from '../common/oauth/grant-types';
 import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../common/oauth/oauth.error';
-import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
+import { GRANT_HANDLERS, GrantHandler } from './grant-types/grant-handler';
 import { TokenResponse } from './token-response';
 
 /** The token endpoint (RFC 6749 §3.2): the checks every grant shares, then the grant's own handler. */

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuthorizationCodeEntity } from '../../src/auth-codes/entities/authorization-code.entity';
-import { GrantEntity } from '../../src/auth-codes/entities/grant.entity';
+import { GrantEntity } from '../../src/grants/grant.entity';
 import { ClientEntity } from '../../src/clients/entities/client.entity';
 import { RefreshTokenEntity } from '../../src/tokens/entities/refresh-token.entity';
 import { UserEntity } from '../../src/users/entities/user.entity';

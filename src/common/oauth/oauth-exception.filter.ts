@@ -2,13 +2,13 @@ import '@fastify/view';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authorizationResponseUrl } from '../../auth-codes/authorization-response';
-import { RedirectableAuthorizationError } from '../../auth-codes/redirectable-authorization.error';
-import { LoginRequiredError } from '../../auth/login-required.error';
 import { ProviderEnvironment } from '../../config/environment';
-import { databaseUnavailableReason } from '../../database/database-unavailable';
 import { allowedMethods } from '../http/allowed-methods';
+import { databaseUnavailableReason } from '../http/database-unavailable';
+import { LoginRequiredError } from '../http/login-required.error';
+import { authorizationResponseUrl } from './authorization-response';
 import { MethodNotAllowedError, OAuthError, TemporarilyUnavailableError, TooManyRequestsError } from './oauth.error';
+import { RedirectableAuthorizationError } from './redirectable-authorization.error';
 
 interface Described {
   status: number;

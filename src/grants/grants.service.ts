@@ -5,7 +5,7 @@ import { ChangeCounters } from '../database/change-counters.service';
 import { HeldUntilChange } from '../database/held-until-change';
 import { RowReader } from '../database/row-reader';
 import { RowWriter } from '../database/row-writer';
-import { GrantEntity } from './entities/grant.entity';
+import { GrantEntity } from './grant.entity';
 
 /** At most this many active grants are held in memory; past it, the longest held goes first. */
 const GRANTS_HELD = 10_000;
@@ -16,8 +16,9 @@ export class GrantsService {
   private readonly byId: RowReader<GrantEntity>;
   private readonly writer: RowWriter<GrantEntity>;
   /**
-   * Active grants, as every refresh reads its own. A grant never changes but to be revoked (a
-   * counted revocation) or deleted with its client (a counted change to clients).
+   * Active grants, as every refresh and every check of a user's access token reads its own. A grant
+   * never changes but to be revoked (a counted revocation) or deleted with its client (a counted
+   * change to clients).
    */
   private readonly held: HeldUntilChange<GrantEntity>;
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { AuditService } from '../../audit/audit.service';
-import { GrantsService } from '../../auth-codes/grants.service';
 import { ClientEntity } from '../../clients/entities/client.entity';
 import { InvalidGrantError, InvalidScopeError } from '../../common/oauth/oauth.error';
 import { formatScope, isSubset, parseScope } from '../../common/oauth/scope';
+import { GrantsService } from '../../grants/grants.service';
 import { entitledScope } from '../../users/entitled-scope';
 import { UsersService } from '../../users/users.service';
 import { RefreshTokensService } from '../refresh-tokens.service';

@@ -1,9 +1,9 @@
 import { Controller, Get, Header, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { BearerTokenGuard } from '../access-tokens/bearer-token.guard';
 import { RequireScope } from '../access-tokens/require-scope.decorator';
+import { AuditService } from '../audit/audit.service';
+import { ListAuditEventsQuery } from '../audit/dto/list-audit-events.query';
 import { invalidRequestPipe } from '../common/http/strict-validation.pipe';
-import { AuditService } from './audit.service';
-import { ListAuditEventsQuery } from './dto/list-audit-events.query';
 
 /**
  * Reading the audit trail: a bearer token of this provider with the `admin` scope, as for

@@ -1,4 +1,4 @@
-import { OAuthError } from '../common/oauth/oauth.error';
+import { OAuthError } from './oauth.error';
 
 /**
  * An error in an authorization request whose client and redirect URI are

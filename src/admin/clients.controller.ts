@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { BearerTokenGuard } from '../access-tokens/bearer-token.guard';
 import { RequireScope } from '../access-tokens/require-scope.decorator';
-import { ActingAdmin } from '../audit/acting-admin.decorator';
 import { AuditOrigin } from '../audit/audit-event-types';
+import { ClientsService } from '../clients/clients.service';
+import { ClientMetadataDto } from '../clients/dto/client-metadata.dto';
 import { PageQuery } from '../common/http/page.query';
 import { invalidRequestPipe, strictValidationPipe } from '../common/http/strict-validation.pipe';
 import { InvalidClientMetadataError } from '../common/oauth/oauth.error';
-import { ClientsService } from './clients.service';
-import { ClientMetadataDto } from './dto/client-metadata.dto';
+import { ActingAdmin } from './acting-admin.decorator';
 
 /** RFC 7591 §3.2.2: a bad field of the client metadata. */
 const metadataPipe = strictValidationPipe((description) => new InvalidClientMetadataError(description));

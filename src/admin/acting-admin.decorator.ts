@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { BearerRequest } from '../access-tokens/bearer-token.guard';
-import { AuditOrigin } from './audit-event-types';
+import { AuditOrigin } from '../audit/audit-event-types';
 
 /**
  * Who makes an admin API call, for the audit trail (behind BearerTokenGuard), and from which IP.

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AccessTokensModule } from '../access-tokens/access-tokens.module';
+import { ClientsModule } from '../clients/clients.module';
+import { AuditEventsController } from './audit-events.controller';
+import { ClientsController } from './clients.controller';
+
+/**
+ * The administration HTTP surface, under /admin: a bearer token of this provider with the
+ * `admin` scope (AccessTokensModule's guard). It sits on top of the features it administers and
+ * imports them; no feature imports it. The audit trail's writer (AuditModule) is global.
+ */
+@Module({
+  imports: [AccessTokensModule, ClientsModule],
+  controllers: [ClientsController, AuditEventsController],
+})
+export class AdminModule {}
