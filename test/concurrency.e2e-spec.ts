@@ -10,7 +10,7 @@ import { codeExchange, issueCode } from './helpers/issue-code';
 import { basicAuth } from './helpers/oauth-client';
 
 /*
- * SECURITY 34 and 35 under load: 200 token requests of mixed kinds at once, every answer
+ * Checklist items 34 and 35 (docs/security.md) under load: 200 token requests of mixed kinds at once, every answer
  * the right one, and in the database no code or refresh token redeemed twice.
  */
 type Code = { code: string; verifier: string };

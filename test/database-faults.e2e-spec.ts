@@ -13,10 +13,10 @@ import { TcpProxy } from './helpers/tcp-proxy';
 import { until } from './helpers/until';
 
 /*
- * SECURITY 18 and 36: with the database unreachable, every request that needs it is answered
+ * Checklist items 18 and 36 (docs/security.md): with the database unreachable, every request that needs it is answered
  * 503 temporarily_unavailable, quickly; nothing is issued that was not stored; introspection
  * fails closed; a revocation that could not be stored is an error; and the provider serves
- * again by itself once the database is back. SECURITY 38: two instances on one database.
+ * again by itself once the database is back. Checklist item 38: two instances on one database.
  */
 const DATABASE_URL = process.env.DATABASE_URL ?? '';
 const onMysql = DATABASE_URL.startsWith('mysql://');
@@ -96,7 +96,7 @@ async function partnerAndResourceServer(t: TestApp) {
     expectUnavailable(await token({ grant_type: 'refresh_token', refresh_token: before.refresh_token }));
     // Introspection fails closed: never active:true for a token it could not check.
     expectUnavailable(await introspect(before.access_token));
-    // A revocation that could not be stored is an error, never a 200 (SECURITY 18).
+    // A revocation that could not be stored is an error, never a 200 (checklist item 18).
     expectUnavailable(await post('/oauth/revoke', client, { token: before.access_token }));
     expectUnavailable(await post('/oauth/revoke', client, { token: before.refresh_token }));
     expectUnavailablePage(
@@ -260,7 +260,7 @@ async function partnerAndResourceServer(t: TestApp) {
   });
 });
 
-describe('two instances on one database (SECURITY 38): what one does, the other knows at once', () => {
+describe('two instances on one database (checklist item 38): what one does, the other knows at once', () => {
   let workDir: string;
   let database: Awaited<ReturnType<typeof privateDatabase>>;
   let a: TestApp;

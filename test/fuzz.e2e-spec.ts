@@ -6,7 +6,7 @@ import { databaseState, privateDatabase } from './helpers/database-state';
 import { authorize, basicAuth, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
 
 /*
- * Property-based fuzzing of every endpoint that takes input from outside (SECURITY.md 30-32,
+ * Property-based fuzzing of every endpoint that takes input from outside (checklist items 30-32 in docs/security.md,
  * issue 4): random and adversarial values must never produce a server error, must always come
  * back in the standard error shape, and a refused request must leave the database as it was.
  *
@@ -148,7 +148,7 @@ function expectErrorShape(res: Response, codes?: string[]): void {
   if (codes) expect(codes).toContain(res.body.error);
 }
 
-/** Whether a response is one of the transport-level refusals of an oversized request (SECURITY.md 30). */
+/** Whether a response is one of the transport-level refusals of an oversized request (checklist item 30). */
 const tooLarge = (res: Response) => [413, 414, 431].includes(res.status);
 
 /** Header values cannot carry every character; what supertest could not send is dropped. */
@@ -428,7 +428,7 @@ describe('fuzzing (fast-check)', () => {
           if (mustShowErrorPage(fields)) {
             expectErrorPage(res);
           } else if (res.status === 200) {
-            // The consent page, asking; no GET ever grants (SECURITY.md 19).
+            // The consent page, asking; no GET ever grants (checklist item 19).
             expect(res.text).toContain('name="_csrf"');
             expect(res.text).toMatch(/>Allow</);
           } else {
