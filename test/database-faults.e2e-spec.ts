@@ -9,6 +9,7 @@ import { createTestApp, TestApp } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
 import { codeExchange, issueCode, REDIRECT } from './helpers/issue-code';
 import { authorizeUrl, basicAuth, hiddenFields, pkcePair } from './helpers/oauth-client';
+import { describeWith, itWith } from './helpers/requirements';
 import { TcpProxy } from './helpers/tcp-proxy';
 import { until } from './helpers/until';
 
@@ -53,7 +54,7 @@ async function partnerAndResourceServer(t: TestApp) {
   return { client, resourceServer };
 }
 
-(onMysql ? describe : describe.skip)('a MySQL database that goes away and comes back', () => {
+describeWith('mysql', 'a MySQL database that goes away and comes back', () => {
   let proxy: TcpProxy;
   let t: TestApp;
   let base: string;
@@ -380,7 +381,7 @@ describe('two instances on one database (checklist item 38): what one does, the 
 
   // Two instances in one process on one SQLite file would block each other: better-sqlite3 waits
   // for a lock synchronously, holding up the event loop the other instance needs to commit.
-  (onMysql ? it : it.skip)('concurrent redemptions of one code spread over both: exactly one success', async () => {
+  itWith('mysql', 'concurrent redemptions of one code spread over both: exactly one success', async () => {
     const code = await issueCode(a.app, client.client_id, userId);
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => on(i % 2 ? a : b).token(codeExchange(code))),

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { authorizeUrl, basicAuth, hiddenFields } from './helpers/oauth-client';
+import { describeWith } from './helpers/requirements';
 import { TcpProxy } from './helpers/tcp-proxy';
 
 /*
@@ -78,7 +79,7 @@ describe('health', () => {
 
 const DATABASE_URL = process.env.DATABASE_URL ?? '';
 
-(DATABASE_URL.startsWith('mysql://') ? describe : describe.skip)('the MySQL connection pool', () => {
+describeWith('mysql', 'the MySQL connection pool', () => {
   /** Connections the provider, started with `env`, opens to MySQL to answer 40 health checks sent at once. */
   async function connectionsUnderLoad(env: Record<string, string>): Promise<number> {
     const proxy = await TcpProxy.start(DATABASE_URL);
