@@ -12,6 +12,7 @@ import { authorizeUrl, basicAuth, hiddenFields, pkcePair } from './helpers/oauth
 import { describeWith, itWith } from './helpers/requirements';
 import { TcpProxy } from './helpers/tcp-proxy';
 import { until } from './helpers/until';
+import * as oauth from './helpers/partner';
 
 /*
  * Checklist items 18 and 36 (docs/security.md): with the database unreachable, every request that needs it is answered
@@ -238,13 +239,7 @@ describeWith('mysql', 'a MySQL database that goes away and comes back', () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  const token = (body: Record<string, string>) =>
-    t
-      .http()
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-      .type('form')
-      .send(body);
+  const token = (body: Record<string, string>) => oauth.token(t.http(), client, body);
 
   it('answers 503 when a write waits past the busy timeout, changes nothing, and serves again once the lock is gone', async () => {
     const pending = await issueCode(t.app, client.client_id, userId);

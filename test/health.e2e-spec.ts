@@ -3,6 +3,7 @@ import { createTestApp, TestApp } from './helpers/create-test-app';
 import { authorizeUrl, basicAuth, hiddenFields } from './helpers/oauth-client';
 import { describeWith } from './helpers/requirements';
 import { TcpProxy } from './helpers/tcp-proxy';
+import * as oauth from './helpers/partner';
 
 /*
  * /health is the contract's check (up and able to reach the database); /health/ready is the
@@ -44,9 +45,8 @@ describe('health', () => {
     });
 
     it('answers 503 temporarily_unavailable, as JSON or as the error page, to whatever needs the database', async () => {
-      const api = await closed
-        .http()
-        .post('/oauth/token')
+      const api = await oauth
+        .tokenRequest(closed.http())
         .set('Authorization', basicAuth('some-client', 'some-secret'))
         .type('form')
         .send({ grant_type: 'client_credentials' });

@@ -31,8 +31,8 @@ export interface AuthOverride {
   method?: ClientAuthMethod;
 }
 
-/** Form parameters; an `undefined` value is left out, so a test can drop a default. */
-export type Params = Record<string, string | undefined>;
+/** Form parameters; an `undefined` value is left out, so a test can drop a default (`null` is sent empty). */
+export type Params = Record<string, string | null | undefined>;
 
 /** The parameters, or an already encoded form for what a map cannot hold (a parameter twice, raw bytes). */
 export type Form = Params | string;
@@ -50,9 +50,9 @@ export const introspectionRequest = (http: Http): Test => agent(http).post(INTRO
 export const revocationRequest = (http: Http): Test => agent(http).post(REVOCATION_ENDPOINT);
 
 /** The form as supertest sends it: the map without its `undefined` values, `more` appended to an encoded form. */
-function body(params: Form, more: Record<string, string> = {}): Record<string, string> | string {
+function body(params: Form, more: Record<string, string> = {}): Record<string, string | null> | string {
   if (typeof params === 'string') return [params, new URLSearchParams(more).toString()].filter(Boolean).join('&');
-  const defined = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined);
+  const defined = Object.entries(params).filter((e): e is [string, string | null] => e[1] !== undefined);
   return { ...Object.fromEntries(defined), ...more };
 }
 
