@@ -8,6 +8,7 @@ module.exports = {
   // The JOSE and OpenID client libraries ship only as ES modules; compile them to CommonJS for Jest.
   transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'],
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   setupFiles: ['<rootDir>/test/helpers/env.ts'],
   testTimeout: 30000,
   maxWorkers: 2,

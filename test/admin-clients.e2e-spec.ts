@@ -7,6 +7,7 @@ import { GrantEntity } from '../src/grants/grant.entity';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { authorize, basicAuth, pkcePair } from './helpers/oauth-client';
+import * as oauth from './helpers/partner';
 
 const REDIRECT = 'https://partner.example/callback';
 
@@ -94,21 +95,15 @@ describe('clients administration API', () => {
   async function tokenFor(client: ClientWithSecret, scope?: string): Promise<string> {
     const res = track(
       'POST /oauth/token',
-      await t
-        .http()
-        .post('/oauth/token')
-        .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-        .type('form')
-        .send({ grant_type: 'client_credentials', ...(scope !== undefined && { scope }) }),
+      await oauth.token(t.http(), client, { grant_type: 'client_credentials', ...(scope !== undefined && { scope }) }),
     );
     expect(res.status).toBe(200);
     return res.body.access_token;
   }
 
   function clientCredentials(clientId: string, secret: string) {
-    return t
-      .http()
-      .post('/oauth/token')
+    return oauth
+      .tokenRequest(t.http())
       .set('Authorization', basicAuth(clientId, secret))
       .type('form')
       .send({ grant_type: 'client_credentials' });
@@ -428,11 +423,12 @@ describe('clients administration API', () => {
       });
       expect(res.status).toBe(200);
       expect(res.body.client_secret).toBeUndefined();
-      await t
-        .http()
-        .post('/oauth/token')
-        .type('form')
-        .send({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret! })
+      await oauth
+        .token(t.http(), null, {
+          grant_type: 'client_credentials',
+          client_id: client.client_id,
+          client_secret: client.client_secret!,
+        })
         .expect(200);
       expect((await clientCredentials(client.client_id, client.client_secret!).expect(401)).body.error).toBe(
         'invalid_client',
@@ -687,12 +683,12 @@ describe('clients administration API', () => {
         return { code: location.searchParams.get('code')!, verifier: pkce.verifier };
       };
       const redeem = ({ code, verifier }: { code: string; verifier: string }) =>
-        t
-          .http()
-          .post('/oauth/token')
-          .set('Authorization', basicAuth(victim.client_id, victim.client_secret!))
-          .type('form')
-          .send({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier });
+        oauth.token(t.http(), victim, {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: REDIRECT,
+          code_verifier: verifier,
+        });
       const userToken = (await redeem(await codeFor()).expect(200)).body.access_token;
       expect((await api('get', '/admin/clients?limit=1', undefined, `Bearer ${userToken}`)).status).toBe(403);
       const pending = await codeFor();

@@ -5,8 +5,9 @@ import { ClientsService, ClientWithSecret } from '../src/clients/clients.service
 import { KeysService } from '../src/keys/keys.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { failNextWrite } from './helpers/fail-next-write';
-import { codeExchange, issueCode, REDIRECT as ISSUED_REDIRECT } from './helpers/issue-code';
+import { issueCode, REDIRECT as ISSUED_REDIRECT } from './helpers/issue-code';
 import { authorize, basicAuth, hiddenFields, pkcePair } from './helpers/oauth-client';
+import * as oauth from './helpers/partner';
 
 const REDIRECT = 'https://partner.example/callback';
 /** Requests come from the loopback proxy, which is trusted: the audit trail names the address it forwards. */
@@ -46,13 +47,7 @@ describe('audit trail', () => {
   };
 
   async function clientCredentials(as: ClientWithSecret) {
-    const res = await t
-      .http()
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(as.client_id, as.client_secret!))
-      .type('form')
-      .send({ grant_type: 'client_credentials' })
-      .expect(200);
+    const res = await oauth.token(t.http(), as, { grant_type: 'client_credentials' }).expect(200);
     return res.body as { access_token: string };
   }
 
@@ -357,12 +352,8 @@ describe('audit trail', () => {
         scope: 'openid admin',
       });
       const administrator = await t.createUser({ isAdmin: true });
-      const exchange = await t
-        .http()
-        .post('/oauth/token')
-        .set('Authorization', basicAuth(console.client_id, console.client_secret!))
-        .type('form')
-        .send(codeExchange(await issueCode(t.app, console.client_id, administrator.id, 'openid admin')))
+      const exchange = await oauth
+        .exchange(t.http(), console, await issueCode(t.app, console.client_id, administrator.id, 'openid admin'))
         .expect(200);
       const { access_token } = keep(exchange.body as { access_token: string });
       const created = await t
@@ -398,12 +389,7 @@ describe('audit trail', () => {
     it('does not fail the action when the event cannot be written', async () => {
       const writeFailed = failNextWrite(t.app.get(DataSource), 'audit_events');
       try {
-        const res = await t
-          .http()
-          .post('/oauth/token')
-          .set('Authorization', basicAuth(admin.client_id, admin.client_secret!))
-          .type('form')
-          .send({ grant_type: 'client_credentials' });
+        const res = await oauth.token(t.http(), admin, { grant_type: 'client_credentials' });
         expect(res.status).toBe(200);
         expect(writeFailed()).toBe(true);
       } finally {

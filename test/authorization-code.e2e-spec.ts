@@ -1,7 +1,8 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
-import { authorize, authorizeUrl, basicAuth, pkcePair } from './helpers/oauth-client';
+import { authorize, authorizeUrl, pkcePair } from './helpers/oauth-client';
+import * as oauth from './helpers/partner';
 
 const REDIRECT = 'https://partner.example/callback';
 
@@ -43,12 +44,7 @@ describe('authorization code flow', () => {
   function exchange(code: string, verifier: string | undefined, extra: Record<string, string> = {}, auth = client) {
     const body: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, ...extra };
     if (verifier) body.code_verifier = verifier;
-    return t
-      .http()
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(auth.client_id, auth.client_secret!))
-      .type('form')
-      .send(body);
+    return oauth.token(t.http(), auth, body);
   }
 
   it('walks login, consent, code and token, and the access token verifies against the published JWKS', async () => {
@@ -184,12 +180,12 @@ describe('authorization code flow', () => {
       user,
     );
     expect(`${location.origin}${location.pathname}`).toBe('https://single.example/cb');
-    const res = await t
-      .http()
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(single.client_id, single.client_secret!))
-      .type('form')
-      .send({ grant_type: 'authorization_code', code: location.searchParams.get('code'), code_verifier: pkce.verifier })
+    const res = await oauth
+      .token(t.http(), single, {
+        grant_type: 'authorization_code',
+        code: location.searchParams.get('code'),
+        code_verifier: pkce.verifier,
+      })
       .expect(200);
     expect(res.body.token_type).toBe('Bearer');
   });
@@ -276,13 +272,7 @@ describe('authorization code flow', () => {
       const { code, verifier } = await obtainCode();
       const body: Record<string, string> = { grant_type: 'authorization_code', code, code_verifier: verifier };
       if (override.redirect_uri) body.redirect_uri = override.redirect_uri;
-      const res = await t
-        .http()
-        .post('/oauth/token')
-        .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-        .type('form')
-        .send(body)
-        .expect(400);
+      const res = await oauth.token(t.http(), client, body).expect(400);
       expect(res.body.error).toBe('invalid_grant');
     });
 
@@ -305,20 +295,10 @@ describe('authorization code flow', () => {
     });
 
     it('refuses an unknown grant type', async () => {
-      const res = await t
-        .http()
-        .post('/oauth/token')
-        .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-        .type('form')
-        .send({ grant_type: 'urn:example:unknown' })
-        .expect(400);
+      const res = await oauth.token(t.http(), client, { grant_type: 'urn:example:unknown' }).expect(400);
       expect(res.body.error).toBe('unsupported_grant_type');
-      const password = await t
-        .http()
-        .post('/oauth/token')
-        .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-        .type('form')
-        .send({ grant_type: 'password', username: user.username, password: user.password })
+      const password = await oauth
+        .token(t.http(), client, { grant_type: 'password', username: user.username, password: user.password })
         .expect(400);
       expect(password.body.error).toBe('unsupported_grant_type');
     });
@@ -337,11 +317,8 @@ describe('authorization code flow', () => {
     it('exchanges with client_id and verifier only', async () => {
       const pub = await t.createClient({ token_endpoint_auth_method: 'none', redirect_uris: [REDIRECT] });
       const { code, verifier } = await obtainCode({}, pub);
-      const res = await t
-        .http()
-        .post('/oauth/token')
-        .type('form')
-        .send({
+      const res = await oauth
+        .token(t.http(), null, {
           grant_type: 'authorization_code',
           client_id: pub.client_id,
           code,
@@ -373,12 +350,8 @@ describe('authorization code expiry', () => {
         user,
       );
       await new Promise((r) => setTimeout(r, 1100));
-      const res = await t
-        .http()
-        .post('/oauth/token')
-        .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-        .type('form')
-        .send({
+      const res = await oauth
+        .token(t.http(), client, {
           grant_type: 'authorization_code',
           code: location.searchParams.get('code'),
           redirect_uri: REDIRECT,

@@ -8,6 +8,7 @@ import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { basicAuth, hiddenFields } from './helpers/oauth-client';
 import { alerts, expectRefusedLoginPage, retryAfter, signInAttempt } from './helpers/sign-in-attempt';
 import { spawnInstance, SpawnedInstance } from './helpers/spawned-instance';
+import * as oauth from './helpers/partner';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -170,13 +171,7 @@ describe('rate limits over time', () => {
 
   it('lets a client in again once its window has ended', async () => {
     const client = await t.createClient({ grant_types: ['client_credentials'], scope: 'read', redirect_uris: [] });
-    const token = () =>
-      t
-        .http()
-        .post('/oauth/token')
-        .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-        .type('form')
-        .send({ grant_type: 'client_credentials' });
+    const token = () => oauth.token(t.http(), client, { grant_type: 'client_credentials' });
     await token().expect(200);
     await token().expect(200);
     const refused = await token().expect(429);

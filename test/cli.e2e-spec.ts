@@ -11,6 +11,7 @@ import { privateDatabase } from './helpers/database-state';
 import { codeExchange, issueCode, REDIRECT } from './helpers/issue-code';
 import { basicAuth } from './helpers/oauth-client';
 import { until } from './helpers/until';
+import * as oauth from './helpers/partner';
 
 // The built CLI (`npm test` builds first), run as an administrator would, against the
 // database of a provider app that is running at the same time in this process.
@@ -152,13 +153,7 @@ describe('administration CLI', () => {
         grant_types: ['authorization_code', 'refresh_token'],
         scope: 'openid',
       });
-      const post = (body: Record<string, string>) =>
-        t
-          .http()
-          .post('/oauth/token')
-          .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-          .type('form')
-          .send(body);
+      const post = (body: Record<string, string>) => oauth.token(t.http(), client, body);
       const tokens = (await post(codeExchange(await issueCode(t.app, client.client_id, user.id, 'openid'))).expect(200))
         .body as { refresh_token: string };
       return { refresh: () => post({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }) };
@@ -279,9 +274,8 @@ describe('administration CLI', () => {
       );
       const auth = basicAuth(body.client_id as string, body.client_secret as string);
 
-      const token = await t
-        .http()
-        .post('/oauth/token')
+      const token = await oauth
+        .tokenRequest(t.http())
         .set('Authorization', auth)
         .type('form')
         .send({ grant_type: 'client_credentials', scope: 'admin' })
@@ -323,12 +317,8 @@ describe('administration CLI', () => {
       .get(ClientsService)
       .create({ name: 'Rotation probe', grant_types: ['client_credentials'], scope: 'admin' });
     const token = () =>
-      t
-        .http()
-        .post('/oauth/token')
-        .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-        .type('form')
-        .send({ grant_type: 'client_credentials' })
+      oauth
+        .token(t.http(), client, { grant_type: 'client_credentials' })
         .expect(200)
         .then((r) => r.body.access_token as string);
     const kidOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()).kid as string;
@@ -364,12 +354,8 @@ describe('administration CLI', () => {
         scope: 'admin',
       });
       const token = () =>
-        running
-          .http()
-          .post('/oauth/token')
-          .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-          .type('form')
-          .send({ grant_type: 'client_credentials' })
+        oauth
+          .token(running.http(), client, { grant_type: 'client_credentials' })
           .expect(200)
           .then((r) => r.body.access_token as string);
       const admin = (jwt: string) => running.http().get('/admin/clients').set('Authorization', `Bearer ${jwt}`);

@@ -1,8 +1,8 @@
 import { AuthCodesService } from '../src/auth-codes/auth-codes.service';
 import { ClientsService, ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
-import { codeExchange, issueCode, REDIRECT } from './helpers/issue-code';
-import { basicAuth } from './helpers/oauth-client';
+import { issueCode, REDIRECT } from './helpers/issue-code';
+import * as oauth from './helpers/partner';
 
 /**
  * An administrator's change to a client takes effect on the access tokens already issued to it:
@@ -33,36 +33,22 @@ describe('client changes take effect on the tokens already issued', () => {
     admin(method, path, operatorToken, body).expect((res) => expect(res.status).toBeLessThan(300));
 
   async function clientToken(client: ClientWithSecret, secret = client.client_secret!): Promise<string> {
-    const res = await t
-      .http()
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(client.client_id, secret))
-      .type('form')
-      .send({ grant_type: 'client_credentials' })
+    const res = await oauth
+      .token(t.http(), client, { grant_type: 'client_credentials' }, { secret: secret })
       .expect(200);
     return res.body.access_token as string;
   }
 
   /** A user's access token for `client`, through a code (the code flow). */
   async function userToken(client: ClientWithSecret): Promise<string> {
-    const res = await t
-      .http()
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-      .type('form')
-      .send(codeExchange(await issueCode(t.app, client.client_id, userId, 'openid profile')))
+    const res = await oauth
+      .exchange(t.http(), client, await issueCode(t.app, client.client_id, userId, 'openid profile'))
       .expect(200);
     return res.body.access_token as string;
   }
 
   async function introspect(token: string, by: ClientWithSecret, secret = by.client_secret!) {
-    const res = await t
-      .http()
-      .post('/oauth/introspect')
-      .set('Authorization', basicAuth(by.client_id, secret))
-      .type('form')
-      .send({ token })
-      .expect(200);
+    const res = await oauth.introspect(t.http(), by, { token }, undefined, { secret: secret }).expect(200);
     return res.body as { active: boolean };
   }
 
@@ -183,20 +169,17 @@ describe('client changes take effect on the tokens already issued', () => {
       grant_types: ['authorization_code', 'refresh_token'],
       scope: 'openid profile',
     });
-    const issued = await t
-      .http()
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-      .type('form')
-      .send(codeExchange(await issueCode(t.app, client.client_id, userId, 'openid profile')))
+    const issued = await oauth
+      .exchange(t.http(), client, await issueCode(t.app, client.client_id, userId, 'openid profile'))
       .expect(200);
     await operate('patch', `/admin/clients/${client.client_id}`, { token_endpoint_auth_method: 'none' });
 
-    const refused = await t
-      .http()
-      .post('/oauth/token')
-      .type('form')
-      .send({ grant_type: 'refresh_token', refresh_token: issued.body.refresh_token, client_id: client.client_id })
+    const refused = await oauth
+      .token(t.http(), null, {
+        grant_type: 'refresh_token',
+        refresh_token: issued.body.refresh_token,
+        client_id: client.client_id,
+      })
       .expect(400);
     expect(refused.body.error).toBe('invalid_grant');
   });
@@ -225,11 +208,13 @@ describe('client changes take effect on the tokens already issued', () => {
       require_pkce: true,
     });
 
-    const refused = await t
-      .http()
-      .post('/oauth/token')
-      .type('form')
-      .send({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: client.client_id })
+    const refused = await oauth
+      .token(t.http(), null, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT,
+        client_id: client.client_id,
+      })
       .expect(400);
     expect(refused.body.error).toBe('invalid_grant');
   });

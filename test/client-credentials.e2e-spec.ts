@@ -3,6 +3,7 @@ import type { Response } from 'supertest';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { basicAuth } from './helpers/oauth-client';
+import * as oauth from './helpers/partner';
 
 const ISSUER = 'http://localhost:3000';
 
@@ -224,9 +225,8 @@ describe('client credentials grant', () => {
 
   describe('request format', () => {
     it('refuses a JSON body with invalid_request', async () => {
-      const res = await t
-        .http()
-        .post('/oauth/token')
+      const res = await oauth
+        .tokenRequest(t.http())
         .set('Authorization', basicAuth(service.client_id, service.client_secret!))
         .set('Content-Type', 'application/json')
         .send(JSON.stringify({ grant_type: 'client_credentials' }));

@@ -1,4 +1,4 @@
-import request, { Response } from 'supertest';
+import { Response } from 'supertest';
 import { DataSource, In } from 'typeorm';
 import { AuthorizationCodeEntity } from '../src/auth-codes/entities/authorization-code.entity';
 import { GrantEntity } from '../src/grants/grant.entity';
@@ -7,10 +7,10 @@ import { sha256 } from '../src/common/crypto/tokens';
 import { RefreshTokenEntity } from '../src/tokens/entities/refresh-token.entity';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { codeExchange, issueCode } from './helpers/issue-code';
-import { basicAuth } from './helpers/oauth-client';
+import * as oauth from './helpers/partner';
 
 /*
- * SECURITY 34 and 35 under load: 200 token requests of mixed kinds at once, every answer
+ * Checklist items 34 and 35 (docs/security.md) under load: 200 token requests of mixed kinds at once, every answer
  * the right one, and in the database no code or refresh token redeemed twice.
  */
 type Code = { code: string; verifier: string };
@@ -33,11 +33,7 @@ describe('200 concurrent token requests of mixed kinds', () => {
   afterAll(() => t.close());
 
   const token = (body: Record<string, string>, secret = client.client_secret!) =>
-    request(base)
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(client.client_id, secret))
-      .type('form')
-      .send(body);
+    oauth.token(base, client, body, { secret: secret });
   const refresh = (refreshToken: string) => token({ grant_type: 'refresh_token', refresh_token: refreshToken });
 
   /** Runs `work` over `items`, `width` at a time: set-up that should not itself be the load. */

@@ -9,14 +9,16 @@ import { createTestApp, TestApp } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
 import { codeExchange, issueCode, REDIRECT } from './helpers/issue-code';
 import { authorizeUrl, basicAuth, hiddenFields, pkcePair } from './helpers/oauth-client';
+import { describeWith, itWith } from './helpers/requirements';
 import { TcpProxy } from './helpers/tcp-proxy';
 import { until } from './helpers/until';
+import * as oauth from './helpers/partner';
 
 /*
- * SECURITY 18 and 36: with the database unreachable, every request that needs it is answered
+ * Checklist items 18 and 36 (docs/security.md): with the database unreachable, every request that needs it is answered
  * 503 temporarily_unavailable, quickly; nothing is issued that was not stored; introspection
  * fails closed; a revocation that could not be stored is an error; and the provider serves
- * again by itself once the database is back. SECURITY 38: two instances on one database.
+ * again by itself once the database is back. Checklist item 38: two instances on one database.
  */
 const DATABASE_URL = process.env.DATABASE_URL ?? '';
 const onMysql = DATABASE_URL.startsWith('mysql://');
@@ -53,7 +55,7 @@ async function partnerAndResourceServer(t: TestApp) {
   return { client, resourceServer };
 }
 
-(onMysql ? describe : describe.skip)('a MySQL database that goes away and comes back', () => {
+describeWith('mysql', 'a MySQL database that goes away and comes back', () => {
   let proxy: TcpProxy;
   let t: TestApp;
   let base: string;
@@ -96,7 +98,7 @@ async function partnerAndResourceServer(t: TestApp) {
     expectUnavailable(await token({ grant_type: 'refresh_token', refresh_token: before.refresh_token }));
     // Introspection fails closed: never active:true for a token it could not check.
     expectUnavailable(await introspect(before.access_token));
-    // A revocation that could not be stored is an error, never a 200 (SECURITY 18).
+    // A revocation that could not be stored is an error, never a 200 (checklist item 18).
     expectUnavailable(await post('/oauth/revoke', client, { token: before.access_token }));
     expectUnavailable(await post('/oauth/revoke', client, { token: before.refresh_token }));
     expectUnavailablePage(
@@ -237,13 +239,7 @@ async function partnerAndResourceServer(t: TestApp) {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  const token = (body: Record<string, string>) =>
-    t
-      .http()
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-      .type('form')
-      .send(body);
+  const token = (body: Record<string, string>) => oauth.token(t.http(), client, body);
 
   it('answers 503 when a write waits past the busy timeout, changes nothing, and serves again once the lock is gone', async () => {
     const pending = await issueCode(t.app, client.client_id, userId);
@@ -260,7 +256,7 @@ async function partnerAndResourceServer(t: TestApp) {
   });
 });
 
-describe('two instances on one database (SECURITY 38): what one does, the other knows at once', () => {
+describe('two instances on one database (checklist item 38): what one does, the other knows at once', () => {
   let workDir: string;
   let database: Awaited<ReturnType<typeof privateDatabase>>;
   let a: TestApp;
@@ -380,7 +376,7 @@ describe('two instances on one database (SECURITY 38): what one does, the other 
 
   // Two instances in one process on one SQLite file would block each other: better-sqlite3 waits
   // for a lock synchronously, holding up the event loop the other instance needs to commit.
-  (onMysql ? it : it.skip)('concurrent redemptions of one code spread over both: exactly one success', async () => {
+  itWith('mysql', 'concurrent redemptions of one code spread over both: exactly one success', async () => {
     const code = await issueCode(a.app, client.client_id, userId);
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => on(i % 2 ? a : b).token(codeExchange(code))),

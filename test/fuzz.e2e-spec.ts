@@ -4,9 +4,10 @@ import { ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { databaseState, privateDatabase } from './helpers/database-state';
 import { authorize, basicAuth, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
+import * as oauth from './helpers/partner';
 
 /*
- * Property-based fuzzing of every endpoint that takes input from outside (SECURITY.md 30-32,
+ * Property-based fuzzing of every endpoint that takes input from outside (checklist items 30-32 in docs/security.md,
  * issue 4): random and adversarial values must never produce a server error, must always come
  * back in the standard error shape, and a refused request must leave the database as it was.
  *
@@ -148,7 +149,7 @@ function expectErrorShape(res: Response, codes?: string[]): void {
   if (codes) expect(codes).toContain(res.body.error);
 }
 
-/** Whether a response is one of the transport-level refusals of an oversized request (SECURITY.md 30). */
+/** Whether a response is one of the transport-level refusals of an oversized request (checklist item 30). */
 const tooLarge = (res: Response) => [413, 414, 431].includes(res.status);
 
 /** Header values cannot carry every character; what supertest could not send is dropped. */
@@ -197,15 +198,8 @@ describe('fuzzing (fast-check)', () => {
       grant_types: ['client_credentials'],
       scope: 'admin',
     });
-    adminToken = (
-      await t
-        .http()
-        .post('/oauth/token')
-        .set('Authorization', basicAuth(admin.client_id, admin.client_secret!))
-        .type('form')
-        .send({ grant_type: 'client_credentials' })
-        .expect(200)
-    ).body.access_token;
+    adminToken = (await oauth.token(t.http(), admin, { grant_type: 'client_credentials' }).expect(200)).body
+      .access_token;
     user = await t.createUser();
 
     // Live tokens of another client: real values an attacker might have got hold of.
@@ -223,12 +217,8 @@ describe('fuzzing (fast-check)', () => {
       user,
     );
     victimTokens = (
-      await t
-        .http()
-        .post('/oauth/token')
-        .set('Authorization', basicAuth(victim.client_id, victim.client_secret!))
-        .type('form')
-        .send({
+      await oauth
+        .token(t.http(), victim, {
           grant_type: 'authorization_code',
           code: location.searchParams.get('code')!,
           redirect_uri: 'https://victim.example/cb',
@@ -248,22 +238,9 @@ describe('fuzzing (fast-check)', () => {
 
   /** The victim's tokens still work: nothing the fuzzing sent touched them. */
   async function expectVictimTokensAlive(): Promise<void> {
-    const introspect = (token: string) =>
-      t
-        .http()
-        .post('/oauth/introspect')
-        .set('Authorization', basicAuth(resourceServer.client_id, resourceServer.client_secret!))
-        .type('form')
-        .send({ token })
-        .expect(200);
+    const introspect = (token: string) => oauth.introspect(t.http(), resourceServer, { token }).expect(200);
     expect((await introspect(victimTokens.access_token)).body.active).toBe(true);
-    const own = await t
-      .http()
-      .post('/oauth/introspect')
-      .set('Authorization', basicAuth(victim.client_id, victim.client_secret!))
-      .type('form')
-      .send({ token: victimTokens.refresh_token, token_type_hint: 'refresh_token' })
-      .expect(200);
+    const own = await oauth.introspect(t.http(), victim, victimTokens.refresh_token, 'refresh_token').expect(200);
     expect(own.body.active).toBe(true);
   }
 
@@ -428,7 +405,7 @@ describe('fuzzing (fast-check)', () => {
           if (mustShowErrorPage(fields)) {
             expectErrorPage(res);
           } else if (res.status === 200) {
-            // The consent page, asking; no GET ever grants (SECURITY.md 19).
+            // The consent page, asking; no GET ever grants (checklist item 19).
             expect(res.text).toContain('name="_csrf"');
             expect(res.text).toMatch(/>Allow</);
           } else {

@@ -1,7 +1,9 @@
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { authorizeUrl, basicAuth, hiddenFields } from './helpers/oauth-client';
+import { describeWith } from './helpers/requirements';
 import { TcpProxy } from './helpers/tcp-proxy';
+import * as oauth from './helpers/partner';
 
 /*
  * /health is the contract's check (up and able to reach the database); /health/ready is the
@@ -43,9 +45,8 @@ describe('health', () => {
     });
 
     it('answers 503 temporarily_unavailable, as JSON or as the error page, to whatever needs the database', async () => {
-      const api = await closed
-        .http()
-        .post('/oauth/token')
+      const api = await oauth
+        .tokenRequest(closed.http())
         .set('Authorization', basicAuth('some-client', 'some-secret'))
         .type('form')
         .send({ grant_type: 'client_credentials' });
@@ -78,7 +79,7 @@ describe('health', () => {
 
 const DATABASE_URL = process.env.DATABASE_URL ?? '';
 
-(DATABASE_URL.startsWith('mysql://') ? describe : describe.skip)('the MySQL connection pool', () => {
+describeWith('mysql', 'the MySQL connection pool', () => {
   /** Connections the provider, started with `env`, opens to MySQL to answer 40 health checks sent at once. */
   async function connectionsUnderLoad(env: Record<string, string>): Promise<number> {
     const proxy = await TcpProxy.start(DATABASE_URL);

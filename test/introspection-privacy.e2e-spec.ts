@@ -1,7 +1,7 @@
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
-import { codeExchange, issueCode, REDIRECT } from './helpers/issue-code';
-import { basicAuth } from './helpers/oauth-client';
+import { issueCode, REDIRECT } from './helpers/issue-code';
+import * as oauth from './helpers/partner';
 
 /** RFC 7662 §2.2: who learns what about a token. */
 describe('introspection tells a client only what it may know', () => {
@@ -26,24 +26,16 @@ describe('introspection tells a client only what it may know', () => {
     });
     userId = (await t.createUser()).id;
     tokens = (
-      await t
-        .http()
-        .post('/oauth/token')
-        .set('Authorization', basicAuth(partner.client_id, partner.client_secret!))
-        .type('form')
-        .send(codeExchange(await issueCode(t.app, partner.client_id, userId, 'openid profile')))
+      await oauth
+        .exchange(t.http(), partner, await issueCode(t.app, partner.client_id, userId, 'openid profile'))
         .expect(200)
     ).body;
   });
   afterAll(() => t.close());
 
   async function introspect(by: ClientWithSecret, token: string, hint?: string) {
-    const res = await t
-      .http()
-      .post('/oauth/introspect')
-      .set('Authorization', basicAuth(by.client_id, by.client_secret!))
-      .type('form')
-      .send(hint ? { token, token_type_hint: hint } : { token })
+    const res = await oauth
+      .asClient(oauth.introspectionRequest(t.http()), by, hint ? { token, token_type_hint: hint } : { token })
       .expect(200);
     return res.body as Record<string, unknown>;
   }
@@ -86,15 +78,8 @@ describe('introspection tells a client only what it may know', () => {
         grant_types: ['client_credentials'],
         scope: 'admin',
       });
-      adminToken = (
-        await t
-          .http()
-          .post('/oauth/token')
-          .set('Authorization', basicAuth(admin.client_id, admin.client_secret!))
-          .type('form')
-          .send({ grant_type: 'client_credentials' })
-          .expect(200)
-      ).body.access_token;
+      adminToken = (await oauth.token(t.http(), admin, { grant_type: 'client_credentials' }).expect(200)).body
+        .access_token;
     });
     const adminApi = (method: 'post' | 'patch', path: string, body: object) =>
       t.http()[method](path).set('Authorization', `Bearer ${adminToken}`).send(body);

@@ -3,6 +3,7 @@ import type { Response } from 'supertest';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { authorizeUrl, basicAuth, hiddenFields, pkcePair } from './helpers/oauth-client';
+import * as oauth from './helpers/partner';
 
 const REDIRECT = 'https://partner.example/callback';
 
@@ -166,9 +167,8 @@ describe('logging', () => {
     const adminToken = keep(
       'admin access token',
       (
-        await t
-          .http()
-          .post('/oauth/token')
+        await oauth
+          .tokenRequest(t.http())
           .set('Authorization', adminAuth)
           .type('form')
           .send({ grant_type: 'client_credentials' })

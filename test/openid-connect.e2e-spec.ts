@@ -4,7 +4,8 @@ import { ClientWithSecret } from '../src/clients/clients.service';
 import { KeysService } from '../src/keys/keys.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
-import { authorize, authorizeUrl, basicAuth, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
+import { authorize, authorizeUrl, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
+import * as oauth from './helpers/partner';
 
 const REDIRECT = 'https://rp.example/callback';
 const ISSUER = 'http://localhost:3000';
@@ -43,12 +44,13 @@ describe('OpenID Connect', () => {
     };
   };
   const exchange = (code: string, verifier: string) =>
-    t
-      .http()
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-      .type('form')
-      .send({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier })
+    oauth
+      .token(t.http(), client, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT,
+        code_verifier: verifier,
+      })
       .expect(200)
       .then((r) => r.body);
   const jwks = async () => createLocalJWKSet((await t.http().get('/oauth/jwks').expect(200)).body);
@@ -91,13 +93,7 @@ describe('OpenID Connect', () => {
     const bad = await t.http().get('/oauth/userinfo').set('Authorization', 'Bearer nope').expect(401);
     expect(bad.headers['www-authenticate']).toMatch(/error="invalid_token"/);
     const api = await t.createClient({ redirect_uris: [], grant_types: ['client_credentials'], scope: 'profile' });
-    const cc = await t
-      .http()
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(api.client_id, api.client_secret!))
-      .type('form')
-      .send({ grant_type: 'client_credentials' })
-      .expect(200);
+    const cc = await oauth.token(t.http(), api, { grant_type: 'client_credentials' }).expect(200);
     const res = await t
       .http()
       .get('/oauth/userinfo')
@@ -266,13 +262,7 @@ describe('OpenID Connect', () => {
     await jwtVerify(before.id_token, keySet, { issuer: ISSUER });
     await t.http().get('/oauth/userinfo').set('Authorization', `Bearer ${before.access_token}`).expect(200);
 
-    const after = await t
-      .http()
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-      .type('form')
-      .send({ grant_type: 'refresh_token', refresh_token: before.refresh_token })
-      .expect(200);
+    const after = await oauth.refresh(t.http(), client, before.refresh_token).expect(200);
     const kid = JSON.parse(Buffer.from(after.body.access_token.split('.')[0], 'base64url').toString()).kid;
     expect(kid).toBe(newKid);
     await jwtVerify(after.body.access_token, keySet, { issuer: ISSUER });
@@ -301,12 +291,8 @@ describe('OpenID Connect', () => {
         },
         user,
       );
-      const tokens = await t
-        .http()
-        .post('/oauth/token')
-        .set('Authorization', basicAuth(rp.client_id, rp.client_secret!))
-        .type('form')
-        .send({
+      const tokens = await oauth
+        .token(t.http(), rp, {
           grant_type: 'authorization_code',
           code: location.searchParams.get('code'),
           redirect_uri: REDIRECT,
@@ -341,13 +327,7 @@ describe('OpenID Connect', () => {
       const { browser } = await signedInWithIdToken();
       await browser.get(`/logout?id_token_hint=${'e30.e30.sig'}`).expect(400);
       const api = await t.createClient({ redirect_uris: [], grant_types: ['client_credentials'], scope: '' });
-      const cc = await t
-        .http()
-        .post('/oauth/token')
-        .set('Authorization', basicAuth(api.client_id, api.client_secret!))
-        .type('form')
-        .send({ grant_type: 'client_credentials' })
-        .expect(200);
+      const cc = await oauth.token(t.http(), api, { grant_type: 'client_credentials' }).expect(200);
       await browser.get(`/logout?id_token_hint=${cc.body.access_token}`).expect(400);
     });
   });

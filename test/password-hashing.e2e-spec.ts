@@ -1,6 +1,7 @@
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
-import { basicAuth, hiddenFields } from './helpers/oauth-client';
+import { hiddenFields } from './helpers/oauth-client';
+import * as oauth from './helpers/partner';
 
 describe('sign-ins and token issuance side by side', () => {
   let t: TestApp;
@@ -15,13 +16,7 @@ describe('sign-ins and token issuance side by side', () => {
   /** How long one client_credentials token takes, in milliseconds. */
   async function tokenLatency(): Promise<number> {
     const start = performance.now();
-    await t
-      .http()
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-      .type('form')
-      .send({ grant_type: 'client_credentials' })
-      .expect(200);
+    await oauth.token(t.http(), client, { grant_type: 'client_credentials' }).expect(200);
     return performance.now() - start;
   }
 

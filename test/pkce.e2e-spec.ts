@@ -1,7 +1,8 @@
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { REDIRECT } from './helpers/issue-code';
-import { authorize, authorizeUrl, basicAuth, pkcePair } from './helpers/oauth-client';
+import { authorize, authorizeUrl, pkcePair } from './helpers/oauth-client';
+import * as oauth from './helpers/partner';
 
 /** RFC 9700 §2.1.1: PKCE for every client of the code flow, unless a confidential client is registered without it. */
 describe('PKCE for every client by default', () => {
@@ -18,15 +19,8 @@ describe('PKCE for every client by default', () => {
       grant_types: ['client_credentials'],
       scope: 'admin',
     });
-    adminToken = (
-      await t
-        .http()
-        .post('/oauth/token')
-        .set('Authorization', basicAuth(admin.client_id, admin.client_secret!))
-        .type('form')
-        .send({ grant_type: 'client_credentials' })
-        .expect(200)
-    ).body.access_token;
+    adminToken = (await oauth.token(t.http(), admin, { grant_type: 'client_credentials' }).expect(200)).body
+      .access_token;
   });
   afterAll(() => t.close());
 
@@ -43,17 +37,12 @@ describe('PKCE for every client by default', () => {
   });
 
   function redeem(client: ClientWithSecret, code: string, verifier?: string) {
-    return t
-      .http()
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-      .type('form')
-      .send({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: REDIRECT,
-        ...(verifier && { code_verifier: verifier }),
-      });
+    return oauth.token(t.http(), client, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+      ...(verifier && { code_verifier: verifier }),
+    });
   }
 
   it('redirects a confidential client without a code_challenge back with invalid_request', async () => {

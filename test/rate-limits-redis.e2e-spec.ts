@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, DEFAULT_RATE_LIMITS, TestApp, uniqueName } from './helpers/create-test-app';
 import { freePort } from './helpers/free-port';
-import { basicAuth } from './helpers/oauth-client';
 import { requireSharedRedis, SHARED_REDIS_URL, startRedis, stopRedis } from './helpers/redis-server';
 import { expectRefusedLoginPage, signInAttempt } from './helpers/sign-in-attempt';
 import { spawnInstance, SpawnedInstance } from './helpers/spawned-instance';
 import { until } from './helpers/until';
+import * as oauth from './helpers/partner';
 
 /** An address of its own for each test, also across runs: the shared Redis keeps counters for the whole failure window. */
 const freshAddress = () => `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}::1`;
@@ -72,13 +72,9 @@ describe('two instances on one Redis', () => {
   it('spend one failed client authentication budget between them', async () => {
     const address = freshAddress();
     const token = (t: Instance, secret: string) =>
-      t
-        .http()
-        .post('/oauth/token')
-        .set('X-Forwarded-For', address)
-        .set('Authorization', basicAuth(client.client_id, secret))
-        .type('form')
-        .send({ grant_type: 'client_credentials' });
+      oauth
+        .token(t.http(), client, { grant_type: 'client_credentials' }, { secret: secret })
+        .set('X-Forwarded-For', address);
     await token(first, 'a guessed secret').expect(401);
     await token(second, 'another guess').expect(401);
     await token(first, client.client_secret!).expect(429);
@@ -122,13 +118,7 @@ describe('two instances whose Redis stops and comes back', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const token = (t: Instance) =>
-    t
-      .http()
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-      .type('form')
-      .send({ grant_type: 'client_credentials' });
+  const token = (t: Instance) => oauth.token(t.http(), client, { grant_type: 'client_credentials' });
   /** What the instance in its own process logged that matches `pattern` (in-process apps share one logger). */
   const messages = (pattern: RegExp) => second.logged().filter((line) => pattern.test(line.msg));
 

@@ -2,8 +2,9 @@ import { DataSource, In } from 'typeorm';
 import { LoginAttemptEntity } from '../src/auth/login-attempt.entity';
 import { usernameKey } from '../src/auth/username-key';
 import { createTestApp, DEFAULT_RATE_LIMITS, TestApp, uniqueName } from './helpers/create-test-app';
-import { authorize, basicAuth, hiddenFields, pkcePair } from './helpers/oauth-client';
+import { authorize, hiddenFields, pkcePair } from './helpers/oauth-client';
 import { alerts, expectRefusedLoginPage, retryAfter, signInAttempt } from './helpers/sign-in-attempt';
+import * as oauth from './helpers/partner';
 
 const REDIRECT = 'https://partner.example/callback';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -80,13 +81,9 @@ describe('rate limits at the default settings', () => {
     const partner = await t.createClient({ grant_types: ['client_credentials'], scope: 'read', redirect_uris: [] });
     const statuses = await Promise.all(
       Array.from({ length: 1000 }, () =>
-        t
-          .http()
-          .post('/oauth/token')
+        oauth
+          .token(t.http(), partner, { grant_type: 'client_credentials' })
           .set('X-Forwarded-For', '198.51.100.40')
-          .set('Authorization', basicAuth(partner.client_id, partner.client_secret!))
-          .type('form')
-          .send({ grant_type: 'client_credentials' })
           .then((res) => res.status),
       ),
     );

@@ -4,6 +4,7 @@ import { sha256 } from '../src/common/crypto/tokens';
 import { RefreshTokenEntity } from '../src/tokens/entities/refresh-token.entity';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { authorize, basicAuth, pkcePair } from './helpers/oauth-client';
+import * as oauth from './helpers/partner';
 
 const REDIRECT = 'https://partner.example/callback';
 
@@ -197,16 +198,11 @@ describe('refresh tokens, revocation and introspection', () => {
 
     it('requires client authentication', async () => {
       const { access_token } = await tokens();
-      const res = await t.http().post('/oauth/introspect').type('form').send({ token: access_token }).expect(401);
+      const res = await oauth.introspect(t.http(), null, access_token).expect(401);
       expect(res.body.error).toBe('invalid_client');
       expect(res.body.active).toBeUndefined();
       const pub = await t.createClient({ token_endpoint_auth_method: 'none' });
-      await t
-        .http()
-        .post('/oauth/introspect')
-        .type('form')
-        .send({ token: access_token, client_id: pub.client_id })
-        .expect(401);
+      await oauth.introspect(t.http(), null, { token: access_token, client_id: pub.client_id }).expect(401);
     });
   });
 
@@ -241,7 +237,7 @@ describe('refresh tokens, revocation and introspection', () => {
 
     it('answers 200 for an unknown token, and 401 without client authentication', async () => {
       await post('/oauth/revoke', client, { token: 'no-such-token' }).expect(200);
-      const res = await t.http().post('/oauth/revoke').type('form').send({ token: 'x' }).expect(401);
+      const res = await oauth.revoke(t.http(), null, 'x').expect(401);
       expect(res.body.error).toBe('invalid_client');
     });
 

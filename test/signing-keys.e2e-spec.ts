@@ -7,8 +7,8 @@ import { SigningKeyEntity } from '../src/keys/entities/signing-key.entity';
 import { KeysService } from '../src/keys/keys.service';
 import { createTestApp } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
-import { basicAuth } from './helpers/oauth-client';
 import { until } from './helpers/until';
+import * as oauth from './helpers/partner';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -27,13 +27,7 @@ async function keysApp(suffix: string, env: Record<string, string> = {}) {
     keys: t.app.get(KeysService),
     keyRows,
     async issued(): Promise<string> {
-      const res = await t
-        .http()
-        .post('/oauth/token')
-        .set('Authorization', basicAuth(admin.client_id, admin.client_secret!))
-        .type('form')
-        .send({ grant_type: 'client_credentials' })
-        .expect(200);
+      const res = await oauth.token(t.http(), admin, { grant_type: 'client_credentials' }).expect(200);
       return res.body.access_token as string;
     },
     /** An access token with the claims of an issued one, made now to live `lifetime` seconds, signed with any key under `kid`. */
@@ -45,12 +39,8 @@ async function keysApp(suffix: string, env: Record<string, string> = {}) {
     },
     admin: (token: string) => t.http().get('/admin/clients').set('Authorization', `Bearer ${token}`),
     introspect: (token: string) =>
-      t
-        .http()
-        .post('/oauth/introspect')
-        .set('Authorization', basicAuth(admin.client_id, admin.client_secret!))
-        .type('form')
-        .send({ token })
+      oauth
+        .introspect(t.http(), admin, { token })
         .expect(200)
         .then((res) => res.body as { active: boolean }),
     published: async () =>

@@ -3,7 +3,7 @@ import { ClientWithSecret } from '../src/clients/clients.service';
 import { SigningAlgorithm } from '../src/keys/entities/signing-key.entity';
 import { KeysService } from '../src/keys/keys.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
-import { basicAuth } from './helpers/oauth-client';
+import * as oauth from './helpers/partner';
 
 const TTL = 3600;
 const TOLERANCE = 30;
@@ -20,13 +20,7 @@ describe('claims of the tokens the provider verifies', () => {
   beforeAll(async () => {
     t = await createTestApp({ ACCESS_TOKEN_TTL: String(TTL), CLOCK_TOLERANCE: String(TOLERANCE) });
     admin = await t.createClient({ redirect_uris: [], grant_types: ['client_credentials'], scope: 'admin' });
-    const res = await t
-      .http()
-      .post('/oauth/token')
-      .set('Authorization', basicAuth(admin.client_id, admin.client_secret!))
-      .type('form')
-      .send({ grant_type: 'client_credentials' })
-      .expect(200);
+    const res = await oauth.token(t.http(), admin, { grant_type: 'client_credentials' }).expect(200);
     issued = decodeJwt(res.body.access_token);
   });
   afterAll(() => t?.close());
@@ -101,13 +95,7 @@ describe('claims of the tokens the provider verifies', () => {
   });
 
   it('introspects a validly signed token with malformed claims as inactive', async () => {
-    const res = await t
-      .http()
-      .post('/oauth/introspect')
-      .set('Authorization', basicAuth(admin.client_id, admin.client_secret!))
-      .type('form')
-      .send({ token: await accessToken({ scope: ['admin'] }) })
-      .expect(200);
+    const res = await oauth.introspect(t.http(), admin, await accessToken({ scope: ['admin'] })).expect(200);
     expect(res.body).toEqual({ active: false });
   });
 

@@ -2,7 +2,8 @@ import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../src/audit/audit-event.entity';
 import { createTestApp, TestApp } from './helpers/create-test-app';
-import { basicAuth, hiddenFields } from './helpers/oauth-client';
+import { hiddenFields } from './helpers/oauth-client';
+import * as oauth from './helpers/partner';
 
 /** Every test request reaches the app from 127.0.0.1, as from a proxy on this host. */
 const PEER = '127.0.0.1';
@@ -23,13 +24,9 @@ async function withApp(env: Record<string, string>, test: (t: TestApp) => Promis
 /** The address the app takes a token request to come from, as its audit trail records it. */
 async function clientAddress(t: TestApp, forwardedFor: string): Promise<string | null> {
   const client = await t.createClient({ grant_types: ['client_credentials'], scope: 'read', redirect_uris: [] });
-  await t
-    .http()
-    .post('/oauth/token')
-    .set('Authorization', basicAuth(client.client_id, client.client_secret!))
+  await oauth
+    .token(t.http(), client, { grant_type: 'client_credentials' })
     .set('X-Forwarded-For', forwardedFor)
-    .type('form')
-    .send({ grant_type: 'client_credentials' })
     .expect(200);
   const event = await t.app
     .get(DataSource)

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -6,20 +6,16 @@ import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { ClientWithSecret } from '../../src/clients/clients.service';
 import { createTestApp, TestApp, uniqueName } from '../helpers/create-test-app';
 import { freePort } from '../helpers/free-port';
+import { CHROMIUM, describeWith } from '../helpers/requirements';
 // The example partner app, exactly as `npm run demo` runs it.
 import { createPartnerApp } from '../../examples/partner-app/app.js';
 
 /**
  * Browser tests: Debian's Chromium driven by playwright-core, against the provider listening on a
- * real port and the example partner app on another. Without /usr/bin/chromium they are skipped
- * (CI installs it); everything else about them is the same on SQLite and MySQL.
+ * real port and the example partner app on another. Without /usr/bin/chromium they are skipped, loudly
+ * (CI installs it, and fails without it: helpers/requirements.ts); everything else about them is the same on SQLite and MySQL.
  */
-export const CHROMIUM = '/usr/bin/chromium';
-const chromiumPresent = existsSync(CHROMIUM);
-if (!chromiumPresent) {
-  console.warn(`Browser tests SKIPPED: ${CHROMIUM} not found. Install it with: apt-get install -y chromium`);
-}
-export const describeInBrowser: jest.Describe = chromiumPresent ? describe : describe.skip;
+export const describeInBrowser = (title: string, fn: () => void) => describeWith('browser', title, fn);
 
 export const SCREENSHOTS = join(__dirname, '..', '..', 'artifacts', 'screenshots');
 
