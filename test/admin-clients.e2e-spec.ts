@@ -6,7 +6,7 @@ import { AuthorizationCodeEntity } from '../src/auth-codes/entities/authorizatio
 import { GrantEntity } from '../src/grants/grant.entity';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
-import { authorize, basicAuth, pkcePair } from './helpers/oauth-client';
+import { authorize, pkcePair } from './helpers/oauth-client';
 import * as oauth from './helpers/partner';
 
 const REDIRECT = 'https://partner.example/callback';
@@ -102,11 +102,7 @@ describe('clients administration API', () => {
   }
 
   function clientCredentials(clientId: string, secret: string) {
-    return oauth
-      .tokenRequest(t.http())
-      .set('Authorization', basicAuth(clientId, secret))
-      .type('form')
-      .send({ grant_type: 'client_credentials' });
+    return oauth.token(t.http(), { client_id: clientId, client_secret: secret }, { grant_type: 'client_credentials' });
   }
 
   /** Every client the API lists, page by page. */

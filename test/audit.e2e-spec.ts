@@ -6,7 +6,7 @@ import { KeysService } from '../src/keys/keys.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { failNextWrite } from './helpers/fail-next-write';
 import { issueCode, REDIRECT as ISSUED_REDIRECT } from './helpers/issue-code';
-import { authorize, basicAuth, hiddenFields, pkcePair } from './helpers/oauth-client';
+import { authorize, hiddenFields, pkcePair } from './helpers/oauth-client';
 import * as oauth from './helpers/partner';
 
 const REDIRECT = 'https://partner.example/callback';
@@ -51,15 +51,6 @@ describe('audit trail', () => {
     return res.body as { access_token: string };
   }
 
-  const post = (path: string, body: Record<string, string>) =>
-    t
-      .http()
-      .post(path)
-      .set('Authorization', basicAuth(client.client_id, client.client_secret!))
-      .set('X-Forwarded-For', USER_IP)
-      .type('form')
-      .send(body);
-
   async function code(decision: 'allow' | 'deny' = 'allow') {
     const pkce = pkcePair();
     const params = {
@@ -79,12 +70,10 @@ describe('audit trail', () => {
 
   async function tokens() {
     const { code: value, verifier } = await code();
-    const res = await post('/oauth/token', {
-      grant_type: 'authorization_code',
-      code: value,
-      redirect_uri: REDIRECT,
-      code_verifier: verifier,
-    }).expect(200);
+    const res = await oauth
+      .exchange(t.http(), client, { code: value, verifier })
+      .set('X-Forwarded-For', USER_IP)
+      .expect(200);
     return {
       ...keep(res.body as { access_token: string; refresh_token: string; id_token: string }),
       code: value,
@@ -234,7 +223,9 @@ describe('audit trail', () => {
       const issued = await tokens();
       const event = await after(
         () =>
-          post('/oauth/token', { grant_type: 'refresh_token', refresh_token: issued.refresh_token })
+          oauth
+            .refresh(t.http(), client, issued.refresh_token)
+            .set('X-Forwarded-For', USER_IP)
             .expect(200)
             .then((r) => keep(r.body)),
         'token.refreshed',
@@ -252,7 +243,7 @@ describe('audit trail', () => {
     it('revocations of refresh and access tokens, and nothing for a token that changed nothing', async () => {
       const issued = await tokens();
       const refresh = await after(
-        () => post('/oauth/revoke', { token: issued.refresh_token }).expect(200),
+        () => oauth.revoke(t.http(), client, issued.refresh_token).set('X-Forwarded-For', USER_IP).expect(200),
         'token.revoked',
       );
       expect(refresh).toMatchObject({
@@ -264,7 +255,7 @@ describe('audit trail', () => {
 
       const other = await tokens();
       const access = await after(
-        () => post('/oauth/revoke', { token: other.access_token }).expect(200),
+        () => oauth.revoke(t.http(), client, other.access_token).set('X-Forwarded-For', USER_IP).expect(200),
         'token.revoked',
       );
       expect(access).toMatchObject({
@@ -273,20 +264,14 @@ describe('audit trail', () => {
       });
 
       const count = (await events({ type: 'token.revoked', client_id: client.client_id })).length;
-      await post('/oauth/revoke', { token: 'no-such-token' }).expect(200);
+      await oauth.revoke(t.http(), client, 'no-such-token').set('X-Forwarded-For', USER_IP).expect(200);
       expect(await events({ type: 'token.revoked', client_id: client.client_id })).toHaveLength(count);
     });
 
     it('a code redeemed twice', async () => {
       const issued = await tokens();
       const event = await after(
-        () =>
-          post('/oauth/token', {
-            grant_type: 'authorization_code',
-            code: issued.code,
-            redirect_uri: REDIRECT,
-            code_verifier: issued.verifier,
-          }).expect(400),
+        () => oauth.exchange(t.http(), client, issued).set('X-Forwarded-For', USER_IP).expect(400),
         'code.reuse_detected',
       );
       expect(event).toMatchObject({
@@ -301,11 +286,10 @@ describe('audit trail', () => {
     it('a rotated refresh token presented again', async () => {
       const issued = await tokens();
       keep(
-        (await post('/oauth/token', { grant_type: 'refresh_token', refresh_token: issued.refresh_token }).expect(200))
-          .body,
+        (await oauth.refresh(t.http(), client, issued.refresh_token).set('X-Forwarded-For', USER_IP).expect(200)).body,
       );
       const event = await after(
-        () => post('/oauth/token', { grant_type: 'refresh_token', refresh_token: issued.refresh_token }).expect(400),
+        () => oauth.refresh(t.http(), client, issued.refresh_token).set('X-Forwarded-For', USER_IP).expect(400),
         'refresh_token.reuse_detected',
       );
       expect(event).toMatchObject({

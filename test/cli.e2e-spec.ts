@@ -8,8 +8,7 @@ import { DEFAULT_GRANT_TYPES } from '../src/common/oauth/grant-types';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
-import { codeExchange, issueCode, REDIRECT } from './helpers/issue-code';
-import { basicAuth } from './helpers/oauth-client';
+import { issueCode, REDIRECT } from './helpers/issue-code';
 import { until } from './helpers/until';
 import * as oauth from './helpers/partner';
 
@@ -153,10 +152,9 @@ describe('administration CLI', () => {
         grant_types: ['authorization_code', 'refresh_token'],
         scope: 'openid',
       });
-      const post = (body: Record<string, string>) => oauth.token(t.http(), client, body);
-      const tokens = (await post(codeExchange(await issueCode(t.app, client.client_id, user.id, 'openid'))).expect(200))
-        .body as { refresh_token: string };
-      return { refresh: () => post({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }) };
+      const code = await issueCode(t.app, client.client_id, user.id, 'openid');
+      const tokens = (await oauth.exchange(t.http(), client, code).expect(200)).body as { refresh_token: string };
+      return { refresh: () => oauth.refresh(t.http(), client, tokens.refresh_token) };
     }
 
     it('user:password reads the new password from standard input and ends the user’s grants in the running app', async () => {
@@ -169,7 +167,7 @@ describe('administration CLI', () => {
       const users = t.app.get(UsersService);
       expect(await users.verifyCredentials(user.username, user.password)).toBeNull();
       expect((await users.verifyCredentials(user.username, 'the new one'))?.id).toBe(user.id);
-      expect((await grant.refresh().expect(400)).body.error).toBe('invalid_grant');
+      oauth.expectOAuthError(await grant.refresh(), 400, 'invalid_grant');
     });
 
     it('user:disable stops sign-in and ends the user’s grants in the running app at once', async () => {
@@ -180,7 +178,7 @@ describe('administration CLI', () => {
       expect(body).toEqual({ id: user.id, username: user.username });
 
       expect(await t.app.get(UsersService).verifyCredentials(user.username, user.password)).toBeNull();
-      expect((await grant.refresh().expect(400)).body.error).toBe('invalid_grant');
+      oauth.expectOAuthError(await grant.refresh(), 400, 'invalid_grant');
     });
 
     it('refuses a username that names nobody with one line', async () => {
@@ -272,13 +270,10 @@ describe('administration CLI', () => {
           '--json',
         ),
       );
-      const auth = basicAuth(body.client_id as string, body.client_secret as string);
+      const robot = { client_id: body.client_id as string, client_secret: body.client_secret as string };
 
       const token = await oauth
-        .tokenRequest(t.http())
-        .set('Authorization', auth)
-        .type('form')
-        .send({ grant_type: 'client_credentials', scope: 'admin' })
+        .token(t.http(), robot, { grant_type: 'client_credentials', scope: 'admin' })
         .expect(200);
       expect(token.body).toMatchObject({ access_token: expect.any(String), token_type: 'Bearer', scope: 'admin' });
 

@@ -32,33 +32,17 @@ describe('client credentials grant', () => {
   });
   afterAll(() => t.close());
 
-  /** A token request as a form, with HTTP Basic for `basic` (a client, or a raw header value). */
-  function tokenRequest(
-    body: Record<string, string> | string,
-    basic?: ClientWithSecret | string,
-    path = '/oauth/token',
-  ) {
-    let req = t.http().post(path);
-    if (basic !== undefined)
-      req = req.set(
-        'Authorization',
-        typeof basic === 'string' ? basic : basicAuth(basic.client_id, basic.client_secret!),
-      );
-    return req.type('form').send(body);
-  }
-
-  /** RFC 6749 §5.2: the error, with nothing cached. */
-  function expectError(res: Response, status: number, error: string) {
-    expect({ status: res.status, body: res.body }).toEqual({
-      status,
-      body: { error, error_description: expect.any(String) },
-    });
-    expect(res.headers['cache-control']).toBe('no-store');
+  /** A token request as a form, with HTTP Basic for `basic` (a client, or a raw header value), `query` in the URL. */
+  function tokenRequest(body: oauth.Form, basic?: ClientWithSecret | string, query?: Record<string, string>) {
+    const req = oauth.tokenRequest(t.http());
+    if (query) req.query(query);
+    if (typeof basic === 'string') return req.set('Authorization', basic).type('form').send(body);
+    return oauth.asClient(req, basic ?? null, body, { method: 'client_secret_basic' });
   }
 
   /** RFC 6749 §5.2: invalid_client is 401, with a Basic challenge exactly when the client tried Basic. */
   function expectInvalidClient(res: Response, usedBasic: boolean) {
-    expectError(res, 401, 'invalid_client');
+    oauth.expectOAuthError(res, 401, 'invalid_client');
     if (usedBasic) expect(res.headers['www-authenticate']).toMatch(/^Basic realm="[^"]+"/);
     else expect(res.headers['www-authenticate']).toBeUndefined();
   }
@@ -132,18 +116,26 @@ describe('client credentials grant', () => {
       ['only scopes the client was not registered for', 'admin'],
       ['a malformed scope', 'read  write'],
     ])('refuses %s with invalid_scope', async (_, scope) => {
-      expectError(await tokenRequest({ grant_type: 'client_credentials', scope }, service), 400, 'invalid_scope');
+      oauth.expectOAuthError(
+        await tokenRequest({ grant_type: 'client_credentials', scope }, service),
+        400,
+        'invalid_scope',
+      );
     });
 
     it('refuses a confidential client not allowed the grant with unauthorized_client', async () => {
       const coder = await t.createClient({ grant_types: ['authorization_code'] });
-      expectError(await tokenRequest({ grant_type: 'client_credentials' }, coder), 400, 'unauthorized_client');
+      oauth.expectOAuthError(
+        await tokenRequest({ grant_type: 'client_credentials' }, coder),
+        400,
+        'unauthorized_client',
+      );
     });
 
     it('refuses a public client with unauthorized_client', async () => {
       const pub = await t.createClient({ token_endpoint_auth_method: 'none' });
       const res = await tokenRequest({ grant_type: 'client_credentials', client_id: pub.client_id });
-      expectError(res, 400, 'unauthorized_client');
+      oauth.expectOAuthError(res, 400, 'unauthorized_client');
     });
   });
 
@@ -192,16 +184,16 @@ describe('client credentials grant', () => {
         { grant_type: 'client_credentials', client_id: service.client_id, client_secret: service.client_secret! },
         service,
       );
-      expectError(res, 400, 'invalid_request');
+      oauth.expectOAuthError(res, 400, 'invalid_request');
       const mixed = await tokenRequest(
         { grant_type: 'client_credentials', client_id: poster.client_id, client_secret: poster.client_secret! },
         service,
       );
-      expectError(mixed, 400, 'invalid_request');
+      oauth.expectOAuthError(mixed, 400, 'invalid_request');
     });
 
     it('refuses a form client_id that differs from the Basic one with invalid_request', async () => {
-      expectError(
+      oauth.expectOAuthError(
         await tokenRequest({ grant_type: 'client_credentials', client_id: poster.client_id }, service),
         400,
         'invalid_request',
@@ -209,17 +201,19 @@ describe('client credentials grant', () => {
     });
 
     it('refuses a client_secret in the query string beside HTTP Basic with invalid_request', async () => {
-      const res = await tokenRequest(
-        { grant_type: 'client_credentials' },
-        service,
-        `/oauth/token?client_secret=${encodeURIComponent(service.client_secret!)}`,
-      );
-      expectError(res, 400, 'invalid_request');
+      const res = await tokenRequest({ grant_type: 'client_credentials' }, service, {
+        client_secret: service.client_secret!,
+      });
+      oauth.expectOAuthError(res, 400, 'invalid_request');
     });
 
     it('refuses client_id and client_secret in the query string with invalid_request', async () => {
-      const path = `/oauth/token?client_id=${poster.client_id}&client_secret=${encodeURIComponent(poster.client_secret!)}`;
-      expectError(await tokenRequest({ grant_type: 'client_credentials' }, undefined, path), 400, 'invalid_request');
+      const query = { client_id: poster.client_id, client_secret: poster.client_secret! };
+      oauth.expectOAuthError(
+        await tokenRequest({ grant_type: 'client_credentials' }, undefined, query),
+        400,
+        'invalid_request',
+      );
     });
   });
 
@@ -230,7 +224,7 @@ describe('client credentials grant', () => {
         .set('Authorization', basicAuth(service.client_id, service.client_secret!))
         .set('Content-Type', 'application/json')
         .send(JSON.stringify({ grant_type: 'client_credentials' }));
-      expectError(res, 400, 'invalid_request');
+      oauth.expectOAuthError(res, 400, 'invalid_request');
     });
 
     it('answers GET with 405, naming POST as the allowed method', async () => {
@@ -238,7 +232,7 @@ describe('client credentials grant', () => {
         .http()
         .get('/oauth/token?grant_type=client_credentials')
         .set('Authorization', basicAuth(service.client_id, service.client_secret!));
-      expectError(res, 405, 'invalid_request');
+      oauth.expectOAuthError(res, 405, 'invalid_request');
       // RFC 9110 §15.5.6: a 405 lists the methods the resource does take.
       expect(res.headers.allow).toBe('POST');
     });
@@ -248,16 +242,16 @@ describe('client credentials grant', () => {
       ['scope given twice with the same value', 'grant_type=client_credentials&scope=read&scope=read'],
       ['grant_type given twice', 'grant_type=client_credentials&grant_type=client_credentials'],
     ])('refuses %s with invalid_request', async (_, raw) => {
-      expectError(await tokenRequest(raw, service), 400, 'invalid_request');
+      oauth.expectOAuthError(await tokenRequest(raw, service), 400, 'invalid_request');
     });
 
     it('refuses client_id given twice in the form with invalid_request', async () => {
       const raw = `grant_type=client_credentials&client_id=${poster.client_id}&client_id=${poster.client_id}&client_secret=${encodeURIComponent(poster.client_secret!)}`;
-      expectError(await tokenRequest(raw), 400, 'invalid_request');
+      oauth.expectOAuthError(await tokenRequest(raw), 400, 'invalid_request');
     });
 
     it('refuses a missing grant_type with invalid_request', async () => {
-      expectError(await tokenRequest({ scope: 'read' }, service), 400, 'invalid_request');
+      oauth.expectOAuthError(await tokenRequest({ scope: 'read' }, service), 400, 'invalid_request');
     });
   });
 });

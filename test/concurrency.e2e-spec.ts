@@ -6,7 +6,7 @@ import { ClientWithSecret } from '../src/clients/clients.service';
 import { sha256 } from '../src/common/crypto/tokens';
 import { RefreshTokenEntity } from '../src/tokens/entities/refresh-token.entity';
 import { createTestApp, TestApp } from './helpers/create-test-app';
-import { codeExchange, issueCode } from './helpers/issue-code';
+import { issueCode } from './helpers/issue-code';
 import * as oauth from './helpers/partner';
 
 /*
@@ -32,9 +32,8 @@ describe('200 concurrent token requests of mixed kinds', () => {
   });
   afterAll(() => t.close());
 
-  const token = (body: Record<string, string>, secret = client.client_secret!) =>
-    oauth.token(base, client, body, { secret: secret });
-  const refresh = (refreshToken: string) => token({ grant_type: 'refresh_token', refresh_token: refreshToken });
+  const exchange = (code: Code, secret?: string) => oauth.exchange(base, client, code, {}, { secret });
+  const refresh = (refreshToken: string) => oauth.refresh(base, client, refreshToken);
 
   /** Runs `work` over `items`, `width` at a time: set-up that should not itself be the load. */
   async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -45,14 +44,7 @@ describe('200 concurrent token requests of mixed kinds', () => {
   }
   const codes = (n: number) =>
     inBatches(Array.from({ length: n }), 10, () => issueCode(t.app, client.client_id, userId));
-  const redeem = async (code: Code): Promise<Tokens> => (await token(codeExchange(code)).expect(200)).body;
-
-  function expectError(res: Response, status: number, error: string): void {
-    expect({ status: res.status, body: res.body }).toEqual({
-      status,
-      body: { error, error_description: expect.any(String) },
-    });
-  }
+  const redeem = async (code: Code): Promise<Tokens> => (await exchange(code).expect(200)).body;
 
   it('answers each correctly, and redeems no code and no refresh token twice', async () => {
     // What the burst will find.
@@ -67,15 +59,13 @@ describe('200 concurrent token requests of mixed kinds', () => {
     await inBatches(rotated, 10, (tokens) => refresh(tokens.refresh_token).expect(200));
 
     const shots: { kind: string; key: string; send: () => Promise<Response> }[] = [
-      ...fresh.map((c) => ({ kind: 'code', key: c.code, send: () => token(codeExchange(c)) })),
-      ...raced.flatMap((c) =>
-        [0, 1].map(() => ({ kind: 'code race', key: c.code, send: () => token(codeExchange(c)) })),
-      ),
-      ...spent.map((c) => ({ kind: 'code replay', key: c.code, send: () => token(codeExchange(c)) })),
+      ...fresh.map((c) => ({ kind: 'code', key: c.code, send: () => exchange(c) })),
+      ...raced.flatMap((c) => [0, 1].map(() => ({ kind: 'code race', key: c.code, send: () => exchange(c) }))),
+      ...spent.map((c) => ({ kind: 'code replay', key: c.code, send: () => exchange(c) })),
       ...guarded.map((c) => ({
         kind: 'wrong secret',
         key: c.code,
-        send: () => token(codeExchange(c), 'not-the-secret'),
+        send: () => exchange(c, 'not-the-secret'),
       })),
       ...refreshOnce.map((r) => ({ kind: 'refresh', key: r.refresh_token, send: () => refresh(r.refresh_token) })),
       ...refreshRaced.flatMap((r) =>
@@ -108,10 +98,10 @@ describe('200 concurrent token requests of mixed kinds', () => {
           break;
         case 'code replay':
         case 'refresh reuse':
-          expectError(res, 400, 'invalid_grant');
+          oauth.expectOAuthError(res, 400, 'invalid_grant');
           break;
         case 'wrong secret':
-          expectError(res, 401, 'invalid_client');
+          oauth.expectOAuthError(res, 401, 'invalid_client');
           expect(res.headers['www-authenticate']).toMatch(/^Basic /);
           break;
         case 'code race':
@@ -119,7 +109,7 @@ describe('200 concurrent token requests of mixed kinds', () => {
           // Of the two, exactly one wins; the other is a replay.
           const pair = byKey.get(key)!;
           expect(pair.map((r) => r.status).sort()).toEqual([200, 400]);
-          expectError(
+          oauth.expectOAuthError(
             pair.find((r) => r.status === 400)!,
             400,
             'invalid_grant',

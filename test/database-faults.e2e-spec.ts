@@ -7,8 +7,8 @@ import { ClientsService, ClientWithSecret } from '../src/clients/clients.service
 import { KeysService } from '../src/keys/keys.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
-import { codeExchange, issueCode, REDIRECT } from './helpers/issue-code';
-import { authorizeUrl, basicAuth, hiddenFields, pkcePair } from './helpers/oauth-client';
+import { issueCode, REDIRECT } from './helpers/issue-code';
+import { authorizeUrl, hiddenFields, pkcePair } from './helpers/oauth-client';
 import { describeWith, itWith } from './helpers/requirements';
 import { TcpProxy } from './helpers/tcp-proxy';
 import { until } from './helpers/until';
@@ -22,13 +22,10 @@ import * as oauth from './helpers/partner';
  */
 const DATABASE_URL = process.env.DATABASE_URL ?? '';
 const onMysql = DATABASE_URL.startsWith('mysql://');
+type Code = Awaited<ReturnType<typeof issueCode>>;
 
 function expectUnavailable(res: Response): void {
-  expect({ status: res.status, body: res.body }).toEqual({
-    status: 503,
-    body: { error: 'temporarily_unavailable', error_description: expect.any(String) },
-  });
-  expect(res.headers['cache-control']).toBe('no-store');
+  oauth.expectOAuthError(res, 503, 'temporarily_unavailable');
 }
 
 function expectUnavailablePage(res: Response): void {
@@ -78,14 +75,14 @@ describeWith('mysql', 'a MySQL database that goes away and comes back', () => {
     await proxy?.close();
   });
 
-  const post = (path: string, as: ClientWithSecret, body: Record<string, string>) =>
-    request(base).post(path).set('Authorization', basicAuth(as.client_id, as.client_secret!)).type('form').send(body);
-  const token = (body: Record<string, string>) => post('/oauth/token', client, body);
-  const introspect = (value: string) => post('/oauth/introspect', resourceServer, { token: value });
+  const clientCredentials = () => oauth.token(base, client, { grant_type: 'client_credentials' });
+  const exchange = (code: Code) => oauth.exchange(base, client, code);
+  const refresh = (refreshToken: string) => oauth.refresh(base, client, refreshToken);
+  const introspect = (value: string) => oauth.introspect(base, resourceServer, value);
   const newCode = () => issueCode(t.app, client.client_id, userId);
 
   it('answers 503 while the database is cut, fails closed, stores nothing half-done, and serves again once it is back', async () => {
-    const before = (await token(codeExchange(await newCode())).expect(200)).body;
+    const before = (await exchange(await newCode()).expect(200)).body;
     const pending = await newCode();
     // The login page needs no database (its CSRF secret lives in a cookie); signing in does.
     const browser = request.agent(base);
@@ -93,14 +90,14 @@ describeWith('mysql', 'a MySQL database that goes away and comes back', () => {
 
     await proxy.cut();
     const started = Date.now();
-    expectUnavailable(await token({ grant_type: 'client_credentials' }));
-    expectUnavailable(await token(codeExchange(pending)));
-    expectUnavailable(await token({ grant_type: 'refresh_token', refresh_token: before.refresh_token }));
+    expectUnavailable(await clientCredentials());
+    expectUnavailable(await exchange(pending));
+    expectUnavailable(await refresh(before.refresh_token));
     // Introspection fails closed: never active:true for a token it could not check.
     expectUnavailable(await introspect(before.access_token));
     // A revocation that could not be stored is an error, never a 200 (checklist item 18).
-    expectUnavailable(await post('/oauth/revoke', client, { token: before.access_token }));
-    expectUnavailable(await post('/oauth/revoke', client, { token: before.refresh_token }));
+    expectUnavailable(await oauth.revoke(base, client, before.access_token));
+    expectUnavailable(await oauth.revoke(base, client, before.refresh_token));
     expectUnavailablePage(
       await request(base).get(
         authorizeUrl({
@@ -129,16 +126,16 @@ describeWith('mysql', 'a MySQL database that goes away and comes back', () => {
     expect((await request(base).get('/health/ready')).status).toBe(200);
     // Issued before the cut: still good. Refused during it: untouched, so it works now.
     expect((await introspect(before.access_token).expect(200)).body).toMatchObject({ active: true });
-    const redeemed = (await token(codeExchange(pending)).expect(200)).body;
+    const redeemed = (await exchange(pending).expect(200)).body;
     expect((await introspect(redeemed.access_token).expect(200)).body).toMatchObject({ active: true });
-    await token({ grant_type: 'refresh_token', refresh_token: before.refresh_token }).expect(200);
+    await refresh(before.refresh_token).expect(200);
     // The revocation the client was told had failed did not happen; asked again, it holds.
-    await post('/oauth/revoke', client, { token: before.access_token }).expect(200);
+    await oauth.revoke(base, client, before.access_token).expect(200);
     expect((await introspect(before.access_token).expect(200)).body).toEqual({ active: false });
   });
 
   it('keeps a run of requests answered across a cut: tokens it stored or 503, never anything else, and tokens again after', async () => {
-    const before = (await token(codeExchange(await newCode())).expect(200)).body;
+    const before = (await exchange(await newCode()).expect(200)).body;
     const codes = await Promise.all(Array.from({ length: 40 }, newCode));
     type Phase = 'before' | 'cut' | 'after';
     let phase: Phase = 'before';
@@ -161,7 +158,7 @@ describeWith('mysql', 'a MySQL database that goes away and comes back', () => {
         const res =
           kind === 'introspection'
             ? await introspect(before.access_token)
-            : await token(code ? codeExchange(code) : { grant_type: 'client_credentials' });
+            : await (code ? exchange(code) : clientCredentials());
         answers.push({ kind, from, to: phase, res, code });
       }
     };
@@ -190,13 +187,13 @@ describeWith('mysql', 'a MySQL database that goes away and comes back', () => {
     // Every token handed out was stored: its grant stands, and its refresh token works.
     for (const { res } of answers.filter((a) => a.kind === 'authorization_code' && a.res.status === 200)) {
       expect((await introspect(res.body.access_token).expect(200)).body).toMatchObject({ active: true });
-      await token({ grant_type: 'refresh_token', refresh_token: res.body.refresh_token }).expect(200);
+      await refresh(res.body.refresh_token).expect(200);
     }
     // A code refused while the database was away was left as it was.
     for (const { code } of answers.filter(
       (a) => a.kind === 'authorization_code' && a.from === 'cut' && a.to === 'cut',
     )) {
-      await token(codeExchange(code!)).expect(200);
+      await exchange(code!).expect(200);
     }
   });
 
@@ -206,7 +203,7 @@ describeWith('mysql', 'a MySQL database that goes away and comes back', () => {
     // More requests than the pool has connections: the rest queue for one.
     const answers = await Promise.all(
       Array.from({ length: 25 }, async () => {
-        const res = await token({ grant_type: 'client_credentials' });
+        const res = await clientCredentials();
         return { res, ms: Date.now() - started };
       }),
     );
@@ -216,7 +213,7 @@ describeWith('mysql', 'a MySQL database that goes away and comes back', () => {
     expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(7500);
 
     await proxy.restore();
-    await token({ grant_type: 'client_credentials' }).expect(200);
+    await clientCredentials().expect(200);
   });
 });
 
@@ -239,19 +236,17 @@ describeWith('mysql', 'a MySQL database that goes away and comes back', () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  const token = (body: Record<string, string>) => oauth.token(t.http(), client, body);
-
   it('answers 503 when a write waits past the busy timeout, changes nothing, and serves again once the lock is gone', async () => {
     const pending = await issueCode(t.app, client.client_id, userId);
     // The CLI, or any other process, holding the write lock for longer than the provider waits (5 s).
     const other = await new DataSource({ type: 'better-sqlite3', database: file }).initialize();
     try {
       await other.query('BEGIN IMMEDIATE');
-      expectUnavailable(await token(codeExchange(pending)));
+      expectUnavailable(await oauth.exchange(t.http(), client, pending));
     } finally {
       await other.destroy();
     }
-    const res = await token(codeExchange(pending)).expect(200);
+    const res = await oauth.exchange(t.http(), client, pending).expect(200);
     expect(res.body.access_token).toEqual(expect.any(String));
   });
 });
@@ -283,31 +278,26 @@ describe('two instances on one database (checklist item 38): what one does, the 
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  const on = (t: TestApp, as = client) => {
-    const post = (path: string, body: Record<string, string>, by = as) =>
-      t.http().post(path).set('Authorization', basicAuth(by.client_id, by.client_secret!)).type('form').send(body);
-    return {
-      token: (body: Record<string, string>) => post('/oauth/token', body),
-      refresh: (refreshToken: string) =>
-        post('/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken }),
-      revoke: (value: string) => post('/oauth/revoke', { token: value }),
-      active: async (value: string) =>
-        (await post('/oauth/introspect', { token: value }, resourceServer).expect(200)).body.active as boolean,
-    };
-  };
-  const expectInvalidGrant = (res: Response) =>
-    expect({ status: res.status, error: res.body.error }).toEqual({ status: 400, error: 'invalid_grant' });
+  const on = (t: TestApp, as = client) => ({
+    clientCredentials: () => oauth.token(t.http(), as, { grant_type: 'client_credentials' }),
+    exchange: (code: Code) => oauth.exchange(t.http(), as, code),
+    refresh: (refreshToken: string) => oauth.refresh(t.http(), as, refreshToken),
+    revoke: (value: string) => oauth.revoke(t.http(), as, value),
+    active: async (value: string) =>
+      (await oauth.introspect(t.http(), resourceServer, value).expect(200)).body.active as boolean,
+  });
+  const expectInvalidGrant = (res: Response) => oauth.expectOAuthError(res, 400, 'invalid_grant');
   const tokensOn = async (t: TestApp) =>
     (
       await on(t)
-        .token(codeExchange(await issueCode(a.app, client.client_id, userId)))
+        .exchange(await issueCode(a.app, client.client_id, userId))
         .expect(200)
     ).body;
 
   it('a code redeemed on one is dead on the other, and replayed there revokes what it gave', async () => {
     const code = await issueCode(a.app, client.client_id, userId);
-    const first = (await on(a).token(codeExchange(code)).expect(200)).body;
-    expectInvalidGrant(await on(b).token(codeExchange(code)));
+    const first = (await on(a).exchange(code).expect(200)).body;
+    expectInvalidGrant(await on(b).exchange(code));
     expect(await on(a).active(first.access_token)).toBe(false);
     expectInvalidGrant(await on(a).refresh(first.refresh_token));
   });
@@ -334,7 +324,7 @@ describe('two instances on one database (checklist item 38): what one does, the 
 
   it('a key rotated on one signs tokens the other verifies and publishes', async () => {
     const [{ kid }] = await a.app.get(KeysService).rotate();
-    const issued = (await on(a, resourceServer).token({ grant_type: 'client_credentials' }).expect(200)).body;
+    const issued = (await on(a, resourceServer).clientCredentials().expect(200)).body;
     expect(JSON.parse(Buffer.from(issued.access_token.split('.')[0], 'base64url').toString()).kid).toBe(kid);
     expect(await on(b).active(issued.access_token)).toBe(true);
     const jwks = (await b.http().get('/oauth/jwks').expect(200)).body.keys as { kid: string }[];
@@ -347,17 +337,17 @@ describe('two instances on one database (checklist item 38): what one does, the 
       grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
       scope: 'openid profile',
     });
-    const issued = (await on(b, doomed).token({ grant_type: 'client_credentials' }).expect(200)).body;
+    const issued = (await on(b, doomed).clientCredentials().expect(200)).body;
     expect(await on(b).active(issued.access_token)).toBe(true);
     await a.app.get(ClientsService).delete(doomed.client_id);
-    const refused = await on(b, doomed).token({ grant_type: 'client_credentials' });
-    expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 401, error: 'invalid_client' });
+    const refused = await on(b, doomed).clientCredentials();
+    oauth.expectOAuthError(refused, 401, 'invalid_client');
     expect(await on(b).active(issued.access_token)).toBe(false);
   });
 
   it('a scope taken from a client on one refuses the tokens the other issued and checked before', async () => {
     const robot = await a.createClient({ grant_types: ['client_credentials'], scope: 'openid profile' });
-    const issued = (await on(b, robot).token({ grant_type: 'client_credentials' }).expect(200)).body;
+    const issued = (await on(b, robot).clientCredentials().expect(200)).body;
     expect(await on(b).active(issued.access_token)).toBe(true);
     await a.app.get(ClientsService).update(robot.client_id, { scope: 'openid' });
     expect(await on(b).active(issued.access_token)).toBe(false);
@@ -365,12 +355,12 @@ describe('two instances on one database (checklist item 38): what one does, the 
 
   it('a secret rotated on one is refused by the other at once, and the new one accepted', async () => {
     const rotated = await a.createClient({ grant_types: ['client_credentials'], scope: 'openid' });
-    await on(b, rotated).token({ grant_type: 'client_credentials' }).expect(200);
+    await on(b, rotated).clientCredentials().expect(200);
     const { client_secret: newSecret } = await a.app.get(ClientsService).rotateSecret(rotated.client_id);
-    const refused = await on(b, rotated).token({ grant_type: 'client_credentials' });
-    expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 401, error: 'invalid_client' });
+    const refused = await on(b, rotated).clientCredentials();
+    oauth.expectOAuthError(refused, 401, 'invalid_client');
     await on(b, { ...rotated, client_secret: newSecret })
-      .token({ grant_type: 'client_credentials' })
+      .clientCredentials()
       .expect(200);
   });
 
@@ -378,9 +368,7 @@ describe('two instances on one database (checklist item 38): what one does, the 
   // for a lock synchronously, holding up the event loop the other instance needs to commit.
   itWith('mysql', 'concurrent redemptions of one code spread over both: exactly one success', async () => {
     const code = await issueCode(a.app, client.client_id, userId);
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => on(i % 2 ? a : b).token(codeExchange(code))),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => on(i % 2 ? a : b).exchange(code)));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     for (const r of results.filter((r) => r.status !== 200)) expectInvalidGrant(r);
   });

@@ -238,7 +238,7 @@ describe('fuzzing (fast-check)', () => {
 
   /** The victim's tokens still work: nothing the fuzzing sent touched them. */
   async function expectVictimTokensAlive(): Promise<void> {
-    const introspect = (token: string) => oauth.introspect(t.http(), resourceServer, { token }).expect(200);
+    const introspect = (token: string) => oauth.introspect(t.http(), resourceServer, token).expect(200);
     expect((await introspect(victimTokens.access_token)).body.active).toBe(true);
     const own = await oauth.introspect(t.http(), victim, victimTokens.refresh_token, 'refresh_token').expect(200);
     expect(own.body.active).toBe(true);
@@ -512,9 +512,8 @@ describe('fuzzing (fast-check)', () => {
       await fc.assert(
         fc.asyncProperty(request, async ({ fields, stolen, more, auth, garbage, contentType, queryCredentials }) => {
           if (stolen) fields = { ...fields, [stolen]: victimTokens.refresh_token };
-          let req = t
-            .http()
-            .post(`/oauth/token${queryCredentials ? `?client_id=${encodeURIComponent(partner.client_id)}` : ''}`);
+          let req = oauth.tokenRequest(t.http());
+          if (queryCredentials) req = req.query({ client_id: partner.client_id });
           if (auth === 'basic') req = req.set('Authorization', basicAuth(partner.client_id, partner.client_secret!));
           if (auth === 'wrong-secret')
             req = req.set('Authorization', basicAuth(partner.client_id, `${partner.client_secret}x`));
@@ -567,30 +566,32 @@ describe('fuzzing (fast-check)', () => {
         auth: fc.constantFrom('basic', 'basic', 'basic', 'wrong-secret', 'none', 'json'),
       });
 
-    async function send(
-      path: string,
+    function send(
+      endpoint: typeof oauth.revocationRequest,
       as: ClientWithSecret,
       r: { token: ParamValue; real?: string; hint: ParamValue; more: [string, string][]; auth: string },
     ) {
-      const body = encode({ token: r.real ?? r.token, token_type_hint: r.hint }, r.more);
-      let req = t.http().post(path);
-      if (r.auth !== 'none')
-        req = req.set(
-          'Authorization',
-          basicAuth(as.client_id, r.auth === 'wrong-secret' ? 'wrong' : as.client_secret!),
-        );
-      return r.auth === 'json'
-        ? req
+      const form = encode({ token: r.real ?? r.token, token_type_hint: r.hint }, r.more);
+      switch (r.auth) {
+        case 'none':
+          return oauth.asClient(endpoint(t.http()), null, form);
+        case 'wrong-secret':
+          return oauth.asClient(endpoint(t.http()), as, form, { secret: 'wrong' });
+        case 'json':
+          return endpoint(t.http())
+            .set('Authorization', basicAuth(as.client_id, as.client_secret!))
             .set('Content-Type', 'application/json')
-            .send(JSON.stringify(Object.fromEntries(new URLSearchParams(body))))
-        : req.type('form').send(body);
+            .send(JSON.stringify(Object.fromEntries(new URLSearchParams(form))));
+        default:
+          return oauth.asClient(endpoint(t.http()), as, form);
+      }
     }
 
     it('revocation by another client answers 200 or a standard error, and changes nothing (RFC 7009 §2.1)', async () => {
       const before = await databaseState(t.app);
       await fc.assert(
         fc.asyncProperty(tokenRequest(), async (r) => {
-          const res = await send('/oauth/revoke', partner, r);
+          const res = await send(oauth.revocationRequest, partner, r);
           expectCleanHeaders(res);
           expect(res.headers['cache-control']).toBe('no-store');
           if (res.status === 200) {
@@ -613,7 +614,7 @@ describe('fuzzing (fast-check)', () => {
         fc.asyncProperty(tokenRequest(), async (r) => {
           // The live access token itself is the one thing that is active; its variations are not.
           fc.pre(r.real !== victimTokens.access_token);
-          const res = await send('/oauth/introspect', resourceServer, r);
+          const res = await send(oauth.introspectionRequest, resourceServer, r);
           expectCleanHeaders(res);
           expect(res.headers['cache-control']).toBe('no-store');
           if (res.status === 200) {

@@ -5,8 +5,9 @@ import { validateEnvironment } from '../src/config/environment';
 import { UserEntity } from '../src/users/entities/user.entity';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
-import { codeExchange, issueCode, REDIRECT } from './helpers/issue-code';
-import { authorizeUrl, basicAuth, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
+import { issueCode, REDIRECT } from './helpers/issue-code';
+import { authorizeUrl, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
+import * as oauth from './helpers/partner';
 
 interface Tokens {
   access_token: string;
@@ -25,19 +26,15 @@ const PARTNER = {
 
 /** The app's helpers for one spec: the token endpoint as a client, introspection, the admin API. */
 function partnerOf(t: TestApp) {
-  const post = (path: string, as: ClientWithSecret, body: Record<string, string>) =>
-    t.http().post(path).set('Authorization', basicAuth(as.client_id, as.client_secret!)).type('form').send(body);
   return {
-    post,
     async tokens(as: ClientWithSecret, userId: string, scope = 'openid profile admin'): Promise<Tokens> {
-      const res = await post('/oauth/token', as, codeExchange(await issueCode(t.app, as.client_id, userId, scope)));
-      expect(res.status).toBe(200);
-      return res.body as Tokens;
+      const code = await issueCode(t.app, as.client_id, userId, scope);
+      return (await oauth.exchange(t.http(), as, code).expect(200)).body as Tokens;
     },
-    refresh: (as: ClientWithSecret, token: string, extra: Record<string, string> = {}) =>
-      post('/oauth/token', as, { grant_type: 'refresh_token', refresh_token: token, ...extra }),
+    refresh: (as: ClientWithSecret, token: string, extra: oauth.Params = {}) =>
+      oauth.refresh(t.http(), as, token, extra),
     introspect: async (as: ClientWithSecret, token: string) =>
-      (await post('/oauth/introspect', as, { token }).expect(200)).body as { active: boolean; exp?: number },
+      (await oauth.introspect(t.http(), as, token).expect(200)).body as { active: boolean; exp?: number },
     adminApi: (token: string) => t.http().get('/admin/clients?limit=1').set('Authorization', `Bearer ${token}`),
   };
 }
@@ -51,7 +48,7 @@ describe('what a grant covers, for how long, and when it ends', () => {
     t = await createTestApp();
     p = partnerOf(t);
     const console = await t.createClient({ redirect_uris: [], grant_types: ['client_credentials'], scope: 'admin' });
-    adminToken = (await p.post('/oauth/token', console, { grant_type: 'client_credentials' }).expect(200)).body
+    adminToken = (await oauth.token(t.http(), console, { grant_type: 'client_credentials' }).expect(200)).body
       .access_token;
   });
   afterAll(() => t.close());
@@ -92,8 +89,11 @@ describe('what a grant covers, for how long, and when it ends', () => {
       const first = await p.tokens(client, admin.id);
       await patchClient(client.client_id, { scope: 'openid profile' });
 
-      const res = await p.refresh(client, first.refresh_token, { scope: 'openid admin' }).expect(400);
-      expect(res.body.error).toBe('invalid_scope');
+      oauth.expectOAuthError(
+        await p.refresh(client, first.refresh_token, { scope: 'openid admin' }),
+        400,
+        'invalid_scope',
+      );
       await p.refresh(client, first.refresh_token, { scope: 'openid' }).expect(200);
     });
 
@@ -115,8 +115,7 @@ describe('what a grant covers, for how long, and when it ends', () => {
       const first = await p.tokens(client, user.id, 'profile');
       await patchClient(client.client_id, { scope: 'openid' });
 
-      const res = await p.refresh(client, first.refresh_token).expect(400);
-      expect(res.body.error).toBe('invalid_grant');
+      oauth.expectOAuthError(await p.refresh(client, first.refresh_token), 400, 'invalid_grant');
     });
 
     it('refuses, as invalid_grant, a refresh for a user disabled or deleted since', async () => {
@@ -127,8 +126,8 @@ describe('what a grant covers, for how long, and when it ends', () => {
       await users().update({ id: disabled.id }, { disabledAt: new Date() });
       await users().delete({ id: deleted.id });
 
-      expect((await p.refresh(client, a.refresh_token).expect(400)).body.error).toBe('invalid_grant');
-      expect((await p.refresh(client, b.refresh_token).expect(400)).body.error).toBe('invalid_grant');
+      oauth.expectOAuthError(await p.refresh(client, a.refresh_token), 400, 'invalid_grant');
+      oauth.expectOAuthError(await p.refresh(client, b.refresh_token), 400, 'invalid_grant');
     });
   });
 
@@ -142,7 +141,7 @@ describe('what a grant covers, for how long, and when it ends', () => {
       await t.app.get(UserAccountsService).changePassword(admin.id, 'a brand new password');
 
       for (const tokens of [first, second]) {
-        expect((await p.refresh(client, tokens.refresh_token).expect(400)).body.error).toBe('invalid_grant');
+        oauth.expectOAuthError(await p.refresh(client, tokens.refresh_token), 400, 'invalid_grant');
         await p.adminApi(tokens.access_token).expect(401);
         expect(await p.introspect(client, tokens.access_token)).toEqual({ active: false });
       }
@@ -161,7 +160,7 @@ describe('what a grant covers, for how long, and when it ends', () => {
 
       await t.app.get(UserAccountsService).disable(admin.id);
 
-      expect((await p.refresh(client, tokens.refresh_token).expect(400)).body.error).toBe('invalid_grant');
+      oauth.expectOAuthError(await p.refresh(client, tokens.refresh_token), 400, 'invalid_grant');
       await p.adminApi(tokens.access_token).expect(401);
       expect(await p.introspect(client, tokens.access_token)).toEqual({ active: false });
     });
@@ -212,8 +211,7 @@ describe('what a grant covers, for how long, and when it ends', () => {
         expect(location.searchParams.get('error')).toBe('access_denied');
         expect(location.searchParams.has('code')).toBe(false);
       }
-      const exchange = await p.post('/oauth/token', client, codeExchange(unredeemed)).expect(400);
-      expect(exchange.body.error).toBe('invalid_grant');
+      oauth.expectOAuthError(await oauth.exchange(t.http(), client, unredeemed), 400, 'invalid_grant');
     });
 
     it('is disabled by a second call without error, and an unknown user is refused', async () => {
@@ -257,8 +255,7 @@ describe('a grant’s absolute lifetime', () => {
         expect((await p.introspect(client, tokens.refresh_token)).exp! * 1000).toBeLessThanOrEqual(started + 5200);
       }
       await sleep(started + 5500 - Date.now());
-      const res = await p.refresh(client, tokens.refresh_token).expect(400);
-      expect(res.body.error).toBe('invalid_grant');
+      oauth.expectOAuthError(await p.refresh(client, tokens.refresh_token), 400, 'invalid_grant');
     });
   });
 });

@@ -57,7 +57,7 @@ describe('logging', () => {
       scope: 'openid profile email',
       token_endpoint_auth_method: 'client_secret_post',
     });
-    const credentials = { client_id: client.client_id, client_secret: keep('client secret', client.client_secret) };
+    keep('client secret', client.client_secret);
     const admin = await t.createClient({
       name: 'Admin console',
       redirect_uris: [],
@@ -65,13 +65,7 @@ describe('logging', () => {
       scope: 'admin',
     });
     keep('admin client secret', admin.client_secret);
-    const adminAuth = keep('admin Authorization header', basicAuth(admin.client_id, admin.client_secret!));
-    const post = (path: string, body: Record<string, string>) =>
-      t
-        .http()
-        .post(path)
-        .type('form')
-        .send({ ...credentials, ...body });
+    keep('admin Authorization header', basicAuth(admin.client_id, admin.client_secret!));
 
     // A failed login, with a password that is wrong but still a secret.
     const failing = t.browser();
@@ -124,22 +118,15 @@ describe('logging', () => {
     const code = keep('code', new URL(consent.headers.location).searchParams.get('code') ?? undefined);
 
     // Code exchange, with a request id of our own.
-    const exchange = await post('/oauth/token', {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT,
-      code_verifier: pkce.verifier,
-    })
+    const exchange = await oauth
+      .exchange(t.http(), client, { code, verifier: pkce.verifier })
       .set('X-Request-Id', 'partner-trace-0001')
       .expect(200);
     requestIds = [{ sent: 'partner-trace-0001', echoed: exchange.headers['x-request-id'] }];
     keep('access token', exchange.body.access_token);
     keep('refresh token', exchange.body.refresh_token);
     keep('ID token', exchange.body.id_token);
-    const refreshed = await post('/oauth/token', {
-      grant_type: 'refresh_token',
-      refresh_token: exchange.body.refresh_token,
-    }).expect(200);
+    const refreshed = await oauth.refresh(t.http(), client, exchange.body.refresh_token).expect(200);
     keep('refreshed access token', refreshed.body.access_token);
     keep('rotated refresh token', refreshed.body.refresh_token);
 
@@ -148,32 +135,18 @@ describe('logging', () => {
       .get('/oauth/userinfo')
       .set('Authorization', keep('bearer header', `Bearer ${refreshed.body.access_token}`))
       .expect(200);
-    await post('/oauth/introspect', { token: refreshed.body.access_token }).expect(200);
-    await post('/oauth/revoke', { token: refreshed.body.refresh_token, token_type_hint: 'refresh_token' }).expect(200);
+    await oauth.introspect(t.http(), client, refreshed.body.access_token).expect(200);
+    await oauth.revoke(t.http(), client, refreshed.body.refresh_token, 'refresh_token').expect(200);
     // The code again, and a wrong secret: refused, and the exception filter logs why.
-    await post('/oauth/token', {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT,
-      code_verifier: pkce.verifier,
-    }).expect(400);
-    await post('/oauth/token', {
-      grant_type: 'refresh_token',
-      refresh_token: 'x',
-      client_secret: keep('wrong client secret', 'not-the-secret-5e2c9a'),
-    }).expect(401);
+    await oauth.exchange(t.http(), client, { code, verifier: pkce.verifier }).expect(400);
+    await oauth
+      .refresh(t.http(), client, 'x', {}, { secret: keep('wrong client secret', 'not-the-secret-5e2c9a') })
+      .expect(401);
 
     // The admin API: a token, a new client (whose secret is in the answer), a listing.
     const adminToken = keep(
       'admin access token',
-      (
-        await oauth
-          .tokenRequest(t.http())
-          .set('Authorization', adminAuth)
-          .type('form')
-          .send({ grant_type: 'client_credentials' })
-          .expect(200)
-      ).body.access_token,
+      (await oauth.token(t.http(), admin, { grant_type: 'client_credentials' }).expect(200)).body.access_token,
     );
     const created = await t
       .http()

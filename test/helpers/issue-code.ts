@@ -33,8 +33,3 @@ export async function issueCode(
   );
   return { code, verifier };
 }
-
-/** The token request that redeems it. */
-export function codeExchange({ code, verifier }: { code: string; verifier: string }): Record<string, string> {
-  return { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier };
-}

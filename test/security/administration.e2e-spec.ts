@@ -1,5 +1,4 @@
 import { sha256 } from '../../src/common/crypto/tokens';
-import { basicAuth } from '../helpers/oauth-client';
 import * as oauth from '../helpers/partner';
 import { REDIRECT, codeFlow, Tokens, expectNotFound, useSecurityWorld } from './world';
 
@@ -73,11 +72,7 @@ describe('Administration (docs/security.md, Checklist)', () => {
         expect(res.text).not.toMatch(/secret_hash|secretHash|"client_secret"/);
       }
       const asClient = (secret: string) =>
-        oauth
-          .tokenRequest(w.t.http())
-          .set('Authorization', basicAuth(id, secret))
-          .type('form')
-          .send({ grant_type: 'client_credentials' });
+        oauth.token(w.t.http(), { client_id: id, client_secret: secret }, { grant_type: 'client_credentials' });
       oauth.expectOAuthError(await asClient(first), 401, 'invalid_client');
       await asClient(second).expect(200);
     });

@@ -1,7 +1,7 @@
 import type { Response } from 'supertest';
 import { AuthorizationCodeEntity } from '../../src/auth-codes/entities/authorization-code.entity';
 import { sha256 } from '../../src/common/crypto/tokens';
-import { basicAuth, pkcePair } from '../helpers/oauth-client';
+import { pkcePair } from '../helpers/oauth-client';
 import * as oauth from '../helpers/partner';
 import { REDIRECT, codeFlow, Tokens, expectNotFound, useSecurityWorld } from './world';
 
@@ -123,7 +123,7 @@ describe('The token endpoint (docs/security.md, Checklist)', () => {
         [w.partner.client_id.toUpperCase(), w.partner.client_secret!],
         [`${w.partner.client_id} `, w.partner.client_secret!],
       ]) {
-        const res = await w.t.http().post(path).set('Authorization', basicAuth(id, secret)).type('form').send(body());
+        const res = await oauth.asClient(w.t.http().post(path), { client_id: id, client_secret: secret }, body());
         oauth.expectOAuthError(res, 401, 'invalid_client');
         expect(res.headers['www-authenticate']).toMatch(/^Basic /);
       }
@@ -166,12 +166,11 @@ describe('The token endpoint (docs/security.md, Checklist)', () => {
     it.each(endpoints)(
       '%s: invalid_request for credentials in both the Authorization header and the body',
       async (path, body) => {
-        const res = await w.t
-          .http()
-          .post(path)
-          .set('Authorization', basicAuth(w.partner.client_id, w.partner.client_secret!))
-          .type('form')
-          .send({ ...body(), client_id: w.partner.client_id, client_secret: w.partner.client_secret! });
+        const res = await oauth.asClient(w.t.http().post(path), w.partner, {
+          ...body(),
+          client_id: w.partner.client_id,
+          client_secret: w.partner.client_secret!,
+        });
         oauth.expectOAuthError(res, 400, 'invalid_request');
       },
     );
@@ -189,12 +188,11 @@ describe('The token endpoint (docs/security.md, Checklist)', () => {
           .send({ ...body(), client_id: w.postClient.client_id, client_secret: w.postClient.client_secret! });
         oauth.expectOAuthError(res, 400, 'invalid_request');
       }
-      const basicToo = await w.t
-        .http()
-        .post(`${path}?client_secret=${w.partner.client_secret}`)
-        .set('Authorization', basicAuth(w.partner.client_id, w.partner.client_secret!))
-        .type('form')
-        .send(body());
+      const basicToo = await oauth.asClient(
+        w.t.http().post(`${path}?client_secret=${w.partner.client_secret}`),
+        w.partner,
+        body(),
+      );
       oauth.expectOAuthError(basicToo, 400, 'invalid_request');
     });
 
