@@ -143,7 +143,7 @@ export class AccessTokensService {
   /**
    * What the token depends on: its client as it is now, its grant (if any), its own revocation.
    * Each is held in memory until a change of its kind is counted, on any instance
-   * (HeldUntilChange): the client by ClientsService until any client changes, the grant by
+   * (HeldUntilChange): the client by ClientStore until any client changes, the grant by
    * GrantStore until a client changes or anything is revoked, and here, per token, that it was
    * not revoked, until anything is revoked. A resource server asks about the same token again and
    * again: then no statement runs. The three are asked in the same turn of the event loop, so they
