@@ -13,7 +13,7 @@ import { ProviderEnvironment } from '../config/environment';
 import { ChangeCounters } from '../database/change-counters.service';
 import { HeldUntilChange } from '../database/held-until-change';
 import { RowReader } from '../database/row-reader';
-import { GrantsService } from '../grants/grants.service';
+import { GrantStore } from '../grants/grant.store';
 import { JwtSigner } from '../keys/jwt-signer.service';
 import { KeysService } from '../keys/keys.service';
 import { AccessTokenClaims, isAccessTokenClaims, IssuedAccessToken } from './access-token.claims';
@@ -52,7 +52,7 @@ export class AccessTokensService {
     private readonly keys: KeysService,
     private readonly signer: JwtSigner,
     private readonly clients: ClientsService,
-    private readonly grants: GrantsService,
+    private readonly grants: GrantStore,
     @InjectRepository(RevokedAccessTokenEntity) revoked: Repository<RevokedAccessTokenEntity>,
     private readonly counters: ChangeCounters,
   ) {
@@ -143,8 +143,8 @@ export class AccessTokensService {
   /**
    * What the token depends on: its client as it is now, its grant (if any), its own revocation.
    * Each is held in memory until a change of its kind is counted, on any instance
-   * (HeldUntilChange): the client by ClientsService until any client changes, the grant by
-   * GrantsService until a client changes or anything is revoked, and here, per token, that it was
+   * (HeldUntilChange): the client by ClientStore until any client changes, the grant by
+   * GrantStore until a client changes or anything is revoked, and here, per token, that it was
    * not revoked, until anything is revoked. A resource server asks about the same token again and
    * again: then no statement runs. The three are asked in the same turn of the event loop, so they
    * share one read of the change counters; the standing is judged (access-token-standing.ts) on

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/oauth/oauth.error';
 import { ChangeCounters } from '../database/change-counters.service';
-import { GrantsService } from '../grants/grants.service';
+import { GrantStore } from '../grants/grant.store';
 import { UsersService } from '../users/users.service';
 
 /**
@@ -14,7 +14,7 @@ import { UsersService } from '../users/users.service';
 export class UserAccountsService {
   constructor(
     private readonly users: UsersService,
-    private readonly grants: GrantsService,
+    private readonly grants: GrantStore,
     private readonly counters: ChangeCounters,
   ) {}
 

@@ -5,6 +5,7 @@ import { ClientsModule } from '../clients/clients.module';
 import { GrantsModule } from '../grants/grants.module';
 import { UsersModule } from '../users/users.module';
 import { AuthCodesService } from './auth-codes.service';
+import { AuthorizationCodeStore } from './authorization-code.store';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
 import { AuthorizeController } from './authorize.controller';
 import { AuthorizationService } from './authorization.service';
@@ -21,7 +22,14 @@ import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
     UsersModule,
   ],
   controllers: [AuthorizeController],
-  providers: [AuthCodesService, AuthorizationRequestValidator, AuthorizationService, ConsentsService],
-  exports: [AuthCodesService],
+  providers: [
+    AuthCodesService,
+    AuthorizationCodeStore,
+    AuthorizationRequestValidator,
+    AuthorizationService,
+    ConsentsService,
+  ],
+  // The store for retention, which deletes expired codes; the features use AuthCodesService.
+  exports: [AuthCodesService, AuthorizationCodeStore],
 })
 export class AuthCodesModule {}

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SessionUser } from '../auth/session.types';
 import { randomToken, sha256 } from '../common/crypto/tokens';
 import { ProviderEnvironment } from '../config/environment';
-import { RowReader } from '../database/row-reader';
-import { RowWriter } from '../database/row-writer';
+import { AuthorizationCodeStore } from './authorization-code.store';
 import { AuthorizationRequest } from './authorization-request';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 
@@ -15,17 +13,13 @@ import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 @Injectable()
 export class AuthCodesService {
   private readonly ttl: number;
-  private readonly byHash: RowReader<AuthorizationCodeEntity>;
-  private readonly writer: RowWriter<AuthorizationCodeEntity>;
 
   constructor(
     config: ConfigService<ProviderEnvironment, true>,
-    @InjectRepository(AuthorizationCodeEntity) private readonly codes: Repository<AuthorizationCodeEntity>,
+    private readonly codes: AuthorizationCodeStore,
     private readonly audit: AuditService,
   ) {
     this.ttl = config.get('AUTH_CODE_TTL', { infer: true });
-    this.byHash = new RowReader(codes, ['codeHash']);
-    this.writer = new RowWriter(codes);
   }
 
   /**
@@ -35,7 +29,7 @@ export class AuthCodesService {
   async issue(request: AuthorizationRequest, user: SessionUser, ip: string): Promise<string> {
     const scope = request.scope.join(' ');
     const code = randomToken(32);
-    await this.writer.insert(this.codes.manager, {
+    await this.codes.create({
       codeHash: sha256(code),
       clientId: request.client.clientId,
       userId: user.id,
@@ -46,8 +40,6 @@ export class AuthCodesService {
       nonce: request.nonce ?? null,
       authTime: new Date(user.authTime * 1000),
       expiresAt: new Date(Date.now() + this.ttl * 1000),
-      consumedAt: null,
-      grantId: null,
     });
     await this.audit.record({
       type: 'code.issued',
@@ -61,14 +53,11 @@ export class AuthCodesService {
   }
 
   find(code: string): Promise<AuthorizationCodeEntity | null> {
-    return this.byHash.findOne(sha256(code));
+    return this.codes.find(sha256(code));
   }
 
-  /**
-   * Marks the code used by the grant it produced, in the caller's transaction.
-   * One conditional UPDATE: of concurrent redemptions exactly one sees true.
-   */
-  async consume(manager: EntityManager, code: AuthorizationCodeEntity, grantId: string): Promise<boolean> {
-    return this.writer.claim(manager, { codeHash: code.codeHash }, 'consumedAt', { consumedAt: new Date(), grantId });
+  /** Marks the code used by the grant it produced, in the caller's transaction: of concurrent redemptions exactly one sees true. */
+  consume(manager: EntityManager, code: AuthorizationCodeEntity, grantId: string): Promise<boolean> {
+    return this.codes.consume(manager, code.codeHash, grantId);
   }
 }

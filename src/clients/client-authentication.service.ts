@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { safeEqual, sha256 } from '../common/crypto/tokens';
 import { InvalidClientError, InvalidRequestError } from '../common/oauth/oauth.error';
-import { ClientsService } from './clients.service';
+import { ClientStore } from './client.store';
 import { ClientEntity, TokenEndpointAuthMethod } from './entities/client.entity';
 
 export interface ClientCredentialsSource {
@@ -22,7 +22,7 @@ const NO_SECRET_HASH = sha256('');
 /** Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3, §3.2.1). */
 @Injectable()
 export class ClientAuthenticationService {
-  constructor(private readonly clients: ClientsService) {}
+  constructor(private readonly clients: ClientStore) {}
 
   async authenticate(source: ClientCredentialsSource): Promise<ClientEntity> {
     const presented = this.credentials(source);

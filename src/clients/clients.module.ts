@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientAuthenticationService } from './client-authentication.service';
+import { ClientStore } from './client.store';
 import { ClientsService } from './clients.service';
 import { ClientEntity } from './entities/client.entity';
 
@@ -10,7 +11,7 @@ import { ClientEntity } from './entities/client.entity';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity])],
-  providers: [ClientsService, ClientAuthenticationService],
+  providers: [ClientsService, ClientStore, ClientAuthenticationService],
   exports: [ClientsService, ClientAuthenticationService],
 })
 export class ClientsModule {}

@@ -1,15 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { AuditService } from '../audit/audit.service';
 import { randomToken, sha256 } from '../common/crypto/tokens';
 import { DEFAULT_GRANT_TYPES } from '../common/oauth/grant-types';
 import { InvalidClientMetadataError, InvalidRedirectUriError, NotFoundError } from '../common/oauth/oauth.error';
 import { parseScope } from '../common/oauth/scope';
-import { ChangeCounters } from '../database/change-counters.service';
-import { HeldUntilChange } from '../database/held-until-change';
-import { RowReader } from '../database/row-reader';
+import { ClientStore } from './client.store';
 import { ClientView, clientView } from './client.view';
 import { ClientMetadataDto } from './dto/client-metadata.dto';
 import { ClientEntity } from './entities/client.entity';
@@ -17,29 +13,17 @@ import { redirectUriProblem } from './redirect-uri';
 
 export type ClientWithSecret = ClientView & { client_secret?: string };
 
-/** At most this many clients are held in memory; past it, the longest held goes first. */
-const CLIENTS_HELD = 10_000;
-
 /** Registration and administration of partner clients. `by` says who asks, for the audit trail. */
 @Injectable()
 export class ClientsService {
-  /** One fixed statement (database/row-reader.ts). */
-  private readonly byId: RowReader<ClientEntity>;
-  /** Every token, introspection and revocation request reads its client; a change anywhere drops them all. */
-  private readonly held: HeldUntilChange<ClientEntity>;
-
   constructor(
-    @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
+    private readonly clients: ClientStore,
     private readonly audit: AuditService,
-    private readonly counters: ChangeCounters,
-  ) {
-    this.byId = new RowReader(clients, ['clientId']);
-    this.held = new HeldUntilChange(counters, ['clients'], CLIENTS_HELD);
-  }
+  ) {}
 
   /** Registers a client; the answer carries its secret, this once. */
   async create(metadata: ClientMetadataDto, by: AuditOrigin = {}): Promise<ClientWithSecret> {
-    const client = this.clients.create({
+    const client = Object.assign(new ClientEntity(), {
       clientId: randomToken(16),
       name: metadata.client_name ?? metadata.name,
       redirectUris: metadata.redirect_uris ?? [],
@@ -53,7 +37,7 @@ export class ClientsService {
     if (!client.name) throw new InvalidClientMetadataError('name is required');
     const secret = this.assignSecret(client);
     this.check(client);
-    const view = clientView(await this.counters.counted('clients', (manager) => manager.save(client)));
+    const view = clientView(await this.clients.save(client));
     await this.audit.record({
       type: 'client.created',
       ...by,
@@ -64,12 +48,8 @@ export class ClientsService {
   }
 
   async list(limit: number, offset: number): Promise<{ items: ClientView[]; total: number }> {
-    const [rows, total] = await this.clients.findAndCount({
-      order: { createdAt: 'ASC', clientId: 'ASC' },
-      take: limit,
-      skip: offset,
-    });
-    return { items: rows.map(clientView), total };
+    const { items, total } = await this.clients.list(limit, offset);
+    return { items: items.map(clientView), total };
   }
 
   async get(clientId: string): Promise<ClientView> {
@@ -94,7 +74,7 @@ export class ClientsService {
     client.resourceServer = metadata.resource_server ?? client.resourceServer;
     const secret = wasPublic !== client.isPublic ? this.changeCredentials(client) : undefined;
     this.check(client);
-    const view = clientView(await this.counters.counted('clients', (manager) => manager.save(client)));
+    const view = clientView(await this.clients.save(client));
     await this.audit.record({
       type: 'client.updated',
       ...by,
@@ -109,12 +89,9 @@ export class ClientsService {
 
   /** Deletes the client; its codes and grants go with it (foreign keys), and its access tokens stop verifying. */
   async delete(clientId: string, by: AuditOrigin = {}): Promise<void> {
-    // Found first, exactly (see read()): a DELETE by a look-alike id must not reach the real client.
+    // Found first, exactly (ClientStore.read()): a DELETE by a look-alike id must not reach the real client.
     await this.require(clientId);
-    const { affected } = await this.counters.counted('clients', (manager) =>
-      manager.delete(ClientEntity, { clientId }),
-    );
-    if (!affected) throw new NotFoundError('no such client');
+    if (!(await this.clients.delete(clientId))) throw new NotFoundError('no such client');
     await this.audit.record({ type: 'client.deleted', ...by, clientId });
   }
 
@@ -123,32 +100,22 @@ export class ClientsService {
     const client = await this.require(clientId);
     if (client.isPublic) throw new InvalidClientMetadataError('a public client has no secret');
     const secret = this.changeCredentials(client);
-    const view = clientView(await this.counters.counted('clients', (manager) => manager.save(client)));
+    const view = clientView(await this.clients.save(client));
     await this.audit.record({ type: 'client.secret_rotated', ...by, clientId });
     return { ...view, client_secret: secret };
   }
 
   /**
    * The client with exactly this id, as every request that acts for a client reads it: from
-   * memory while no client has changed anywhere (HeldUntilChange), so frozen.
+   * memory while no client has changed anywhere (ClientStore.findById), so frozen.
    */
   findById(clientId: string): Promise<ClientEntity | null> {
-    return this.held.get(clientId, () => this.read(clientId));
-  }
-
-  /**
-   * The client with exactly this id, read from the database. MySQL's default collations compare
-   * case-insensitively and ignore trailing spaces, so the row the database finds is checked again
-   * here: a client_id in another case or with trailing spaces names no client, on every database.
-   */
-  private async read(clientId: string): Promise<ClientEntity | null> {
-    const client = await this.byId.findOne(clientId);
-    return client?.clientId === clientId ? client : null;
+    return this.clients.findById(clientId);
   }
 
   /** The client to administer: read afresh, and free to change. */
   private async require(clientId: string): Promise<ClientEntity> {
-    const client = await this.read(clientId);
+    const client = await this.clients.read(clientId);
     if (!client) throw new NotFoundError('no such client');
     return client;
   }

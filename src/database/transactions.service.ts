@@ -23,6 +23,11 @@ interface Job {
  * and then all of it runs in one transaction, each piece in a savepoint of its own. A piece that
  * fails is rolled back alone and its caller gets its error; the others are committed by one
  * COMMIT, which costs SQLite more than the statements of a small write do.
+ *
+ * Every store (*.store.ts) writes through run() or write(), or in a transaction a caller began
+ * with run(). So this is where a database cluster's retry-on-conflict belongs: Galera may refuse a
+ * COMMIT with a certification conflict (error 1213), and the work must then be run again as a
+ * whole, which run() can do because its work is a function of a fresh manager.
  */
 @Injectable()
 export class TransactionsService {

@@ -6,6 +6,7 @@ import { privateDatabase } from '../../test/helpers/database-state';
 import { codeRow, GrantOwners, insertGrant, refreshTokenRow } from '../../test/helpers/grant-rows';
 import { RevokedAccessTokenEntity } from '../access-tokens/revoked-access-token.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
+import { AuthorizationCodeStore } from '../auth-codes/authorization-code.store';
 import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-code.entity';
 import { LoginAttemptEntity } from '../auth/login-attempt.entity';
 import { SessionEntity } from '../auth/session.entity';
@@ -13,6 +14,7 @@ import { ProviderEnvironment, validateEnvironment } from '../config/environment'
 import { dataSourceOptions } from '../database/data-source-options';
 import { TransactionsService } from '../database/transactions.service';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
+import { RefreshTokenStore } from '../tokens/refresh-token.store';
 import { FAILED_SIGN_IN_RETENTION_MS, PRUNE_EVERY_MS, RetentionService } from './retention.service';
 
 const SECOND = 1000;
@@ -40,7 +42,14 @@ describe('RetentionService', () => {
         REFRESH_TOKEN_TTL: '86400',
       }),
     );
-    retention = new RetentionService(db, new TransactionsService(db), config);
+    const transactions = new TransactionsService(db);
+    retention = new RetentionService(
+      db,
+      transactions,
+      new AuthorizationCodeStore(db.getRepository(AuthorizationCodeEntity), transactions),
+      new RefreshTokenStore(db.getRepository(RefreshTokenEntity), transactions),
+      config,
+    );
     ({ grant } = await insertGrant(db));
   });
   afterAll(async () => {

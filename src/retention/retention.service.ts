@@ -1,17 +1,17 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { DataSource, EntityTarget, FindOptionsWhere, In, LessThan, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import { RevokedAccessTokenEntity } from '../access-tokens/revoked-access-token.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
-import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-code.entity';
+import { AuthorizationCodeStore } from '../auth-codes/authorization-code.store';
 import { LoginAttemptEntity } from '../auth/login-attempt.entity';
 import { FORGET_AFTER_MS } from '../auth/login-throttle.service';
 import { SESSION_TTL_SECONDS, SessionEntity } from '../auth/session.entity';
 import { ProviderEnvironment } from '../config/environment';
+import { deleteExpiredRows } from '../database/expired-rows';
 import { TransactionsService } from '../database/transactions.service';
-import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
+import { RefreshTokenStore } from '../tokens/refresh-token.store';
 
 /** How often each instance deletes what has outlived its retention. */
 export const PRUNE_EVERY_MS = 10 * 60 * 1000;
@@ -26,15 +26,11 @@ const BATCH_SIZE = 100;
  */
 export const FAILED_SIGN_IN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
-/**
- * Rows (those matching `where`, when given) deleted once `column` lies more than `keepMs` in the
- * past; an index leads with `where`'s columns and then `column`.
- */
+/** What is deleted once it has been over for `keepMs`: the rows of `table`, `batchSize` per statement. */
 interface Retention {
-  entity: EntityTarget<ObjectLiteral>;
-  column: string;
+  table: string;
   keepMs: number;
-  where?: FindOptionsWhere<ObjectLiteral>;
+  prune(before: Date, batchSize: number): Promise<number>;
 }
 
 /**
@@ -65,21 +61,26 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionsService,
+    codes: AuthorizationCodeStore,
+    refreshTokens: RefreshTokenStore,
     config: ConfigService<ProviderEnvironment, true>,
   ) {
     const ttl = (name: 'AUTH_CODE_TTL' | 'REFRESH_TOKEN_TTL' | 'ACCESS_TOKEN_TTL') => config.get(name) * 1000;
     this.retentions = [
-      { entity: SessionEntity, column: 'expiresAt', keepMs: SESSION_TTL_SECONDS * 1000 },
-      { entity: AuthorizationCodeEntity, column: 'expiresAt', keepMs: ttl('AUTH_CODE_TTL') },
-      { entity: RefreshTokenEntity, column: 'expiresAt', keepMs: ttl('REFRESH_TOKEN_TTL') },
-      { entity: RevokedAccessTokenEntity, column: 'expiresAt', keepMs: ttl('ACCESS_TOKEN_TTL') },
-      { entity: LoginAttemptEntity, column: 'lastAttemptAt', keepMs: FORGET_AFTER_MS },
+      this.rows(SessionEntity, 'expiresAt', SESSION_TTL_SECONDS * 1000),
       {
-        entity: AuditEventEntity,
-        column: 'createdAt',
-        keepMs: FAILED_SIGN_IN_RETENTION_MS,
-        where: { type: 'login.failed' },
+        table: 'authorization_codes',
+        keepMs: ttl('AUTH_CODE_TTL'),
+        prune: (before, batch) => codes.pruneExpired(before, batch),
       },
+      {
+        table: 'refresh_tokens',
+        keepMs: ttl('REFRESH_TOKEN_TTL'),
+        prune: (before, batch) => refreshTokens.pruneExpired(before, batch),
+      },
+      this.rows(RevokedAccessTokenEntity, 'expiresAt', ttl('ACCESS_TOKEN_TTL')),
+      this.rows(LoginAttemptEntity, 'lastAttemptAt', FORGET_AFTER_MS),
+      this.rows(AuditEventEntity, 'createdAt', FAILED_SIGN_IN_RETENTION_MS, { type: 'login.failed' }),
     ];
   }
 
@@ -99,12 +100,8 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
   /** Deletes every row past its retention at `now`, `batchSize` at a time; returns how many, by table. */
   async prune(now = new Date(), batchSize = BATCH_SIZE): Promise<Record<string, number>> {
     const deleted: Record<string, number> = {};
-    for (const retention of this.retentions) {
-      deleted[this.dataSource.getMetadata(retention.entity).tableName] = await this.pruneTable(
-        retention,
-        new Date(now.getTime() - retention.keepMs),
-        batchSize,
-      );
+    for (const { table, keepMs, prune } of this.retentions) {
+      deleted[table] = await prune(new Date(now.getTime() - keepMs), batchSize);
     }
     return deleted;
   }
@@ -122,29 +119,22 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /**
-   * Oldest first, a batch at a time: found by the indexed column, deleted by primary key in a
-   * statement that checks the cut-off again.
+   * The rows of an entity with no store of its own (those matching `where`, when given), deleted
+   * once `column` lies more than `keepMs` in the past; an index leads with `where`'s columns and
+   * then `column`.
    */
-  private async pruneTable({ entity, column, where }: Retention, cutoff: Date, batchSize: number): Promise<number> {
-    const [key] = this.dataSource.getMetadata(entity).primaryColumns;
-    const expired = { ...where, [column]: LessThan(cutoff) };
-    let deleted = 0;
-    for (;;) {
-      const rows = await this.dataSource
-        .createQueryBuilder(entity, 'row')
-        .select(`row.${key.propertyName}`, 'key')
-        .where(expired)
-        .orderBy(`row.${column}`)
-        .limit(batchSize)
-        .getRawMany<{ key: string }>();
-      if (rows.length === 0) return deleted;
-      const { affected } = await this.transactions.write((manager) =>
-        manager.delete(entity, { ...expired, [key.propertyName]: In(rows.map((row) => row.key)) }),
-      );
-      deleted += affected ?? 0;
-      if (rows.length < batchSize) return deleted;
-      // SQLite answers at once, so without this a backlog would hold up every request until it is gone.
-      await nextTurn();
-    }
+  private rows<Entity extends ObjectLiteral>(
+    entity: EntityTarget<Entity>,
+    column: string,
+    keepMs: number,
+    where?: FindOptionsWhere<Entity>,
+  ): Retention {
+    const repository = this.dataSource.getRepository(entity);
+    return {
+      table: repository.metadata.tableName,
+      keepMs,
+      prune: (before, batchSize) =>
+        deleteExpiredRows(repository, this.transactions, { column, where, before, batchSize }),
+    };
   }
 }

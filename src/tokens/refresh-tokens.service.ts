@@ -1,15 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { randomToken, sha256 } from '../common/crypto/tokens';
 import { ProviderEnvironment } from '../config/environment';
-import { RowReader } from '../database/row-reader';
-import { RowWriter } from '../database/row-writer';
-import { TransactionsService } from '../database/transactions.service';
-import { isUniqueViolation } from '../database/unique-violation';
 import { GrantEntity } from '../grants/grant.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { NewRefreshToken, RefreshTokenStore } from './refresh-token.store';
 
 /**
  * Refresh tokens: opaque, 256 random bits, stored only hashed, rotated on every use
@@ -20,23 +16,20 @@ import { RefreshTokenEntity } from './entities/refresh-token.entity';
 export class RefreshTokensService {
   private readonly ttl: number;
   private readonly absoluteTtl: number;
-  private readonly byHash: RowReader<RefreshTokenEntity>;
-  private readonly writer: RowWriter<RefreshTokenEntity>;
 
   constructor(
     config: ConfigService<ProviderEnvironment, true>,
-    @InjectRepository(RefreshTokenEntity) tokens: Repository<RefreshTokenEntity>,
-    private readonly transactions: TransactionsService,
+    private readonly tokens: RefreshTokenStore,
   ) {
     this.ttl = config.get('REFRESH_TOKEN_TTL', { infer: true });
     this.absoluteTtl = config.get('REFRESH_TOKEN_ABSOLUTE_TTL', { infer: true });
-    this.byHash = new RowReader(tokens, ['tokenHash']);
-    this.writer = new RowWriter(tokens);
   }
 
   /** The first refresh token of a grant, with the grant's scope, written in the caller's transaction. */
-  issue(manager: EntityManager, grant: GrantEntity): Promise<string> {
-    return this.write(manager, grant, grant.scope, null);
+  async issue(manager: EntityManager, grant: GrantEntity): Promise<string> {
+    const { token, row } = this.make(grant, grant.scope);
+    await this.tokens.create(manager, row);
+    return token;
   }
 
   /** When the grant's refresh tokens stop, however often rotated. */
@@ -45,39 +38,31 @@ export class RefreshTokensService {
   }
 
   /**
-   * Rotates a token: writes its successor, with `scope`, in one statement, and answers the
-   * successor's value; null if the token has a successor already. Of concurrent rotations of one
-   * token exactly one gets a successor in (the unique index on parent_hash refuses the others).
+   * Rotates a token: stores its successor, with `scope`, and answers the successor's value; null
+   * if the token has a successor already (of concurrent rotations exactly one gets one).
    */
   async rotate(token: RefreshTokenEntity, grant: GrantEntity, scope: string): Promise<string | null> {
-    try {
-      return await this.transactions.write((manager) => this.write(manager, grant, scope, token.tokenHash));
-    } catch (error) {
-      if (isUniqueViolation(error)) return null;
-      throw error;
-    }
+    const successor = this.make(grant, scope);
+    return (await this.tokens.rotate(token.tokenHash, successor.row)) ? successor.token : null;
   }
 
   find(token: string): Promise<RefreshTokenEntity | null> {
-    return this.byHash.findOne(sha256(token));
+    return this.tokens.find(sha256(token));
   }
 
-  private async write(
-    manager: EntityManager,
-    grant: GrantEntity,
-    scope: string,
-    parentHash: string | null,
-  ): Promise<string> {
+  /** A new token of the grant and the row that stores it, by its digest. */
+  private make(grant: GrantEntity, scope: string): { token: string; row: NewRefreshToken } {
     const token = randomToken(32);
-    await this.writer.insert(manager, {
-      tokenHash: sha256(token),
-      parentHash,
-      grantId: grant.id,
-      clientId: grant.clientId,
-      userId: grant.userId,
-      scope,
-      expiresAt: new Date(Math.min(Date.now() + this.ttl * 1000, this.grantEnds(grant).getTime())),
-    });
-    return token;
+    return {
+      token,
+      row: {
+        tokenHash: sha256(token),
+        grantId: grant.id,
+        clientId: grant.clientId,
+        userId: grant.userId,
+        scope,
+        expiresAt: new Date(Math.min(Date.now() + this.ttl * 1000, this.grantEnds(grant).getTime())),
+      },
+    };
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccessTokensService } from '../access-tokens/access-tokens.service';
 import { AuditService } from '../audit/audit.service';
 import { ClientEntity } from '../clients/entities/client.entity';
-import { GrantsService } from '../grants/grants.service';
+import { GrantStore } from '../grants/grant.store';
 import { TokenLookupService } from './token-lookup.service';
 import { TokenRequestDto } from './token-request.dto';
 
@@ -12,7 +12,7 @@ export class RevocationService {
   constructor(
     private readonly lookup: TokenLookupService,
     private readonly accessTokens: AccessTokensService,
-    private readonly grants: GrantsService,
+    private readonly grants: GrantStore,
     private readonly audit: AuditService,
   ) {}
 

@@ -4,7 +4,7 @@ import { AccessTokensService } from '../access-tokens/access-tokens.service';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { InvalidTokenError } from '../common/oauth/oauth.error';
 import { GrantEntity } from '../grants/grant.entity';
-import { GrantsService } from '../grants/grants.service';
+import { GrantStore } from '../grants/grant.store';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
 
@@ -22,7 +22,7 @@ export class TokenLookupService {
   constructor(
     private readonly accessTokens: AccessTokensService,
     private readonly refreshTokens: RefreshTokensService,
-    private readonly grants: GrantsService,
+    private readonly grants: GrantStore,
   ) {}
 
   async find(token: string, hint: string | undefined, client: ClientEntity): Promise<FoundToken | null> {

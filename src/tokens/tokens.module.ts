@@ -13,6 +13,7 @@ import { GRANT_HANDLERS, GrantHandler } from './grant-types/grant-handler';
 import { RefreshTokenGrant } from './grant-types/refresh-token.grant';
 import { IntrospectionController } from './introspection.controller';
 import { IntrospectionService } from './introspection.service';
+import { RefreshTokenStore } from './refresh-token.store';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { RevocationController } from './revocation.controller';
 import { RevocationService } from './revocation.service';
@@ -39,11 +40,13 @@ const GRANTS = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGran
     { provide: GRANT_HANDLERS, useFactory: (...handlers: GrantHandler[]) => handlers, inject: GRANTS },
     TokensService,
     RefreshTokensService,
+    RefreshTokenStore,
     TokenResponseFactory,
     TokenLookupService,
     RevocationService,
     IntrospectionService,
   ],
-  exports: [TokensService],
+  // The store for retention, which deletes expired refresh tokens.
+  exports: [TokensService, RefreshTokenStore],
 })
 export class TokensModule {}

@@ -7,7 +7,7 @@ import { ClientEntity } from '../../clients/entities/client.entity';
 import { safeEqual, sha256 } from '../../common/crypto/tokens';
 import { InvalidGrantError } from '../../common/oauth/oauth.error';
 import { TransactionsService } from '../../database/transactions.service';
-import { GrantsService } from '../../grants/grants.service';
+import { GrantStore } from '../../grants/grant.store';
 import { UsersService } from '../../users/users.service';
 import { TokenResponse } from '../token-response';
 import { TokenResponseFactory } from '../token-response.factory';
@@ -39,7 +39,7 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
 
   constructor(
     private readonly codes: AuthCodesService,
-    private readonly grants: GrantsService,
+    private readonly grants: GrantStore,
     private readonly users: UsersService,
     private readonly responses: TokenResponseFactory,
     private readonly transactions: TransactionsService,

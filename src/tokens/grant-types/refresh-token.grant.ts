@@ -4,7 +4,7 @@ import { AuditService } from '../../audit/audit.service';
 import { ClientEntity } from '../../clients/entities/client.entity';
 import { InvalidGrantError, InvalidScopeError } from '../../common/oauth/oauth.error';
 import { formatScope, isSubset, parseScope } from '../../common/oauth/scope';
-import { GrantsService } from '../../grants/grants.service';
+import { GrantStore } from '../../grants/grant.store';
 import { entitledScope } from '../../users/entitled-scope';
 import { UsersService } from '../../users/users.service';
 import { RefreshTokensService } from '../refresh-tokens.service';
@@ -37,7 +37,7 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
 
   constructor(
     private readonly refreshTokens: RefreshTokensService,
-    private readonly grants: GrantsService,
+    private readonly grants: GrantStore,
     private readonly users: UsersService,
     private readonly responses: TokenResponseFactory,
     private readonly audit: AuditService,

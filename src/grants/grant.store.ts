@@ -10,16 +10,20 @@ import { GrantEntity } from './grant.entity';
 /** At most this many active grants are held in memory; past it, the longest held goes first. */
 const GRANTS_HELD = 10_000;
 
-/** Grants: what a user allowed a client, the root every user token descends from. */
+/** A grant as it is first stored: active. */
+export type NewGrant = Pick<GrantEntity, 'id' | 'clientId' | 'userId' | 'scope' | 'authTime'>;
+
+/**
+ * Where grants are kept. A grant never changes but to be revoked (a counted revocation) or
+ * deleted with its client (a counted change to clients), so active grants are held in memory
+ * until either counter moves (HeldUntilChange). Each write goes through TransactionsService
+ * (ChangeCounters.counted), or the caller's transaction from it: the one place where a database
+ * cluster's retry of a transaction refused at COMMIT belongs.
+ */
 @Injectable()
-export class GrantsService {
+export class GrantStore {
   private readonly byId: RowReader<GrantEntity>;
   private readonly writer: RowWriter<GrantEntity>;
-  /**
-   * Active grants, as every refresh and every check of a user's access token reads its own. A grant
-   * never changes but to be revoked (a counted revocation) or deleted with its client (a counted
-   * change to clients).
-   */
   private readonly held: HeldUntilChange<GrantEntity>;
 
   constructor(
@@ -31,18 +35,18 @@ export class GrantsService {
     this.held = new HeldUntilChange(counters, ['clients', 'revocations'], GRANTS_HELD);
   }
 
-  /** Records a new grant in the caller's transaction. */
-  async create(
-    manager: EntityManager,
-    fields: Pick<GrantEntity, 'id' | 'clientId' | 'userId' | 'scope' | 'authTime'>,
-  ): Promise<GrantEntity> {
+  /** Stores a new, active grant in the caller's transaction (one INSERT) and answers it as stored, created_at included. */
+  async create(manager: EntityManager, fields: NewGrant): Promise<GrantEntity> {
     // created_at set here, not by the column default, so that the grant as returned has it (its absolute lifetime counts from it).
     const row = { ...fields, revokedAt: null, createdAt: new Date() };
     await this.writer.insert(manager, row);
     return manager.create(GrantEntity, row);
   }
 
-  /** The grant, unless it has been revoked; frozen. */
+  /**
+   * The grant, unless it is revoked or gone; frozen. From memory while no client has changed and
+   * nothing has been revoked anywhere since it was read, else one statement (then held).
+   */
   async findActive(grantId: string): Promise<GrantEntity | null> {
     const grant = await this.held.get(
       grantId,
@@ -53,17 +57,20 @@ export class GrantsService {
   }
 
   /**
-   * Revokes every active grant of the user, in the caller's transaction, which must count it as a
-   * revocation (ChangeCounters.counted): every token descended from them stops on every instance.
+   * Revokes the grant, if it is not already, and counts a revocation, in one transaction of its
+   * own: once the promise resolves, no instance answers the grant as active any more.
    */
-  async revokeAllOf(manager: EntityManager, userId: string): Promise<void> {
-    await manager.update(GrantEntity, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
-  }
-
-  /** Revokes the grant, and with it every token that names it, on every instance at once (a counted change). */
   async revoke(grantId: string): Promise<void> {
     await this.counters.counted('revocations', (manager) =>
       this.writer.claim(manager, { id: grantId }, 'revokedAt', { revokedAt: new Date() }),
     );
+  }
+
+  /**
+   * Revokes every active grant of the user by one UPDATE in the caller's transaction, which must
+   * count it as a revocation (ChangeCounters.counted) for the instances to drop what they hold.
+   */
+  async revokeAllOf(manager: EntityManager, userId: string): Promise<void> {
+    await manager.update(GrantEntity, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 }

@@ -1,0 +1,97 @@
+import { IsString } from 'class-validator';
+import { aClient } from '../../test/helpers/fakes';
+import { GrantType } from '../common/oauth/grant-types';
+import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../common/oauth/oauth.error';
+import { GrantHandler } from './grant-types/grant-handler';
+import { TokensService } from './tokens.service';
+
+class CodeParams {
+  @IsString()
+  code: string;
+}
+
+/** A handler of `grantType` that answers with what it was given. */
+function handlerOf(grantType: GrantType): GrantHandler & { handle: jest.Mock } {
+  return {
+    grantType,
+    parameters: CodeParams,
+    handle: jest.fn((params: object, client: { clientId: string }, ip: string) =>
+      Promise.resolve({ params, client: client.clientId, ip }),
+    ),
+  } as unknown as GrantHandler & { handle: jest.Mock };
+}
+
+describe('TokensService', () => {
+  const code = handlerOf('authorization_code');
+  const refresh = handlerOf('refresh_token');
+  const credentials = handlerOf('client_credentials');
+  let sut: TokensService;
+  const client = aClient({ grantTypes: ['authorization_code', 'refresh_token'] });
+
+  beforeEach(() => {
+    jest.clearAllMocks();
+    sut = new TokensService([code, refresh, credentials]);
+  });
+
+  describe('at start-up', () => {
+    it('refuses to start unless every grant type a client may be registered for has its handler', () => {
+      expect(() => new TokensService([code, refresh])).toThrow('no grant handler for client_credentials');
+    });
+
+    it('publishes the grant types of its handlers (RFC 8414 §2 grant_types_supported)', () => {
+      expect(sut.grantTypes).toEqual(['authorization_code', 'refresh_token', 'client_credentials']);
+    });
+  });
+
+  it('hands the grant’s declared parameters, the client and the caller’s address to the grant’s handler', async () => {
+    await expect(sut.exchange({ grant_type: 'authorization_code', code: 'c' }, client, '10.0.0.1')).resolves.toEqual({
+      params: { code: 'c' },
+      client: 'partner',
+      ip: '10.0.0.1',
+    });
+    expect(refresh.handle).not.toHaveBeenCalled();
+  });
+
+  it('drops parameters the grant does not declare', async () => {
+    await sut.exchange({ grant_type: 'authorization_code', code: 'c', extra: 'x' }, client, '10.0.0.1');
+    expect(code.handle.mock.calls[0][0]).not.toHaveProperty('extra');
+  });
+
+  it('refuses a request without grant_type with invalid_request (RFC 6749 §5.2)', async () => {
+    await expect(sut.exchange({ code: 'c' }, client, '1')).rejects.toThrow(InvalidRequestError);
+  });
+
+  it('refuses a grant_type given twice with invalid_request (RFC 6749 §3.2)', async () => {
+    await expect(sut.exchange({ grant_type: ['authorization_code', 'x'], code: 'c' }, client, '1')).rejects.toThrow(
+      InvalidRequestError,
+    );
+  });
+
+  it('refuses any parameter given twice, even one the grant does not declare, with invalid_request (RFC 6749 §3.2)', async () => {
+    await expect(sut.exchange({ grant_type: 'authorization_code', code: ['c', 'd'] }, client, '1')).rejects.toThrow(
+      InvalidRequestError,
+    );
+    await expect(
+      sut.exchange({ grant_type: 'authorization_code', code: 'c', resource: ['a', 'b'] }, client, '1'),
+    ).rejects.toThrow(InvalidRequestError);
+    expect(code.handle).not.toHaveBeenCalled();
+  });
+
+  it('refuses a grant type it has no handler for with unsupported_grant_type (RFC 6749 §5.2)', async () => {
+    await expect(sut.exchange({ grant_type: 'password', code: 'c' }, client, '1')).rejects.toThrow(
+      UnsupportedGrantTypeError,
+    );
+  });
+
+  it('refuses a grant type the client is not registered for with unauthorized_client (RFC 6749 §5.2)', async () => {
+    await expect(sut.exchange({ grant_type: 'client_credentials', code: 'c' }, client, '1')).rejects.toThrow(
+      UnauthorizedClientError,
+    );
+    expect(credentials.handle).not.toHaveBeenCalled();
+  });
+
+  it('refuses parameters the grant’s declaration rejects with invalid_request (RFC 6749 §5.2)', async () => {
+    await expect(sut.exchange({ grant_type: 'authorization_code' }, client, '1')).rejects.toThrow(InvalidRequestError);
+    expect(code.handle).not.toHaveBeenCalled();
+  });
+});
