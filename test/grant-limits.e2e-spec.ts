@@ -1,7 +1,8 @@
-import { DataSource } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { UserAccountsService } from '../src/accounts/user-accounts.service';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { validateEnvironment } from '../src/config/environment';
+import { ChangeCounters } from '../src/database/change-counters.service';
 import { UserEntity } from '../src/users/entities/user.entity';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
@@ -55,7 +56,9 @@ describe('what a grant covers, for how long, and when it ends', () => {
 
   const patchClient = (clientId: string, body: object) =>
     t.http().patch(`/admin/clients/${clientId}`).set('Authorization', `Bearer ${adminToken}`).send(body).expect(200);
-  const users = () => t.app.get(DataSource).getRepository(UserEntity);
+  /** A change to users made straight in the table, counted as every change to a user's standing must be. */
+  const changeUsers = (change: (manager: EntityManager) => Promise<unknown>) =>
+    t.app.get(ChangeCounters).counted('users', change);
 
   describe('a refresh yields only what the client and the user still may have', () => {
     it('drops a scope the client lost since: the new access token has no admin, and the admin API answers 403', async () => {
@@ -77,7 +80,7 @@ describe('what a grant covers, for how long, and when it ends', () => {
       const first = await p.tokens(client, admin.id);
       expect(first.scope).toBe('openid profile admin');
 
-      await users().update({ id: admin.id }, { isAdmin: false });
+      await changeUsers((m) => m.update(UserEntity, { id: admin.id }, { isAdmin: false }));
       const refreshed = await p.refresh(client, first.refresh_token).expect(200);
       expect(refreshed.body.scope).toBe('openid profile');
       await p.adminApi(refreshed.body.access_token).expect(403);
@@ -123,8 +126,8 @@ describe('what a grant covers, for how long, and when it ends', () => {
       const [disabled, deleted] = [await t.createUser(), await t.createUser()];
       const [a, b] = [await p.tokens(client, disabled.id, 'openid'), await p.tokens(client, deleted.id, 'openid')];
       // Straight in the table: the grants stay active, so only the user's own state can refuse.
-      await users().update({ id: disabled.id }, { disabledAt: new Date() });
-      await users().delete({ id: deleted.id });
+      await changeUsers((m) => m.update(UserEntity, { id: disabled.id }, { disabledAt: new Date() }));
+      await changeUsers((m) => m.delete(UserEntity, { id: deleted.id }));
 
       oauth.expectOAuthError(await p.refresh(client, a.refresh_token), 400, 'invalid_grant');
       oauth.expectOAuthError(await p.refresh(client, b.refresh_token), 400, 'invalid_grant');

@@ -33,9 +33,12 @@ export class UserAccountsService {
     });
   }
 
-  /** The change, then the end of every grant of the user, as one counted revocation. */
+  /**
+   * The change, then the end of every grant of the user, counted as a revocation and as a change
+   * to users: every instance drops the grants and the users it holds.
+   */
   private endingGrants(userId: string, change: (manager: EntityManager) => Promise<void>): Promise<void> {
-    return this.counters.counted('revocations', async (manager) => {
+    return this.counters.counted(['revocations', 'users'], async (manager) => {
       await change(manager);
       await this.grants.revokeAllOf(manager, userId);
     });

@@ -33,11 +33,16 @@ export class ChangeCounters {
     return this.nextRead;
   }
 
-  /** Makes a change of kind `name` and counts it, in one transaction: committed together or not at all. */
-  counted<T>(name: ChangeCounterName, change: (manager: EntityManager) => Promise<T>): Promise<T> {
+  /** Makes a change of the kinds named and counts it, in one transaction: committed together or not at all. */
+  counted<T>(
+    names: ChangeCounterName | ChangeCounterName[],
+    change: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
     return this.transactions.run(async (manager) => {
       const result = await change(manager);
-      await manager.increment(ChangeCounterEntity, { name }, 'value', 1);
+      for (const name of ([] as ChangeCounterName[]).concat(names)) {
+        await manager.increment(ChangeCounterEntity, { name }, 'value', 1);
+      }
       return result;
     });
   }

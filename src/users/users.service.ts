@@ -3,6 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { PasswordHasher } from '../common/crypto/password-hasher';
+import { ChangeCounters } from '../database/change-counters.service';
+import { HeldUntilChange } from '../database/held-until-change';
+import { RowReader } from '../database/row-reader';
 import { UserEntity } from './entities/user.entity';
 
 export interface NewUser {
@@ -19,15 +22,29 @@ export class UsernameTakenError extends Error {
   }
 }
 
+/** At most this many users are held in memory; past it, the longest held goes first. */
+const USERS_HELD = 10_000;
+
 @Injectable()
 export class UsersService implements OnModuleInit {
   /** Verified against when the username is unknown, so that both cases take the same time. */
   private dummyHash: string;
+  private readonly byId: RowReader<UserEntity>;
+  /**
+   * Active users, as every refresh and code exchange reads the user behind the grant. A change to
+   * what these reads decide (disabled, administrator or not) must be counted as a change to
+   * `users` (UserAccountsService does): every instance then drops what it holds.
+   */
+  private readonly active: HeldUntilChange<UserEntity>;
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly passwords: PasswordHasher,
-  ) {}
+    counters: ChangeCounters,
+  ) {
+    this.byId = new RowReader(users, ['id']);
+    this.active = new HeldUntilChange(counters, ['users'], USERS_HELD);
+  }
 
   async onModuleInit(): Promise<void> {
     this.dummyHash = await this.passwords.hash('not a password');
@@ -51,9 +68,13 @@ export class UsersService implements OnModuleInit {
     return this.users.findOneBy({ id });
   }
 
-  /** The user, unless gone or disabled: who may still hold grants. */
+  /** The user, unless gone or disabled: who may still hold grants. Held until users change anywhere; frozen. */
   async findActive(id: string): Promise<UserEntity | null> {
-    const user = await this.findById(id);
+    const user = await this.active.get(
+      id,
+      () => this.byId.findOne(id),
+      (found) => !found.disabledAt,
+    );
     return user && !user.disabledAt ? user : null;
   }
 

@@ -14,6 +14,7 @@ import { SigningKeysWithdrawal1795851000000 } from './1795851000000-SigningKeysW
 import { ClientPolicies1795852000000 } from './1795852000000-ClientPolicies';
 import { UsersDisabledAt1795853000000 } from './1795853000000-UsersDisabledAt';
 import { AuditEventsTypeCreatedAt1795854000000 } from './1795854000000-AuditEventsTypeCreatedAt';
+import { UsersChangeCounter1795856000000 } from './1795856000000-UsersChangeCounter';
 
 /** In the order they run. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   ClientPolicies1795852000000,
   UsersDisabledAt1795853000000,
   AuditEventsTypeCreatedAt1795854000000,
+  UsersChangeCounter1795856000000,
 ];
