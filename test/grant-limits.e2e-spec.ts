@@ -9,6 +9,7 @@ import { createTestApp, TestApp } from './helpers/create-test-app';
 import { issueCode, REDIRECT } from './helpers/issue-code';
 import { authorizeUrl, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
 import * as oauth from './helpers/partner';
+import { signInAttempt } from './helpers/sign-in-attempt';
 
 interface Tokens {
   access_token: string;
@@ -171,13 +172,8 @@ describe('what a grant covers, for how long, and when it ends', () => {
     it('cannot sign in: the login page answers as for a wrong password', async () => {
       const user = await t.createUser();
       await t.app.get(UserAccountsService).disable(user.id);
-      const browser = t.browser();
-      const page = await browser.get('/login').expect(200);
-      const res = await browser
-        .post('/login')
-        .type('form')
-        .send({ ...hiddenFields(page.text), username: user.username, password: user.password })
-        .expect(401);
+      const { res } = await signInAttempt(t, user.username, user.password);
+      expect(res.status).toBe(401);
       expect(res.text).toContain('role="alert"');
     });
 

@@ -183,3 +183,16 @@ export function fakeClientStore(...clients: ClientEntity[]): ClientStore {
   const byId = new Map(clients.map((c) => [c.clientId, c]));
   return { findById: (id: string) => Promise.resolve(byId.get(id) ?? null) } as unknown as ClientStore;
 }
+
+/** A TokenResponseFactory's respond(): the answer the grant gives, with placeholder tokens. */
+export function fakeRespond() {
+  return jest.fn((_grant, _client, { scope, refreshToken }: { scope: string; refreshToken?: string }) =>
+    Promise.resolve({
+      access_token: 'at',
+      token_type: 'Bearer',
+      expires_in: 300,
+      scope,
+      refresh_token: refreshToken,
+    }),
+  );
+}

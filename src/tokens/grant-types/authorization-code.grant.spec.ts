@@ -6,6 +6,7 @@ import {
   fakeAudit,
   FakeAuthorizationCodeStore,
   FakeGrantStore,
+  fakeRespond,
   fakeTransactions,
 } from '../../../test/helpers/fakes';
 import { AuthCodesService } from '../../auth-codes/auth-codes.service';
@@ -42,15 +43,7 @@ describe('AuthorizationCodeGrant', () => {
     grants = new FakeGrantStore();
     user = aUser();
     storeRefreshToken = jest.fn(() => Promise.resolve('rt'));
-    respond = jest.fn((_grant, _client, { scope, refreshToken }: { scope: string; refreshToken?: string }) =>
-      Promise.resolve({
-        access_token: 'at',
-        token_type: 'Bearer',
-        expires_in: 300,
-        scope,
-        refresh_token: refreshToken,
-      }),
-    );
+    respond = fakeRespond();
     sut = new AuthorizationCodeGrant(
       codes,
       grants as unknown as GrantStore,

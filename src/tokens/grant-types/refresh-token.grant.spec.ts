@@ -5,6 +5,7 @@ import {
   configOf,
   fakeAudit,
   FakeGrantStore,
+  fakeRespond,
   FakeRefreshTokenStore,
 } from '../../../test/helpers/fakes';
 import { sha256 } from '../../common/crypto/tokens';
@@ -41,15 +42,7 @@ describe('RefreshTokenGrant', () => {
     );
     user = aUser();
     audit = fakeAudit();
-    respond = jest.fn((_grant, _client, { scope, refreshToken }: { scope: string; refreshToken?: string }) =>
-      Promise.resolve({
-        access_token: 'at',
-        token_type: 'Bearer',
-        expires_in: 300,
-        scope,
-        refresh_token: refreshToken,
-      }),
-    );
+    respond = fakeRespond();
     sut = new RefreshTokenGrant(
       refreshTokens,
       grants as unknown as GrantStore,
