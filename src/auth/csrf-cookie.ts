@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { keyFor } from '../config/session-secret';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isPageRoute } from '../common/http/pages-only';
 
@@ -13,7 +13,7 @@ export const CSRF_COOKIE = 'csrf';
 
 /** The key that signs the CSRF cookie: derived from the session secret, so that neither cookie's signature fits the other. */
 export function csrfCookieKey(sessionSecret: string): string {
-  return createHmac('sha256', sessionSecret).update('csrf cookie').digest('base64url');
+  return keyFor(sessionSecret, 'csrf cookie');
 }
 
 /**

@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { createHmac } from 'node:crypto';
 import { randomToken, safeEqual } from '../common/crypto/tokens';
 import { ProviderEnvironment } from '../config/environment';
-import { resolveSessionSecret } from '../config/session-secret';
+import { keyFor, resolveSessionSecret } from '../config/session-secret';
 import { RateLimits } from '../rate-limit/rate-limits';
 import { usernameKey } from './username-key';
 
@@ -30,7 +30,7 @@ export interface DeviceCookie {
  */
 @Injectable()
 export class DeviceCookiesService {
-  private readonly key: Buffer;
+  private readonly key: string;
   private readonly secure: boolean;
 
   constructor(
@@ -38,9 +38,7 @@ export class DeviceCookiesService {
     private readonly limits: RateLimits,
   ) {
     // Its own key: a device cookie's signature is never valid as anything the session secret signs.
-    this.key = createHmac('sha256', resolveSessionSecret(config.get('SESSION_SECRET', { infer: true })))
-      .update('device-cookie')
-      .digest();
+    this.key = keyFor(resolveSessionSecret(config.get('SESSION_SECRET', { infer: true })), 'device cookie');
     this.secure = config.get('ISSUER', { infer: true }).startsWith('https:');
   }
 

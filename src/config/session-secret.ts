@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -15,4 +15,12 @@ export function resolveSessionSecret(configured: string | undefined): string {
   mkdirSync(dirname(SECRET_FILE), { recursive: true });
   writeFileSync(SECRET_FILE, secret, { mode: 0o600 });
   return secret;
+}
+
+/**
+ * A key of its own for each thing the session secret signs besides the session cookie (`purpose`
+ * names it): a signature made for one use is never valid for another.
+ */
+export function keyFor(sessionSecret: string, purpose: string): string {
+  return createHmac('sha256', sessionSecret).update(purpose).digest('base64url');
 }
