@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { ChangeCounterEntity, ChangeCounterName } from './change-counter.entity';
 import { TransactionsService } from './transactions.service';
 
@@ -40,9 +40,7 @@ export class ChangeCounters {
   ): Promise<T> {
     return this.transactions.run(async (manager) => {
       const result = await change(manager);
-      for (const name of ([] as ChangeCounterName[]).concat(names)) {
-        await manager.increment(ChangeCounterEntity, { name }, 'value', 1);
-      }
+      await manager.increment(ChangeCounterEntity, { name: In(([] as ChangeCounterName[]).concat(names)) }, 'value', 1);
       return result;
     });
   }
