@@ -5,6 +5,7 @@ import { deleteExpiredRows } from '../database/expired-rows';
 import { RowReader } from '../database/row-reader';
 import { RowWriter } from '../database/row-writer';
 import { TransactionsService } from '../database/transactions.service';
+import { isUniqueViolation } from '../database/unique-violation';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 
 /** A code as it is first stored: by its digest, not yet consumed. */
@@ -13,8 +14,8 @@ export type NewAuthorizationCode = Omit<AuthorizationCodeEntity, 'consumedAt' | 
 /**
  * Where authorization codes are kept, by the SHA-256 digest of their value (the code itself never
  * reaches storage). Nothing is held in memory: a code is read at most a few times. Each write goes
- * through TransactionsService, or the caller's transaction from it: the one place where a database
- * cluster's retry of a transaction refused at COMMIT belongs.
+ * through TransactionsService, or the caller's transaction from it, which runs again what a database
+ * cluster refused at COMMIT.
  */
 @Injectable()
 export class AuthorizationCodeStore {
@@ -29,11 +30,19 @@ export class AuthorizationCodeStore {
     this.writer = new RowWriter(codes);
   }
 
-  /** Stores a new code, in one statement of its own, committed when the promise resolves. */
+  /**
+   * Stores a new code, in one statement of its own, committed when the promise resolves. A code's
+   * digest already stored is this code's: an attempt whose answer was lost with its connection stored
+   * it (TransactionsService runs it again), since no two random 256-bit codes share a digest.
+   */
   async create(code: NewAuthorizationCode): Promise<void> {
-    await this.transactions.write((manager) =>
-      this.writer.insert(manager, { ...code, consumedAt: null, grantId: null }),
-    );
+    try {
+      await this.transactions.write((manager) =>
+        this.writer.insert(manager, { ...code, consumedAt: null, grantId: null }),
+      );
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
   }
 
   /** The code with this digest, consumed or not, expired or not, as committed now (one statement); null if none. */

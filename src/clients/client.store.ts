@@ -14,8 +14,7 @@ const CLIENTS_HELD = 10_000;
  * storage). Every token, introspection and revocation request reads its client, so clients are held
  * in memory until a change to any client is counted anywhere (HeldUntilChange); every change here
  * is counted. Each write is a transaction of its own through TransactionsService
- * (ChangeCounters.counted): the one place where a database cluster's retry of a transaction
- * refused at COMMIT belongs.
+ * (ChangeCounters.counted), which runs again what a database cluster refused at COMMIT.
  */
 @Injectable()
 export class ClientStore {

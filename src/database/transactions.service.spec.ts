@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
+import { describeWith } from '../../test/helpers/requirements';
+import { dataSourceOptions } from './data-source-options';
 import { TransactionsService } from './transactions.service';
 
 // SQLite's group commit, on a file, with a second connection that sees only what is committed.
@@ -131,5 +133,107 @@ describe('TransactionsService on SQLite', () => {
 
     await transactions.run((manager) => insert(manager, 'after'));
     expect(await committed()).toEqual(['after']);
+  });
+});
+
+// On MySQL: work refused for a reason a new attempt may not meet runs again as a whole, on a fresh
+// connection; a Galera cluster's certification conflict comes as the same error 1213 as this deadlock.
+describeWith('mysql', 'TransactionsService on MySQL', () => {
+  let db: DataSource;
+  let transactions: TransactionsService;
+
+  beforeAll(async () => {
+    db = await new DataSource({ ...dataSourceOptions(process.env.DATABASE_URL!), migrationsRun: false }).initialize();
+    await db.query('CREATE TABLE IF NOT EXISTS retry_rows (name VARCHAR(16) PRIMARY KEY, n INT NOT NULL)');
+    transactions = new TransactionsService(db);
+  });
+  afterAll(async () => {
+    await db?.query('DROP TABLE IF EXISTS retry_rows');
+    await db?.destroy();
+  });
+  beforeEach(async () => {
+    await db.query('DELETE FROM retry_rows');
+    await db.query("INSERT INTO retry_rows VALUES ('a', 0), ('b', 0)");
+  });
+
+  const rows = async () =>
+    Object.fromEntries(
+      ((await db.query('SELECT name, n FROM retry_rows ORDER BY name')) as { name: string; n: number }[]).map((row) => [
+        row.name,
+        row.n,
+      ]),
+    );
+  const bump = (manager: EntityManager, name: string) =>
+    manager.query('UPDATE retry_rows SET n = n + 1 WHERE name = ?', [name]);
+
+  it('runs the loser of a deadlock (error 1213) again as a whole, so that both commit, each once', async () => {
+    let arrived = 0;
+    let bothArrived!: () => void;
+    const bothHoldOne = new Promise<void>((resolve) => (bothArrived = resolve));
+    const attempts: Record<string, number> = { ab: 0, ba: 0 };
+    const bumpBoth = (first: string, second: string) =>
+      transactions.run(async (manager) => {
+        const attempt = (attempts[first + second] += 1);
+        await bump(manager, first);
+        // The first attempts wait for each other: each then holds the row the other wants next.
+        if (attempt === 1 && ++arrived === 2) bothArrived();
+        if (attempt === 1) await bothHoldOne;
+        await bump(manager, second);
+        return attempt;
+      });
+    const results = await Promise.all([bumpBoth('a', 'b'), bumpBoth('b', 'a')]);
+    expect(results.sort()).toEqual([1, 2]);
+    expect(await rows()).toEqual({ a: 2, b: 2 });
+  });
+
+  it('runs work again on a fresh connection when its connection is killed mid-way, storing it once', async () => {
+    let attempts = 0;
+    await transactions.run(async (manager) => {
+      attempts += 1;
+      await bump(manager, 'a');
+      if (attempts === 1) {
+        const [{ id }] = (await manager.query('SELECT CONNECTION_ID() AS id')) as { id: number }[];
+        await db.query(`KILL ${Number(id)}`);
+        await bump(manager, 'b');
+      }
+    });
+    expect(attempts).toBe(2);
+    expect(await rows()).toEqual({ a: 1, b: 0 });
+  });
+
+  it('retries a single statement (write) the same way', async () => {
+    let attempts = 0;
+    await transactions.write(async (manager) => {
+      attempts += 1;
+      if (attempts < 3) throw Object.assign(new Error('refused at COMMIT'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 });
+      await bump(manager, 'a');
+    });
+    expect(attempts).toBe(3);
+    expect(await rows()).toEqual({ a: 1, b: 0 });
+  });
+
+  it('gives up after a bounded number of attempts, with the last error', async () => {
+    let attempts = 0;
+    const conflict = Object.assign(new Error('refused at COMMIT'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 });
+    await expect(
+      transactions.run(async () => {
+        attempts += 1;
+        throw conflict;
+      }),
+    ).rejects.toBe(conflict);
+    expect(attempts).toBe(5);
+  });
+
+  it('does not run again work refused for good, such as a duplicate key', async () => {
+    let attempts = 0;
+    await expect(
+      transactions.run(async (manager) => {
+        attempts += 1;
+        await bump(manager, 'a');
+        await manager.query("INSERT INTO retry_rows VALUES ('b', 0)");
+      }),
+    ).rejects.toThrow(/Duplicate entry/);
+    expect(attempts).toBe(1);
+    expect(await rows()).toEqual({ a: 0, b: 0 });
   });
 });

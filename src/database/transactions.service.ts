@@ -1,8 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { retryableCode } from './retryable-error';
 
 type Work<T> = (manager: EntityManager) => Promise<T>;
+
+/**
+ * How long to wait before each further attempt of work refused by a retryable error, at most: about
+ * a second and a half in all, which rides out a Galera certification conflict at once and a failover
+ * behind a health-checked load balancer mostly. Each wait is drawn between half and all of it, so that
+ * two transactions that conflicted do not meet again.
+ */
+const RETRY_DELAYS_MS = [20, 100, 400, 1000];
 
 /** What inSavepoint() answers for a piece it rolled back. */
 const FAILED = Symbol('failed');
@@ -24,13 +34,21 @@ interface Job {
  * fails is rolled back alone and its caller gets its error; the others are committed by one
  * COMMIT, which costs SQLite more than the statements of a small write do.
  *
- * Every store (*.store.ts) writes through run() or write(), or in a transaction a caller began
- * with run(). So this is where a database cluster's retry-on-conflict belongs: Galera may refuse a
- * COMMIT with a certification conflict (error 1213), and the work must then be run again as a
- * whole, which run() can do because its work is a function of a fresh manager.
+ * On MySQL, work refused for a reason that a new attempt may not meet (retryable-error.ts) runs
+ * again as a whole, on a fresh connection, a few times (RETRY_DELAYS_MS). A Galera cluster refuses a
+ * COMMIT that conflicts with one another node committed first (error 1213): a conditional UPDATE's
+ * count of affected rows is only provisional until COMMIT succeeds, and the attempt that runs again
+ * sees the row as the winner left it. Every store (*.store.ts) writes through run() or write(), or in
+ * a transaction a caller began with run(), and so is retried here.
+ *
+ * So work must be a function of its manager alone: values that must not change between attempts
+ * (ids, token values) are made before. A connection lost during COMMIT leaves unknown whether the
+ * COMMIT took effect; the next attempt may find its own earlier one stored, and the single-use writes
+ * recognise it as theirs (a code consumed for this grant id, a refresh token whose successor is this one).
  */
 @Injectable()
 export class TransactionsService {
+  private readonly logger = new Logger(TransactionsService.name);
   private readonly serial: boolean;
   private waiting: Job[] = [];
   private committing = false;
@@ -40,7 +58,7 @@ export class TransactionsService {
   }
 
   run<T>(work: Work<T>): Promise<T> {
-    if (!this.serial) return this.dataSource.transaction(work);
+    if (!this.serial) return this.retried(() => this.dataSource.transaction(work));
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ work, resolve: resolve as (result: unknown) => void, reject });
       this.commitWaiting();
@@ -49,10 +67,25 @@ export class TransactionsService {
 
   /**
    * Runs one statement, atomic by itself. On SQLite it joins the group commit as a transaction
-   * does (alone it would pay for a COMMIT of its own); elsewhere it runs at once, on its own.
+   * does (alone it would pay for a COMMIT of its own); elsewhere it runs at once, on its own, and
+   * again as run() retries.
    */
   write<T>(statement: Work<T>): Promise<T> {
-    return this.serial ? this.run(statement) : statement(this.dataSource.manager);
+    return this.serial ? this.run(statement) : this.retried(() => statement(this.dataSource.manager));
+  }
+
+  /** The attempt's result; run again after a retryable error, up to RETRY_DELAYS_MS.length more times. */
+  private async retried<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let retry = 0; ; retry += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
+        const code = retryableCode(error);
+        if (!code || retry === RETRY_DELAYS_MS.length) throw error;
+        this.logger.warn(`transaction refused (${code}); running it again (attempt ${retry + 2})`);
+        await sleep(RETRY_DELAYS_MS[retry] * (0.5 + Math.random() / 2));
+      }
+    }
   }
 
   private commitWaiting(): void {

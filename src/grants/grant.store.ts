@@ -17,8 +17,8 @@ export type NewGrant = Pick<GrantEntity, 'id' | 'clientId' | 'userId' | 'scope' 
  * Where grants are kept. A grant never changes but to be revoked (a counted revocation) or
  * deleted with its client (a counted change to clients), so active grants are held in memory
  * until either counter moves (HeldUntilChange). Each write goes through TransactionsService
- * (ChangeCounters.counted), or the caller's transaction from it: the one place where a database
- * cluster's retry of a transaction refused at COMMIT belongs.
+ * (ChangeCounters.counted), or the caller's transaction from it, which runs again what a database
+ * cluster refused at COMMIT.
  */
 @Injectable()
 export class GrantStore {

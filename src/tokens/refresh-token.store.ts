@@ -17,12 +17,13 @@ export type NewRefreshToken = Pick<
 /**
  * Where refresh tokens are kept, by the SHA-256 digest of their value (the token itself never
  * reaches storage). Nothing is held in memory: each token is read once or twice. Each write goes
- * through TransactionsService, or the caller's transaction from it: the one place where a database
- * cluster's retry of a transaction refused at COMMIT belongs.
+ * through TransactionsService, or the caller's transaction from it, which runs again what a database
+ * cluster refused at COMMIT.
  */
 @Injectable()
 export class RefreshTokenStore {
   private readonly byHash: RowReader<RefreshTokenEntity>;
+  private readonly byParent: RowReader<RefreshTokenEntity>;
   private readonly writer: RowWriter<RefreshTokenEntity>;
 
   constructor(
@@ -30,6 +31,7 @@ export class RefreshTokenStore {
     private readonly transactions: TransactionsService,
   ) {
     this.byHash = new RowReader(tokens, ['tokenHash']);
+    this.byParent = new RowReader(tokens, ['parentHash']);
     this.writer = new RowWriter(tokens);
   }
 
@@ -42,15 +44,17 @@ export class RefreshTokenStore {
    * Stores `successor` as the one token that replaces the token with digest `parentHash`, in one
    * INSERT of its own, committed when the promise resolves. Rotated ("consumed") means exactly
    * this: a successor names the token (the unique index on parent_hash). Of concurrent rotations
-   * of one token exactly one is answered true; the others false, storing nothing.
+   * of one token exactly one is answered true; the others false, storing nothing. The successor
+   * found stored may be this very one, from an attempt whose answer was lost with its connection
+   * (TransactionsService runs it again): that rotation is this one's, and answered true.
    */
   async rotate(parentHash: string, successor: NewRefreshToken): Promise<boolean> {
     try {
       await this.transactions.write((manager) => this.writer.insert(manager, { ...successor, parentHash }));
       return true;
     } catch (error) {
-      if (isUniqueViolation(error)) return false;
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
+      return (await this.byParent.findOne(parentHash))?.tokenHash === successor.tokenHash;
     }
   }
 

@@ -25,11 +25,17 @@ export class RefreshTokensService {
     this.absoluteTtl = config.get('REFRESH_TOKEN_ABSOLUTE_TTL', { infer: true });
   }
 
-  /** The first refresh token of a grant, with the grant's scope, written in the caller's transaction. */
-  async issue(manager: EntityManager, grant: GrantEntity): Promise<string> {
-    const { token, row } = this.make(grant, grant.scope);
-    await this.tokens.create(manager, row);
-    return token;
+  /**
+   * A new token's value. Made before the transaction that stores it, so that an attempt run again
+   * (TransactionsService) stores the same value as the one whose answer it replaces.
+   */
+  newToken(): string {
+    return randomToken(32);
+  }
+
+  /** Stores `token` as the first refresh token of a grant, with the grant's scope, in the caller's transaction. */
+  async issue(manager: EntityManager, grant: GrantEntity, token: string): Promise<void> {
+    await this.tokens.create(manager, this.row(token, grant, grant.scope));
   }
 
   /** When the grant's refresh tokens stop, however often rotated. */
@@ -42,27 +48,23 @@ export class RefreshTokensService {
    * if the token has a successor already (of concurrent rotations exactly one gets one).
    */
   async rotate(token: RefreshTokenEntity, grant: GrantEntity, scope: string): Promise<string | null> {
-    const successor = this.make(grant, scope);
-    return (await this.tokens.rotate(token.tokenHash, successor.row)) ? successor.token : null;
+    const successor = this.newToken();
+    return (await this.tokens.rotate(token.tokenHash, this.row(successor, grant, scope))) ? successor : null;
   }
 
   find(token: string): Promise<RefreshTokenEntity | null> {
     return this.tokens.find(sha256(token));
   }
 
-  /** A new token of the grant and the row that stores it, by its digest. */
-  private make(grant: GrantEntity, scope: string): { token: string; row: NewRefreshToken } {
-    const token = randomToken(32);
+  /** The row that stores a token of the grant, by its digest. */
+  private row(token: string, grant: GrantEntity, scope: string): NewRefreshToken {
     return {
-      token,
-      row: {
-        tokenHash: sha256(token),
-        grantId: grant.id,
-        clientId: grant.clientId,
-        userId: grant.userId,
-        scope,
-        expiresAt: new Date(Math.min(Date.now() + this.ttl * 1000, this.grantEnds(grant).getTime())),
-      },
+      tokenHash: sha256(token),
+      grantId: grant.id,
+      clientId: grant.clientId,
+      userId: grant.userId,
+      scope,
+      expiresAt: new Date(Math.min(Date.now() + this.ttl * 1000, this.grantEnds(grant).getTime())),
     };
   }
 }

@@ -22,13 +22,17 @@ export class TokenResponseFactory {
     private readonly idTokens: IdTokensService,
   ) {}
 
-  /** The grant's new refresh token when the client may refresh, written in the caller's transaction. */
-  async storeRefreshToken(
-    manager: EntityManager,
-    grant: GrantEntity,
-    client: ClientEntity,
-  ): Promise<string | undefined> {
-    return client.grantTypes.includes('refresh_token') ? this.refreshTokens.issue(manager, grant) : undefined;
+  /**
+   * The value of a new grant's first refresh token when the client may refresh, else undefined; made
+   * before the transaction that stores it (storeRefreshToken), so that an attempt run again stores the same.
+   */
+  firstRefreshToken(client: ClientEntity): string | undefined {
+    return client.grantTypes.includes('refresh_token') ? this.refreshTokens.newToken() : undefined;
+  }
+
+  /** Stores the grant's first refresh token, if there is one, in the caller's transaction. */
+  async storeRefreshToken(manager: EntityManager, grant: GrantEntity, token: string | undefined): Promise<void> {
+    if (token) await this.refreshTokens.issue(manager, grant, token);
   }
 
   async respond(

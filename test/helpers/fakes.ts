@@ -62,10 +62,17 @@ export function fakeAudit(): AuditService & { recorded: AuditRecord[] } {
   return { recorded, record } as unknown as AuditService & { recorded: AuditRecord[] };
 }
 
-/** Runs each piece of work at once, on a manager nobody uses: the stores here are in memory. */
-export function fakeTransactions(): TransactionsService {
+/**
+ * Runs each piece of work at once, on a manager nobody uses: the stores here are in memory. With
+ * `answersLost`, each runs twice and the second attempt answers, as TransactionsService does when a
+ * connection is lost during a COMMIT that took effect: the first attempt's changes stay.
+ */
+export function fakeTransactions({ answersLost = false } = {}): TransactionsService {
   const manager = {} as EntityManager;
-  const run = <T>(work: (m: EntityManager) => Promise<T>) => work(manager);
+  const run = async <T>(work: (m: EntityManager) => Promise<T>) => {
+    if (answersLost) await work(manager);
+    return work(manager);
+  };
   return { run, write: run } as unknown as TransactionsService;
 }
 

@@ -27,11 +27,16 @@ const MYSQL_CODES = new Set([
   'ER_QUERY_INTERRUPTED',
   'ER_LOCK_WAIT_TIMEOUT',
   'ER_LOCK_DEADLOCK',
+  // A Galera node outside the cluster's primary component, or still joining it.
+  'ER_UNKNOWN_COM_ERROR',
   // A server in read-only mode, as a primary is during a failover.
   'ER_OPTION_PREVENTS_STATEMENT',
   'ER_READ_ONLY_MODE',
   POOL_ACQUIRE_TIMEOUT,
 ]);
+
+/** MariaDB's ER_CONNECTION_KILLED (the server ended the connection), by number: mysql2 knows MySQL's names only. */
+export const MARIADB_CONNECTION_KILLED = 1927;
 
 /**
  * better-sqlite3's: another process holds the lock beyond the busy timeout, the file
@@ -47,11 +52,12 @@ const CLOSED_MESSAGES = [
   'Connection is not established with mysql database',
 ];
 
-type DriverError = Error & { code?: unknown; driverError?: unknown; cause?: unknown };
+type DriverError = Error & { code?: unknown; errno?: unknown; driverError?: unknown; cause?: unknown };
 
 function unavailable(error: DriverError): boolean {
   if (error instanceof ConnectionIsNotSetError || CLOSED_MESSAGES.includes(error.message)) return true;
   const code = typeof error.code === 'string' ? error.code : '';
+  if (error.errno === MARIADB_CONNECTION_KILLED) return true;
   return MYSQL_CODES.has(code) || SQLITE_CODES.some((prefix) => code.startsWith(prefix));
 }
 

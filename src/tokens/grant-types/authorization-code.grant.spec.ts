@@ -42,13 +42,13 @@ describe('AuthorizationCodeGrant', () => {
     codes = new AuthCodesService(configOf({ AUTH_CODE_TTL: 600 }), store as unknown as AuthorizationCodeStore, audit);
     grants = new FakeGrantStore();
     user = aUser();
-    storeRefreshToken = jest.fn(() => Promise.resolve('rt'));
+    storeRefreshToken = jest.fn(() => Promise.resolve());
     respond = fakeRespond();
     sut = new AuthorizationCodeGrant(
       codes,
       grants as unknown as GrantStore,
       { findActive: () => Promise.resolve(user) } as unknown as UsersService,
-      { storeRefreshToken, respond } as unknown as TokenResponseFactory,
+      { firstRefreshToken: () => 'rt', storeRefreshToken, respond } as unknown as TokenResponseFactory,
       fakeTransactions(),
       audit,
     );
@@ -77,7 +77,7 @@ describe('AuthorizationCodeGrant', () => {
     const code = await issue();
     await expect(redeem(code)).resolves.toMatchObject({ scope: 'openid api', refresh_token: 'rt' });
     expect(onlyGrant()).toMatchObject({ clientId: 'partner', userId: 'user-1', scope: 'openid api', revokedAt: null });
-    expect(storeRefreshToken).toHaveBeenCalledWith(expect.anything(), onlyGrant(), client);
+    expect(storeRefreshToken).toHaveBeenCalledWith(expect.anything(), onlyGrant(), 'rt');
     expect(store.codes.get(sha256(code))).toMatchObject({ consumedAt: expect.any(Date), grantId: onlyGrant().id });
   });
 
@@ -105,6 +105,22 @@ describe('AuthorizationCodeGrant', () => {
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(grants.grants.size).toBe(1);
     expect(grants.isRevoked(onlyGrant().id)).toBe(true);
+  });
+
+  it('answers the grant an earlier attempt stored when that attempt’s answer was lost with its connection', async () => {
+    sut = new AuthorizationCodeGrant(
+      codes,
+      grants as unknown as GrantStore,
+      { findActive: () => Promise.resolve(user) } as unknown as UsersService,
+      { firstRefreshToken: () => 'rt', storeRefreshToken, respond } as unknown as TokenResponseFactory,
+      fakeTransactions({ answersLost: true }),
+      audit,
+    );
+    const code = await issue();
+    await expect(redeem(code)).resolves.toMatchObject({ scope: 'openid api', refresh_token: 'rt' });
+    expect(grants.grants.size).toBe(1);
+    expect(grants.isRevoked(onlyGrant().id)).toBe(false);
+    expect(audit.recorded.map((event) => event.type)).toEqual(['code.issued', 'token.issued']);
   });
 
   it('refuses an expired code (RFC 6749 §4.1.2)', async () => {

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { AuditService } from '../../audit/audit.service';
+import { AuditRecord, AuditService } from '../../audit/audit.service';
 import { AuthCodesService } from '../../auth-codes/auth-codes.service';
 import { ClientEntity } from '../../clients/entities/client.entity';
 import { safeEqual, sha256 } from '../../common/crypto/tokens';
 import { InvalidGrantError } from '../../common/oauth/oauth.error';
 import { TransactionsService } from '../../database/transactions.service';
+import { GrantEntity } from '../../grants/grant.entity';
 import { GrantStore } from '../../grants/grant.store';
 import { UsersService } from '../../users/users.service';
 import { TokenResponse } from '../token-response';
@@ -31,6 +32,9 @@ export class AuthorizationCodeParams {
 
 const PKCE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
+const invalid = (detail: string) =>
+  new InvalidGrantError('the authorization code is invalid, expired or already used', detail);
+
 /** RFC 6749 §4.1.3: the authorization code grant, with PKCE (RFC 7636 §4.6). */
 @Injectable()
 export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodeParams> {
@@ -47,8 +51,6 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
   ) {}
 
   async handle(params: AuthorizationCodeParams, client: ClientEntity, ip: string): Promise<TokenResponse> {
-    const invalid = (detail: string) =>
-      new InvalidGrantError('the authorization code is invalid, expired or already used', detail);
     const code = await this.codes.find(params.code);
 
     // §4.1.3: "ensure that the authorization code was issued to the authenticated confidential client".
@@ -87,7 +89,9 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
     if (!(await this.users.findActive(code.userId))) throw invalid('user gone or disabled');
 
     // Consuming the code and storing what it yields happen in one transaction: never both, never neither.
+    // The grant's id and refresh token are made once: an attempt run again (TransactionsService) stores the same.
     const grantId = randomUUID();
+    const refreshToken = this.responses.firstRefreshToken(client);
     const stored = await this.transactions.run(async (manager) => {
       if (!(await this.codes.consume(manager, code, grantId))) return null;
       const grant = await this.grants.create(manager, {
@@ -97,19 +101,14 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
         scope: code.scope,
         authTime: code.authTime,
       });
-      return { grant, refreshToken: await this.responses.storeRefreshToken(manager, grant, client) };
+      await this.responses.storeRefreshToken(manager, grant, refreshToken);
+      return grant;
     });
-    if (!stored) {
-      // A concurrent request redeemed the code first: this is a replay too.
-      const winner = await this.codes.find(params.code);
-      if (winner?.grantId) await this.grants.revoke(winner.grantId);
-      await this.audit.record({ type: 'code.reuse_detected', ...audit, detail: { grant_id: winner?.grantId ?? null } });
-      throw invalid('code replayed concurrently');
-    }
-    const response = await this.responses.respond(stored.grant, client, {
+    const grant = stored ?? (await this.storedEarlier(params.code, grantId, audit));
+    const response = await this.responses.respond(grant, client, {
       scope: code.scope,
       nonce: code.nonce,
-      refreshToken: stored.refreshToken,
+      refreshToken,
     });
     await this.audit.record({
       type: 'token.issued',
@@ -117,5 +116,23 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
       detail: { grant_type: this.grantType, scope: code.scope, grant_id: grantId },
     });
     return response;
+  }
+
+  /**
+   * The grant if the code was consumed for it after all: an earlier attempt of this request committed,
+   * and its answer was lost with its connection. Otherwise a concurrent request redeemed the code
+   * first: a replay too, so what it produced is revoked, and this request refused.
+   */
+  private async storedEarlier(
+    codeValue: string,
+    grantId: string,
+    audit: Omit<AuditRecord, 'type'>,
+  ): Promise<GrantEntity> {
+    const winner = await this.codes.find(codeValue);
+    const ours = winner?.grantId === grantId ? await this.grants.findActive(grantId) : null;
+    if (ours) return ours;
+    if (winner?.grantId) await this.grants.revoke(winner.grantId);
+    await this.audit.record({ ...audit, type: 'code.reuse_detected', detail: { grant_id: winner?.grantId ?? null } });
+    throw invalid('code replayed concurrently');
   }
 }

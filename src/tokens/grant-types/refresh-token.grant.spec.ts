@@ -54,7 +54,11 @@ describe('RefreshTokenGrant', () => {
   });
 
   /** The first refresh token of `of`, as the code grant issues it. */
-  const firstToken = (of = grant) => refreshTokens.issue(manager, of);
+  const firstToken = async (of = grant) => {
+    const token = refreshTokens.newToken();
+    await refreshTokens.issue(manager, of, token);
+    return token;
+  };
 
   it('rotates: answers a new refresh token and a new access token with the grant’s scope (RFC 9700 §4.14.2)', async () => {
     const token = await firstToken();
