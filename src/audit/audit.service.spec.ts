@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntitySubscriberInterface, Repository } from 'typeorm';
 import { BeforeQueryEvent } from 'typeorm/subscriber/event/QueryEvent';
-import { dataSourceOptions } from '../database/data-source-options';
+import { dataSourceOptions, openDataSource } from '../database/data-source-options';
 import { AuditDetail } from './audit-event-types';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditService } from './audit.service';
@@ -15,7 +15,7 @@ describe('AuditService.record', () => {
   const inserts: string[] = [];
 
   beforeAll(async () => {
-    db = await new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:')).initialize();
+    db = await openDataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:'));
     events = db.getRepository(AuditEventEntity);
     const watcher: EntitySubscriberInterface = {
       beforeQuery: (event: BeforeQueryEvent<unknown>) => {

@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { TooManyRequestsError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment, validateEnvironment } from '../config/environment';
-import { dataSourceOptions } from '../database/data-source-options';
+import { dataSourceOptions, openDataSource } from '../database/data-source-options';
+import { TransactionsService } from '../database/transactions.service';
 import { LoginAttemptEntity } from './login-attempt.entity';
 import { LoginThrottleService } from './login-throttle.service';
 
@@ -14,11 +15,11 @@ describe('LoginThrottleService', () => {
   let throttle: LoginThrottleService;
 
   beforeAll(async () => {
-    db = await new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:')).initialize();
+    db = await openDataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:'));
     const config = new ConfigService<ProviderEnvironment, true>(
       validateEnvironment({ ...process.env, LOGIN_BACKOFF_AFTER: '5', LOGIN_BACKOFF_DELAY: '30' }),
     );
-    throttle = new LoginThrottleService(db.getRepository(LoginAttemptEntity), config);
+    throttle = new LoginThrottleService(db.getRepository(LoginAttemptEntity), new TransactionsService(db), config);
   });
   afterAll(() => db?.destroy());
 

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { ProviderEnvironment } from '../config/environment';
+import { TransactionsService } from '../database/transactions.service';
 import { refusal } from '../rate-limit/refusal';
 import { LoginAttemptEntity } from './login-attempt.entity';
 import { usernameKey } from './username-key';
@@ -21,7 +22,9 @@ export const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
  * LOGIN_BACKOFF_AFTER of them reach the password hash. When they are used up, the username
  * waits LOGIN_BACKOFF_DELAY seconds, twice as long after each further back-off, never longer
  * than LOGIN_BACKOFF_MAX_DELAY: guessing is slowed and nobody is locked out for good. A success
- * forgets the username's failures. The counts live in the database, shared by all instances.
+ * forgets the username's failures. The counts live in the database, shared by all instances; each
+ * statement counts on its own (autocommit), through TransactionsService, which runs it again when a
+ * database cluster refuses it for a conflict with the same username's count on another node.
  *
  * Nothing here depends on whether the username exists: unknown usernames are counted, backed off
  * and refused exactly like known ones. A refused attempt checks no password, for either: its answer
@@ -35,6 +38,7 @@ export class LoginThrottleService {
 
   constructor(
     @InjectRepository(LoginAttemptEntity) private readonly attempts: Repository<LoginAttemptEntity>,
+    private readonly transactions: TransactionsService,
     config: ConfigService<ProviderEnvironment, true>,
   ) {
     this.allowed = config.get('LOGIN_BACKOFF_AFTER', { infer: true });
@@ -54,7 +58,7 @@ export class LoginThrottleService {
     await this.claim(key);
     const user = await verify();
     if (user) {
-      await this.attempts.delete({ usernameKey: key });
+      await this.transactions.write((manager) => manager.delete(LoginAttemptEntity, { usernameKey: key }));
       return user;
     }
     const wait = await this.backOff(key);
@@ -65,20 +69,22 @@ export class LoginThrottleService {
   /** Takes one of the username's allowed attempts, or refuses with the time left to wait. */
   private async claim(key: string): Promise<void> {
     const now = new Date();
-    await this.attempts
-      .createQueryBuilder()
-      .insert()
-      .values({ usernameKey: key, failures: 0, backOffs: 0, blockedUntil: null, lastAttemptAt: now })
-      .orIgnore()
-      .execute();
-    const { affected } = await this.attempts
-      .createQueryBuilder()
-      .update()
-      .set({ failures: () => 'failures + 1', lastAttemptAt: now })
-      .where('username_key = :key', { key })
-      .andWhere('failures < :allowed', { allowed: this.allowed })
-      .andWhere('(blocked_until IS NULL OR blocked_until <= :now)', { now })
-      .execute();
+    await this.transactions.write((manager) =>
+      this.query(manager)
+        .insert()
+        .values({ usernameKey: key, failures: 0, backOffs: 0, blockedUntil: null, lastAttemptAt: now })
+        .orIgnore()
+        .execute(),
+    );
+    const { affected } = await this.transactions.write((manager) =>
+      this.query(manager)
+        .update()
+        .set({ failures: () => 'failures + 1', lastAttemptAt: now })
+        .where('username_key = :key', { key })
+        .andWhere('failures < :allowed', { allowed: this.allowed })
+        .andWhere('(blocked_until IS NULL OR blocked_until <= :now)', { now })
+        .execute(),
+    );
     if (affected) return;
     // Used up: a back-off is running, or starts now (also when the attempt that should have started it never finished).
     const wait = await this.backOff(key, now);
@@ -98,15 +104,20 @@ export class LoginThrottleService {
     if (row.failures < this.allowed) return 0;
     const seconds = Math.min(this.maxDelay, this.firstDelay * 2 ** row.backOffs);
     // Conditional: of the attempts that find the failures used up at once, exactly one starts the back-off.
-    const { affected } = await this.attempts
-      .createQueryBuilder()
-      .update()
-      .set({ failures: 0, backOffs: () => 'back_offs + 1', blockedUntil: new Date(now.getTime() + seconds * 1000) })
-      .where('username_key = :key', { key })
-      .andWhere('failures >= :allowed', { allowed: this.allowed })
-      .andWhere('(blocked_until IS NULL OR blocked_until <= :now)', { now })
-      .execute();
+    const { affected } = await this.transactions.write((manager) =>
+      this.query(manager)
+        .update()
+        .set({ failures: 0, backOffs: () => 'back_offs + 1', blockedUntil: new Date(now.getTime() + seconds * 1000) })
+        .where('username_key = :key', { key })
+        .andWhere('failures >= :allowed', { allowed: this.allowed })
+        .andWhere('(blocked_until IS NULL OR blocked_until <= :now)', { now })
+        .execute(),
+    );
     return affected ? seconds : this.backOff(key, now);
+  }
+
+  private query(manager: EntityManager) {
+    return manager.createQueryBuilder(LoginAttemptEntity, 'attempt');
   }
 }
 

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { DEFAULT_DATABASE_POOL_SIZE } from '../config/environment';
 import { ENTITIES } from './entities';
+import { runMigrationsAlone } from './migration-lease';
 import { MIGRATIONS } from './migrations';
 import { mysqlDriver } from './mysql-driver';
 
@@ -17,14 +18,14 @@ const MYSQL_ACQUIRE_TIMEOUT_MS = 5000;
 
 /**
  * The one set of database options, used by the application, the CLI and the
- * TypeORM CLI (ormconfig.ts). The schema comes only from migrations, which run
- * on start; `synchronize` is never used. `poolSize`: DATABASE_POOL_SIZE.
+ * TypeORM CLI (ormconfig.ts). The schema comes only from migrations, which
+ * openDataSource() runs; `synchronize` is never used. `poolSize`: DATABASE_POOL_SIZE.
  */
 export function dataSourceOptions(databaseUrl: string, poolSize = DEFAULT_DATABASE_POOL_SIZE): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    migrationsRun: true,
+    migrationsRun: false,
     synchronize: false,
     logging: false,
   } as const;
@@ -58,4 +59,16 @@ export function dataSourceOptions(databaseUrl: string, poolSize = DEFAULT_DATABA
       db.pragma('synchronous = NORMAL');
     },
   };
+}
+
+/** Connects, and runs the pending migrations, one instance at a time (migration-lease.ts). */
+export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = await new DataSource(options).initialize();
+  try {
+    await runMigrationsAlone(dataSource);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
 }

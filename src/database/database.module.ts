@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProviderEnvironment } from '../config/environment';
 import { ChangeCounterEntity } from './change-counter.entity';
 import { ChangeCounters } from './change-counters.service';
-import { dataSourceOptions } from './data-source-options';
+import { dataSourceOptions, openDataSource } from './data-source-options';
 import { TransactionsService } from './transactions.service';
 
 @Global()
@@ -17,6 +17,7 @@ import { TransactionsService } from './transactions.service';
           config.get('DATABASE_URL', { infer: true }),
           config.get('DATABASE_POOL_SIZE', { infer: true }),
         ),
+      dataSourceFactory: (options) => openDataSource(options!),
     }),
     TypeOrmModule.forFeature([ChangeCounterEntity]),
   ],

@@ -8,7 +8,7 @@ import { ClientEntity } from '../clients/entities/client.entity';
 import { ChangeCounterEntity, ChangeCounterName } from './change-counter.entity';
 import { ChangeCounters } from './change-counters.service';
 import { TransactionsService } from './transactions.service';
-import { dataSourceOptions } from './data-source-options';
+import { dataSourceOptions, openDataSource } from './data-source-options';
 import { HeldUntilChange } from './held-until-change';
 
 // Two connections to one database (a SQLite file, or a MySQL/MariaDB database of this file's own,
@@ -25,8 +25,8 @@ describe('HeldUntilChange', () => {
     dir = mkdtempSync(join(tmpdir(), 'held-until-change-'));
     database = await privateDatabase('held');
     const url = database.env.DATABASE_URL ?? `sqlite:${join(dir, 'provider.sqlite')}`;
-    here = await new DataSource(dataSourceOptions(url)).initialize();
-    elsewhere = await new DataSource(dataSourceOptions(url)).initialize();
+    here = await openDataSource(dataSourceOptions(url));
+    elsewhere = await openDataSource(dataSourceOptions(url));
   });
   afterAll(async () => {
     await here?.destroy();

@@ -4,7 +4,17 @@ import { POOL_ACQUIRE_TIMEOUT } from '../common/http/database-unavailable';
 type GetConnection = mysql2.Pool['getConnection'];
 
 /**
- * mysql2 with a bound on how long a query waits for a pooled connection.
+ * Causal reads on a Galera cluster: a read, or a transaction's start, waits until this node has
+ * applied every write the cluster committed before it began, so that a code issued through one node
+ * is found by a redemption through another at once. Without it a node answers from what it has
+ * applied so far, a few milliseconds behind. A server outside a cluster ignores it; one without the
+ * variable (MySQL) refuses it, and that is all right.
+ */
+const CAUSAL_READS = 'SET SESSION wsrep_sync_wait = 1';
+
+/**
+ * mysql2 with causal reads on a Galera cluster (above), and a bound on how long a query waits for a
+ * pooled connection.
  *
  * mysql2's pool has none: with the database unreachable, every connection
  * attempt waits out the connect timeout, requests beyond the pool's size queue
@@ -16,6 +26,8 @@ type GetConnection = mysql2.Pool['getConnection'];
 export function mysqlDriver(acquireTimeoutMs: number): typeof mysql2 {
   const createPool = (config: mysql2.PoolOptions): mysql2.Pool => {
     const pool = mysql2.createPool(config);
+    // Queued on a new connection before the query it was made for.
+    pool.on('connection', (connection) => connection.query(CAUSAL_READS, () => undefined));
     const getConnection = pool.getConnection.bind(pool);
     pool.getConnection = ((callback: Parameters<GetConnection>[0]) => {
       let timedOut = false;

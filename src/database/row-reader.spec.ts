@@ -5,7 +5,7 @@ import { codeRow, insertGrant, refreshTokenRow } from '../../test/helpers/grant-
 import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-code.entity';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
-import { dataSourceOptions } from './data-source-options';
+import { dataSourceOptions, openDataSource } from './data-source-options';
 import { RowReader } from './row-reader';
 
 // On the test database (in-memory SQLite, or DATABASE_URL's MySQL), with the real migrations.
@@ -14,7 +14,7 @@ describe('RowReader', () => {
   const id = () => randomBytes(12).toString('hex');
 
   beforeAll(async () => {
-    db = await new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:')).initialize();
+    db = await openDataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:'));
   });
   afterAll(() => db?.destroy());
 

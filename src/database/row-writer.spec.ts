@@ -4,7 +4,7 @@ import { GrantEntity } from '../grants/grant.entity';
 import { GrantOwners, insertGrant, refreshTokenRow } from '../../test/helpers/grant-rows';
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
-import { dataSourceOptions } from './data-source-options';
+import { dataSourceOptions, openDataSource } from './data-source-options';
 import { RowWriter } from './row-writer';
 import { TransactionsService } from './transactions.service';
 
@@ -18,7 +18,7 @@ describe('RowWriter', () => {
   const id = () => randomBytes(12).toString('hex');
 
   beforeAll(async () => {
-    db = await new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:')).initialize();
+    db = await openDataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:'));
     tokens = db.getRepository(RefreshTokenEntity);
     grants = db.getRepository(GrantEntity);
     ({ grant, remove } = await insertGrant(db));

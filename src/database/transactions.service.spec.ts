@@ -143,7 +143,7 @@ describeWith('mysql', 'TransactionsService on MySQL', () => {
   let transactions: TransactionsService;
 
   beforeAll(async () => {
-    db = await new DataSource({ ...dataSourceOptions(process.env.DATABASE_URL!), migrationsRun: false }).initialize();
+    db = await new DataSource(dataSourceOptions(process.env.DATABASE_URL!)).initialize();
     await db.query('CREATE TABLE IF NOT EXISTS retry_rows (name VARCHAR(16) PRIMARY KEY, n INT NOT NULL)');
     transactions = new TransactionsService(db);
   });

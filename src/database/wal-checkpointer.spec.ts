@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { until } from '../../test/helpers/until';
-import { dataSourceOptions } from './data-source-options';
+import { dataSourceOptions, openDataSource } from './data-source-options';
 import { WalCheckpointer } from './wal-checkpointer';
 
 /** A SQLite file of the provider's schema, whatever DATABASE_URL says: the log is SQLite's alone. */
@@ -21,7 +21,7 @@ describe('WalCheckpointer', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'wal-checkpointer-'));
     file = join(dir, 'provider.sqlite');
-    db = await new DataSource(dataSourceOptions(`sqlite:${file}`)).initialize();
+    db = await openDataSource(dataSourceOptions(`sqlite:${file}`));
     checkpointer = new WalCheckpointer(db);
   });
 

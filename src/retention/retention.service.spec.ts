@@ -11,7 +11,7 @@ import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-co
 import { LoginAttemptEntity } from '../auth/login-attempt.entity';
 import { SessionEntity } from '../auth/session.entity';
 import { ProviderEnvironment, validateEnvironment } from '../config/environment';
-import { dataSourceOptions } from '../database/data-source-options';
+import { dataSourceOptions, openDataSource } from '../database/data-source-options';
 import { TransactionsService } from '../database/transactions.service';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
 import { RefreshTokenStore } from '../tokens/refresh-token.store';
@@ -33,7 +33,7 @@ describe('RetentionService', () => {
 
   beforeAll(async () => {
     database = await privateDatabase('retention');
-    db = await new DataSource(dataSourceOptions(database.env.DATABASE_URL ?? 'sqlite::memory:')).initialize();
+    db = await openDataSource(dataSourceOptions(database.env.DATABASE_URL ?? 'sqlite::memory:'));
     const config = new ConfigService<ProviderEnvironment, true>(
       validateEnvironment({
         ...process.env,

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { GrantOwners, insertGrant, refreshTokenRow } from '../../test/helpers/grant-rows';
-import { dataSourceOptions } from '../database/data-source-options';
+import { dataSourceOptions, openDataSource } from '../database/data-source-options';
 import { TransactionsService } from '../database/transactions.service';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { NewRefreshToken, RefreshTokenStore } from './refresh-token.store';
@@ -13,7 +13,7 @@ describe('RefreshTokenStore', () => {
   let sut: RefreshTokenStore;
 
   beforeAll(async () => {
-    db = await new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:')).initialize();
+    db = await openDataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:'));
     ({ grant, remove } = await insertGrant(db));
     sut = new RefreshTokenStore(db.getRepository(RefreshTokenEntity), new TransactionsService(db));
   });

@@ -1,8 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
+import { dataSourceOptions, openDataSource } from '../../src/database/data-source-options';
 import { SKIPPED_DIR_VARIABLE } from './requirements';
 
 /**
@@ -14,7 +13,6 @@ export default async function globalSetup(): Promise<void> {
   process.env[SKIPPED_DIR_VARIABLE] = mkdtempSync(join(tmpdir(), 'skipped-specs-'));
   const url = process.env.DATABASE_URL;
   if (!url?.startsWith('mysql://')) return;
-  const dataSource = new DataSource(dataSourceOptions(url));
-  await dataSource.initialize();
+  const dataSource = await openDataSource(dataSourceOptions(url));
   await dataSource.destroy();
 }
