@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { authorizeUrl, hiddenFields } from './helpers/oauth-client';
-import { describeWith } from './helpers/requirements';
+import { describeWith, itWith } from './helpers/requirements';
 import { TcpProxy } from './helpers/tcp-proxy';
 import * as oauth from './helpers/partner';
 
@@ -26,6 +26,15 @@ describe('health', () => {
     const live = await t.http().get('/health/live').expect(200);
     expect(live.body).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
   });
+
+  itWith(
+    'mysql',
+    'says on /health/ready whether the MySQL server is a Galera cluster node: this one is not',
+    async () => {
+      const res = await t.http().get('/health/ready').expect(200);
+      expect(res.body.info.database_cluster).toEqual({ status: 'up', cluster: false });
+    },
+  );
 
   describe('with the database closed under it', () => {
     let closed: TestApp;
