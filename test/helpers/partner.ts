@@ -157,8 +157,8 @@ export type OAuthErrorCode =
 
 /**
  * RFC 6749 §5.2: the status, a JSON body of exactly `error` and a string `error_description`,
- * `Cache-Control: no-store`, and for `invalid_client` over HTTP Basic a 401 with a
- * `WWW-Authenticate` challenge.
+ * `Cache-Control: no-store`, for `invalid_client` over HTTP Basic a 401 with a
+ * `WWW-Authenticate` challenge, and for a 429 or a 503 a Retry-After.
  */
 export function expectOAuthError(res: Response, status: number, error: OAuthErrorCode): void {
   expect({ status: res.status, body: res.body as unknown }).toEqual({
@@ -170,4 +170,6 @@ export function expectOAuthError(res: Response, status: number, error: OAuthErro
   const sent = (res as Response & { req: { getHeader(name: string): unknown } }).req.getHeader('authorization');
   const sentBasic = /^Basic /i.test(String(sent ?? ''));
   if (error === 'invalid_client' && sentBasic) expect(res.headers['www-authenticate']).toMatch(/^Basic /);
+  // RFC 9110 §10.2.3: when to try again, for a refusal that will pass.
+  if (status === 429 || status === 503) expect(res.headers['retry-after']).toMatch(/^[1-9]\d*$/);
 }

@@ -60,7 +60,9 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     // A path that exists, asked with a method it does not take: 405, not 404 (RFC 9110 §15.5.6).
     const allowed = request.is404 ? allowedMethods(request) : [];
     if (allowed.length > 0) exception = new MethodNotAllowedError(request.method, allowed);
-    if (exception instanceof TooManyRequestsError) reply.header('Retry-After', String(exception.retryAfter));
+    if (exception instanceof TooManyRequestsError || exception instanceof TemporarilyUnavailableError) {
+      reply.header('Retry-After', String(exception.retryAfter));
+    }
 
     if (exception instanceof RedirectableAuthorizationError) {
       const { oauthError, redirectUri, state } = exception;

@@ -62,9 +62,15 @@ export class ServerError extends OAuthError {
   readonly error = 'server_error';
   override readonly status = 500;
 }
+/**
+ * 503: the database, or the password hashing, cannot serve the request now. Retry-After (RFC 9110
+ * §10.2.3) says to try again in a second: about what a database failover behind a health-checked
+ * load balancer takes.
+ */
 export class TemporarilyUnavailableError extends OAuthError {
   readonly error = 'temporarily_unavailable';
   override readonly status = 503;
+  readonly retryAfter = 1;
 }
 
 /**
