@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * does), the missing piece is a failing test instead, so CI cannot pass on a partial suite.
  */
 
-export type Need = 'browser' | 'mysql';
+export type Need = 'browser' | 'mysql' | 'galera';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -16,6 +16,10 @@ const NEEDS: Record<Need, { present: () => boolean; missing: string }> = {
   mysql: {
     present: () => (process.env.DATABASE_URL ?? '').startsWith('mysql://'),
     missing: 'DATABASE_URL is not mysql://',
+  },
+  galera: {
+    present: () => ['GALERA_HAPROXY_URL', 'GALERA_NODE1_URL', 'GALERA_NODE2_URL'].every((name) => process.env[name]),
+    missing: 'no Galera cluster: `scripts/galera.sh start`, then `set -a; eval "$(scripts/galera.sh env)"; set +a`',
   },
 };
 
