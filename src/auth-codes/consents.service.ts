@@ -2,12 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { isSubset } from '../common/oauth/scope';
+import { TransactionsService } from '../database/transactions.service';
 import { ConsentEntity } from './entities/consent.entity';
 
 /** Remembered consent: what a user has already allowed a client. */
 @Injectable()
 export class ConsentsService {
-  constructor(@InjectRepository(ConsentEntity) private readonly consents: Repository<ConsentEntity>) {}
+  constructor(
+    @InjectRepository(ConsentEntity) private readonly consents: Repository<ConsentEntity>,
+    private readonly transactions: TransactionsService,
+  ) {}
 
   /** Whether the user has already allowed this client every one of these scopes. */
   async covers(userId: string, clientId: string, scope: string[]): Promise<boolean> {
@@ -15,10 +19,11 @@ export class ConsentsService {
     return !!consent && isSubset(scope, consent.scope.split(' '));
   }
 
-  /** Adds these scopes to what the user has allowed the client. */
+  /** Adds these scopes to what the user has allowed the client (a write retried as every write is, on a cluster's conflict). */
   async remember(userId: string, clientId: string, scope: string[]): Promise<void> {
     const existing = await this.consents.findOneBy({ userId, clientId });
     const all = new Set([...(existing?.scope.split(' ').filter(Boolean) ?? []), ...scope]);
-    await this.consents.upsert({ userId, clientId, scope: [...all].join(' ') }, ['userId', 'clientId']);
+    const consent = { userId, clientId, scope: [...all].join(' ') };
+    await this.transactions.write((manager) => manager.upsert(ConsentEntity, consent, ['userId', 'clientId']));
   }
 }
