@@ -36,7 +36,7 @@ interface Job {
  *
  * On MySQL, work refused for a reason that a new attempt may not meet (retryable-error.ts) runs
  * again as a whole, on a fresh connection, a few times (RETRY_DELAYS_MS). A Galera cluster refuses a
- * COMMIT that conflicts with one another node committed first (error 1213): a conditional UPDATE's
+ * COMMIT that conflicts with one that another node committed first (error 1213): a conditional UPDATE's
  * count of affected rows is only provisional until COMMIT succeeds, and the attempt that runs again
  * sees the row as the winner left it. Every store (*.store.ts) writes through run() or write(), or in
  * a transaction a caller began with run(), and so is retried here.
