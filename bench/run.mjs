@@ -167,6 +167,20 @@ function databaseUrl(tempDir) {
   return mysqlUrl ?? `sqlite:${join(tempDir, 'provider.sqlite')}`;
 }
 
+/** The database server's TCP port in a mysql:// URL. */
+const portOf = (url) => Number(new URL(url).port || 3306);
+
+/** The processes of the MySQL/MariaDB server on each of `ports`, for their CPU time; a line on stderr if none is found. */
+function databaseProcesses(what, ports) {
+  const pids = ports.flatMap(databaseServerPids);
+  if (pids.length < ports.length) {
+    log(
+      `${what}: no mariadbd or mysqld found listening on each of ports ${ports.join(', ')} (run as root or its user); database CPU not counted`,
+    );
+  }
+  return pids.length === ports.length ? pids : [];
+}
+
 /** Per-round measurements of one scenario on one server, summarised as the table's row. */
 function summarise(id, scenario, server, runs, extra = {}) {
   const pick = (key) => {
@@ -206,7 +220,7 @@ async function main() {
   const opts = (extra) => ({ connections: settings.connections, duration: settings.duration, ...extra });
   const warmup = settings.warmup ? { duration: settings.warmup } : null;
   // On MySQL/MariaDB the provider's requests cost the database server CPU too, on the same cores: measured beside ours.
-  const databasePids = mysqlUrl ? databaseServerPids() : [];
+  const databasePids = mysqlUrl ? databaseProcesses('MariaDB', [portOf(mysqlUrl)]) : [];
 
   try {
     const ours = new Ours({ root, dist, databaseUrl: databaseUrl(tempDir), logDir, settings: providerSettings });

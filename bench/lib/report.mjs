@@ -1,7 +1,7 @@
 // The bench's output: a Markdown report for stdout (and BENCHMARKS.md) and the JSON beside it.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { safeRead } from './process.mjs';
 
 export function machine() {
   const cpuModel = /^model name\s*:\s*(.+)$/m.exec(safeRead('/proc/cpuinfo'))?.[1] ?? cpus()[0]?.model ?? 'unknown';
@@ -14,14 +14,6 @@ export function machine() {
     // not on this system
   }
   return { nproc, cpuModel, memoryBytes: totalmem(), free, node: process.version, platform: `${process.platform} ${process.arch}` };
-}
-
-function safeRead(path) {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
 }
 
 const num = (n, digits = 0) => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
