@@ -349,8 +349,7 @@ async function main() {
     if (process.env.BENCH_DEBUG) log(`provider stopped in ${Date.now() - stopping} ms`);
     if (wanted('1w2')) {
       log('scenario 1 with WORKERS=2');
-      const clustered = new Ours({ root, dist, databaseUrl: ours.databaseUrl, logDir, settings: providerSettings });
-      Object.assign(clustered, { username: ours.username, cc: ours.cc, web: ours.web, env: ours.env });
+      const clustered = ours.sibling();
       children.push(clustered);
       await clustered.start({ workers: 2 });
       for (let round = 0; round < settings.rounds; round += 1) {
@@ -415,17 +414,20 @@ async function main() {
   }
 }
 
-/** Sends a scenario's request once; throws unless it is answered 200 with a body `answersRight` accepts. */
+/** Sends a scenario's request once (to each URL); throws unless it is answered 200 with a body `answersRight` accepts. */
 async function probe(label, { url, method = 'GET', headers, body }, answersRight) {
-  const { port, pathname, search } = new URL(url);
-  const res = await request(Number(port), method, pathname + search, { headers, body });
-  let right = false;
-  try {
-    right = res.status === 200 && answersRight(JSON.parse(res.body));
-  } catch {
-    // not JSON, or not the expected shape
+  // Several instances (bench/instances.mjs): each of their URLs.
+  for (const each of [url].flat()) {
+    const { port, pathname, search } = new URL(each);
+    const res = await request(Number(port), method, pathname + search, { headers, body });
+    let right = false;
+    try {
+      right = res.status === 200 && answersRight(JSON.parse(res.body));
+    } catch {
+      // not JSON, or not the expected shape
+    }
+    if (!right) throw new Error(`${label}: ${method} ${pathname} answered ${res.status}: ${res.body.slice(0, 300)}`);
   }
-  if (!right) throw new Error(`${label}: ${method} ${pathname} answered ${res.status}: ${res.body.slice(0, 300)}`);
 }
 
 function versions() {
