@@ -29,7 +29,7 @@ export function markdown(results) {
   // A database server on this machine (MySQL/MariaDB) gets a column of its own CPU time per request;
   // every row carries the figure, null where it was not measured (oidc-provider, the reference servers).
   const database = results.rows.some((row) => row.databaseCpuPerRequest !== null);
-  lines.push(`| # | scenario | server | req/s | p50 ms | p99 ms | failed | peak RSS | CPU µs/req |${database ? ' database CPU µs/req |' : ''} ours / oidc-provider |`);
+  lines.push(`| # | scenario | server | req/s | p50 ms | p99 ms | failed | peak RSS | CPU µs/req |${database ? ' database CPU µs/req |' : ''} ${results.ratio} |`);
   lines.push(`|---|---|---|---:|---:|---:|---:|---:|---:|${database ? '---:|' : ''}---:|`);
   for (const row of results.rows) {
     const ratio = row.ratio === undefined ? '' : `**${num(row.ratio, 2)}×**`;
