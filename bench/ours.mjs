@@ -12,8 +12,9 @@ const run = promisify(execFile);
 export const REDIRECT_URI = 'http://127.0.0.1:9/cb';
 
 export class Ours {
-  constructor({ root, dist = join(root, 'dist'), databaseUrl, logDir, settings = {} }) {
+  constructor({ root, dist = join(root, 'dist'), databaseUrl, logDir, settings = {}, label = 'ours' }) {
     this.root = root;
+    this.label = label;
     this.dist = dist;
     this.logDir = logDir;
     this.databaseUrl = databaseUrl;
@@ -48,12 +49,20 @@ export class Ours {
     this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
     const env = { ...this.env, PORT: String(this.port), ISSUER: this.base, WORKERS: String(workers) };
-    const label = workers > 1 ? `ours x${workers}` : 'ours';
-    const logFile = join(this.logDir, `provider-${workers}.log`);
+    const label = workers > 1 ? `${this.label} x${workers}` : this.label;
+    const logFile = join(this.logDir, `${this.label}-${workers}.log`);
     this.child = startNode(label, join(this.dist, 'main.js'), { env, nodeArgs, logFile });
     this.profiling = nodeArgs.includes('--cpu-prof');
     await waitForHttp(this.child, this.port, '/health');
     return this;
+  }
+
+  /** Another instance of the same deployment, not started: same database and secrets, same users and clients. */
+  sibling(label = this.label) {
+    const { root, dist, databaseUrl, logDir, settings } = this;
+    const { env, username, password, flowUsers, cc, web } = this;
+    const other = new Ours({ root, dist, databaseUrl, logDir, settings, label });
+    return Object.assign(other, { env, username, password, flowUsers, cc, web });
   }
 
   /** A profiled provider exits on SIGUSR2 (bench/lib/exit-on-signal.cjs) so that its profile is written. */

@@ -6,6 +6,9 @@
 // with autocannon through the scenarios of BENCHMARKS.md; scenarios 1, 3, 4 and 5 also against
 // node-oidc-provider, beside two reference servers answering a fixed JSON (a bare node:http server,
 // and a one-route Nest app on Fastify), all started here, on 127.0.0.1 only, in alternating rounds.
+// With --galera, instead: scenarios 1, 2 and 3 on one instance on DATABASE_URL's MariaDB server beside
+// two instances on a fresh database of the Galera cluster behind HAProxy (GALERA_HAPROXY_URL, started
+// beforehand by scripts/galera.sh), the load split between the two by connection, in alternating rounds.
 // Markdown to stdout, JSON to --out (bench/results.json). Exits 1 if any valid request to the provider failed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -13,6 +16,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Instances } from './instances.mjs';
+import { freshDatabase, galeraCluster } from './lib/galera.mjs';
 import { request } from './lib/http.mjs';
 import { measure, median } from './lib/load.mjs';
 import { databaseServerPids, lastOutput } from './lib/process.mjs';
@@ -22,7 +27,10 @@ import { ReferenceServer } from './reference.mjs';
 import { Theirs } from './theirs.mjs';
 
 const USAGE = `usage: npm run bench [-- OPTION...]
-  --db sqlite|mysql  the provider's database; mysql takes DATABASE_URL (default sqlite)
+  --db sqlite|mysql  the provider's database; mysql takes DATABASE_URL (default sqlite; mysql with --galera)
+  --galera           scenarios 1, 2 and 3 on one instance on DATABASE_URL's server beside two instances
+                     on the Galera cluster at GALERA_HAPROXY_URL (scripts/galera.sh start, then env);
+                     no oidc-provider, no reference servers
   --short            one round of 2 s per scenario after 1 s of warm-up, as .ci/run does
   --rounds N         alternating rounds; the table shows medians (default 3)
   --duration S       seconds measured per scenario and round (default 8)
@@ -47,7 +55,8 @@ const usageError = (message) => {
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OPTIONS = {
   options: {
-    db: { type: 'string', default: 'sqlite' },
+    db: { type: 'string' },
+    galera: { type: 'boolean', default: false },
     short: { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'bench/results.json') },
     rounds: { type: 'string' },
@@ -93,7 +102,12 @@ const settings = {
   codes: flags.short ? 300 : 3000,
   warmupCodes: flags.short ? 50 : 300,
 };
-const only = flags.only ? new Set(flags.only.split(',')) : null;
+/** --galera measures the scenarios that write: client_credentials (its audit rows), the code exchange, refresh rotation. */
+const GALERA_SCENARIOS = ['1', '2', '3'];
+const only = flags.only ? new Set(flags.only.split(',')) : flags.galera ? new Set(GALERA_SCENARIOS) : null;
+if (flags.galera && [...only].some((id) => !GALERA_SCENARIOS.includes(id))) {
+  usageError('--galera measures scenarios 1, 2 and 3 only');
+}
 /** --only 1,3,5 picks scenarios; 5 means 5a and 5b, 1w2 scenario 1 with two workers. */
 const wanted = (id) => !only || only.has(id) || only.has(id.replace(/[a-z]$/, ''));
 
@@ -148,23 +162,70 @@ function buildIfNeeded() {
   });
 }
 
-/** With --db mysql, DATABASE_URL, checked before anything starts. */
-const mysqlUrl = (() => {
-  if (flags.db === 'sqlite') return undefined;
-  if (flags.db !== 'mysql') return usageError('--db must be sqlite or mysql');
-  const url = process.env.DATABASE_URL;
-  if (!url?.startsWith('mysql://'))
-    return usageError('--db mysql needs DATABASE_URL=mysql://user:pass@127.0.0.1:3306/db');
+const db = flags.db ?? (flags.galera ? 'mysql' : 'sqlite');
+if (!['sqlite', 'mysql'].includes(db)) usageError('--db must be sqlite or mysql');
+if (flags.galera && db !== 'mysql') usageError('--galera runs beside a MariaDB server: --db must be mysql');
+
+/** The URL in environment variable `name`, of a MySQL/MariaDB server on this machine; else a usage error. */
+function localMysqlUrl(name, missing) {
+  const url = process.env[name];
+  if (!url?.startsWith('mysql://')) return usageError(missing);
   const host = URL.canParse(url) ? new URL(url).hostname : undefined;
-  if (!host) return usageError('DATABASE_URL is not a URL');
+  if (!host) return usageError(`${name} is not a URL`);
   if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
     return usageError('the bench only runs against a database on this machine');
   }
   return url;
-})();
+}
+/** With --db mysql, DATABASE_URL, checked before anything starts. */
+const mysqlUrl =
+  db === 'mysql'
+    ? localMysqlUrl(
+        'DATABASE_URL',
+        `${flags.galera ? '--galera' : '--db mysql'} needs DATABASE_URL=mysql://user:pass@127.0.0.1:3306/db`,
+      )
+    : undefined;
+const START_CLUSTER = 'start it with: scripts/galera.sh start; set -a; eval "$(scripts/galera.sh env)"; set +a';
+/** With --galera, HAProxy's URL as `scripts/galera.sh env` prints it (no database: the bench makes its own). */
+const galeraUrl = flags.galera
+  ? localMysqlUrl('GALERA_HAPROXY_URL', `--galera needs a running Galera cluster; ${START_CLUSTER}`)
+  : undefined;
+/** The database server's TCP port in a mysql:// URL. */
+const portOf = (url) => Number(new URL(url).port || 3306);
+
+/** With --galera, the nodes' SQL ports; a usage error unless a three-node cluster answers. */
+async function galeraNodePorts() {
+  let cluster;
+  try {
+    cluster = await galeraCluster(galeraUrl);
+  } catch (error) {
+    return usageError(`no Galera cluster answers at ${galeraUrl} (${error.message}); ${START_CLUSTER}`);
+  }
+  if (cluster.size !== 3 || cluster.ports.length !== 3) {
+    return usageError(
+      `${galeraUrl} is not a three-node Galera cluster (size ${cluster.size}); see scripts/galera.sh status`,
+    );
+  }
+  return cluster.ports;
+}
 
 function databaseUrl(tempDir) {
   return mysqlUrl ?? `sqlite:${join(tempDir, 'provider.sqlite')}`;
+}
+
+/** The table's server column with --galera: the topology. */
+const ONE_SERVER = 'ours: 1 instance, 1 MariaDB server';
+const ON_CLUSTER = 'ours: 2 instances, 3-node Galera cluster via HAProxy';
+
+/** The processes of the MySQL/MariaDB server on each of `ports`, for their CPU time; a line on stderr if none is found. */
+function databaseProcesses(what, ports) {
+  const pids = ports.flatMap(databaseServerPids);
+  if (pids.length < ports.length) {
+    log(
+      `${what}: no mariadbd or mysqld found listening on each of ports ${ports.join(', ')} (run as root or its user); database CPU not counted`,
+    );
+  }
+  return pids.length === ports.length ? pids : [];
 }
 
 /** Per-round measurements of one scenario on one server, summarised as the table's row. */
@@ -192,6 +253,7 @@ function summarise(id, scenario, server, runs, extra = {}) {
 async function main() {
   const startedAt = new Date();
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const galeraPorts = flags.galera ? await galeraNodePorts() : null;
   if (!flags.dist) buildIfNeeded();
   const dist = flags.dist ? resolve(flags.dist) : join(root, 'dist');
   const tempDir = mkdtempSync(join(tmpdir(), 'oauth-bench-'));
@@ -205,11 +267,26 @@ async function main() {
   const record = (key, result) => runs.set(key, [...(runs.get(key) ?? []), result]);
   const opts = (extra) => ({ connections: settings.connections, duration: settings.duration, ...extra });
   const warmup = settings.warmup ? { duration: settings.warmup } : null;
-  // On MySQL/MariaDB the provider's requests cost the database server CPU too, on the same cores: measured beside ours.
-  const databasePids = mysqlUrl ? databaseServerPids() : [];
+  // On MySQL/MariaDB the provider's requests cost the database server CPU too, on the same cores:
+  // measured beside ours. On the cluster, the three nodes' together.
+  const databasePids = new Map();
+  const databaseOf = (server) => databasePids.get(server) ?? [];
+  let clusterDatabase;
 
   try {
     const ours = new Ours({ root, dist, databaseUrl: databaseUrl(tempDir), logDir, settings: providerSettings });
+    if (mysqlUrl) databasePids.set(ours, databaseProcesses('MariaDB', [portOf(mysqlUrl)]));
+    clusterDatabase = galeraPorts && (await freshDatabase(galeraUrl));
+    const onCluster =
+      clusterDatabase &&
+      new Ours({
+        root,
+        dist,
+        databaseUrl: clusterDatabase.url,
+        logDir,
+        settings: providerSettings,
+        label: 'ours-galera-1',
+      });
     const theirs = new Theirs({ root, logDir, settings: providerSettings });
     const references = {
       ceiling: new ReferenceServer({ root, logDir, label: 'node:http', script: 'ceiling.mjs' }),
@@ -223,12 +300,33 @@ async function main() {
           join(root, 'bench/lib/exit-on-signal.cjs'),
         ]
       : [];
-    const compare = !flags['no-compare'];
-    log(`starting the provider (${flags.db})${compare ? ', oidc-provider and the reference servers' : ''}`);
+    const compare = !flags['no-compare'] && !flags.galera;
+    log(
+      `starting the provider (${db})${compare ? ', oidc-provider and the reference servers' : ''}` +
+        `${onCluster ? ` and two instances on the Galera cluster (database ${clusterDatabase.name})` : ''}`,
+    );
     const others = compare ? [theirs, ...Object.values(references)] : [];
-    children.push(ours, ...others);
-    await Promise.all([ours.start({ nodeArgs: profileArgs }), ...others.map((server) => server.start())]);
+    children.push(ours, ...others, ...(onCluster ? [onCluster] : []));
+    await Promise.all([
+      ours.start({ nodeArgs: profileArgs }),
+      onCluster?.start({ nodeArgs: profileArgs }),
+      ...others.map((server) => server.start()),
+    ]);
     await ours.createFixtures({ flowUsers: wanted('6') ? settings.flowConnections : 0 });
+    // The second instance on the cluster starts once the first has made the schema and the fixtures.
+    let cluster;
+    if (onCluster) {
+      await onCluster.createFixtures();
+      const second = onCluster.sibling('ours-galera-2');
+      children.push(second);
+      await second.start({ nodeArgs: profileArgs });
+      cluster = new Instances([onCluster, second]);
+      databasePids.set(cluster, databaseProcesses('Galera cluster', galeraPorts));
+    }
+    // Who is measured beside whom, in an order that alternates by round: ours and oidc-provider, ours
+    // alone (--no-compare), or ours on one MariaDB server and on the Galera cluster (--galera).
+    const sides = [['ours', ours], ...(cluster ? [['cluster', cluster]] : compare ? [['theirs', theirs]] : [])];
+    const pidOf = (server) => server.pids ?? server.child.pid;
 
     // Fixtures for the compared scenarios: a user access token to introspect, and refresh token chains.
     const [userToken] = await ours.redeem(await ours.makeCodes(1, 'openid profile'));
@@ -237,9 +335,9 @@ async function main() {
     // connection, and the warm-up and the run must both start with more chains than connections.
     const chains = settings.connections * 4;
     const refreshTokens = async (server) =>
-      server === ours
-        ? (await ours.redeem(await ours.makeCodes(chains, 'api'))).map((r) => r.refresh_token)
-        : theirs.refreshTokens(chains);
+      server === theirs
+        ? theirs.refreshTokens(chains)
+        : (await server.redeem(await server.makeCodes(chains, 'api'))).map((r) => r.refresh_token);
 
     // Each scenario with what a right answer holds; a request that is sent the same way every time is
     // sent once and checked before each run, so that a wrong answer (say, an inactive token) cannot
@@ -269,45 +367,47 @@ async function main() {
       ],
     ].filter(([id]) => wanted(id));
 
+    /** Scenario 2 on `server`: codes made beforehand, each redeemed once; measured by their number, not by time. */
+    const codeExchange = async (server) => {
+      log(`scenario 2: making ${settings.codes + settings.warmupCodes} codes through authorize + consent`);
+      const codes = await server.makeCodes(settings.codes + settings.warmupCodes, 'openid profile');
+      return measure({
+        pid: pidOf(server),
+        options: { ...server.codeExchange(codes), connections: settings.connections, amount: settings.codes },
+        warmup: { amount: settings.warmupCodes, duration: undefined },
+        databasePids: databaseOf(server),
+      });
+    };
+
     for (let round = 0; round < settings.rounds; round += 1) {
       log(`round ${round + 1} of ${settings.rounds}`);
       for (const [key, server] of compare ? Object.entries(references) : []) {
         record(key, await measure({ pid: server.child.pid, options: opts(server.fixedJson()), warmup }));
       }
+      // Alternate who goes first, so that neither always runs on a warmer machine.
+      const order = round % 2 === 0 ? sides : [...sides].reverse();
       for (const [id, , scenario, answersRight] of compared) {
-        // Alternate who goes first, so that neither always runs on a warmer machine.
-        const order = !compare ? [ours] : round % 2 === 0 ? [ours, theirs] : [theirs, ours];
-        for (const server of order) {
-          const key = `${id}:${server === ours ? 'ours' : 'theirs'}`;
+        for (const [side, server] of order) {
+          const key = `${id}:${side}`;
           const options = await scenario(server);
           if (answersRight) await probe(key, options, answersRight);
           record(
             key,
             await measure({
-              pid: server.child.pid,
+              pid: pidOf(server),
               options: opts(options),
               warmup,
-              databasePids: server === ours ? databasePids : [],
+              databasePids: databaseOf(server),
             }),
           );
         }
       }
+      // The two topologies of --galera alternate in the code exchange as well; alone, ours makes its
+      // thousands of codes once (below).
+      if (cluster && wanted('2')) for (const [side, server] of order) record(`2:${side}`, await codeExchange(server));
     }
 
-    if (wanted('2')) {
-      log(`scenario 2: making ${settings.codes + settings.warmupCodes} codes through authorize + consent`);
-      const codes = await ours.makeCodes(settings.codes + settings.warmupCodes, 'openid profile');
-      const exchange = ours.codeExchange(codes);
-      record(
-        '2:ours',
-        await measure({
-          pid: ours.child.pid,
-          options: { ...exchange, connections: settings.connections, amount: settings.codes },
-          warmup: { amount: settings.warmupCodes, duration: undefined },
-          databasePids,
-        }),
-      );
-    }
+    if (!cluster && wanted('2')) record('2:ours', await codeExchange(ours));
 
     if (wanted('6')) {
       log('scenario 6: the whole flow');
@@ -316,7 +416,7 @@ async function main() {
         pid: ours.child.pid,
         options: { ...ours.flow(stats), connections: settings.flowConnections, duration: settings.duration },
         warmup: warmup && { ...ours.flow(newFlowStats()), duration: settings.warmup },
-        databasePids,
+        databasePids: databaseOf(ours),
       });
       const flow = flowSummary(stats, result.seconds);
       record('6:ours', {
@@ -335,8 +435,7 @@ async function main() {
     if (process.env.BENCH_DEBUG) log(`provider stopped in ${Date.now() - stopping} ms`);
     if (wanted('1w2')) {
       log('scenario 1 with WORKERS=2');
-      const clustered = new Ours({ root, dist, databaseUrl: ours.databaseUrl, logDir, settings: providerSettings });
-      Object.assign(clustered, { username: ours.username, cc: ours.cc, web: ours.web, env: ours.env });
+      const clustered = ours.sibling();
       children.push(clustered);
       await clustered.start({ workers: 2 });
       for (let round = 0; round < settings.rounds; round += 1) {
@@ -346,7 +445,7 @@ async function main() {
             pid: clustered.child.pid,
             options: opts(clustered.clientCredentials()),
             warmup,
-            databasePids,
+            databasePids: databaseOf(ours),
           }),
         );
       }
@@ -357,25 +456,33 @@ async function main() {
     const add = (key, ...args) => runs.has(key) && rows.push(summarise(...args, runs.get(key)));
     add('ceiling', '0', 'fixed JSON: the machine’s ceiling', 'bare node:http');
     add('nest', '0', 'fixed JSON: the framework’s floor, one route', FRAMEWORK_FLOOR);
-    for (const [id, name] of compared) {
-      const mine = summarise(id, name, 'ours', runs.get(`${id}:ours`));
-      if (!compare) {
-        rows.push(mine);
-        continue;
-      }
-      const other = summarise(id, name, 'oidc-provider', runs.get(`${id}:theirs`));
-      mine.ratio = mine.rps / other.rps;
-      rows.push(mine, other);
-    }
+    const servers = { ours: cluster ? ONE_SERVER : 'ours', theirs: 'oidc-provider', cluster: ON_CLUSTER };
+    // A scenario's rows, a side each; of two, the ratio of their rates: ours / oidc-provider on ours,
+    // or (--galera) cluster / one server on the cluster's.
+    const sideRows = (id, name) => {
+      const found = sides
+        .filter(([side]) => runs.has(`${id}:${side}`))
+        .map(([side]) => summarise(id, name, servers[side], runs.get(`${id}:${side}`)));
+      const [first, second] = found;
+      if (second && cluster) second.ratio = second.rps / first.rps;
+      else if (second) first.ratio = first.rps / second.rps;
+      return found;
+    };
+    for (const [id, name] of compared) rows.push(...sideRows(id, name));
     add('1w2:ours', '1', 'client_credentials, WORKERS=2', 'ours ×2 workers');
-    add('2:ours', '2', 'authorization code exchange (+ ID and refresh token)', 'ours');
+    rows.push(...sideRows('2', 'authorization code exchange (+ ID and refresh token)'));
     add('6:ours', '6', 'whole flow: authorize, login, consent, code, token (flows/s, per-flow ms)', 'ours');
 
     const results = {
       command,
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      database: flags.db === 'sqlite' ? 'SQLite (file, WAL)' : 'MySQL/MariaDB',
+      database: cluster
+        ? 'MariaDB (DATABASE_URL) beside a 3-node Galera cluster (GALERA_HAPROXY_URL)'
+        : db === 'sqlite'
+          ? 'SQLite (file, WAL)'
+          : 'MySQL/MariaDB',
+      ratio: cluster ? 'cluster / one server' : 'ours / oidc-provider',
       machine: machine(),
       settings: { ...settings, provider: providerSettings, short: flags.short },
       versions: versions(),
@@ -396,22 +503,26 @@ async function main() {
     throw error;
   } finally {
     await Promise.all(children.map((c) => c.stop().catch(() => undefined)));
+    await clusterDatabase?.drop().catch((error) => log(`could not drop ${clusterDatabase.name}: ${error.message}`));
     rmSync(tempDir, { recursive: true, force: true });
     rmSync(logDir, { recursive: true, force: true });
   }
 }
 
-/** Sends a scenario's request once; throws unless it is answered 200 with a body `answersRight` accepts. */
+/** Sends a scenario's request once (to each URL); throws unless it is answered 200 with a body `answersRight` accepts. */
 async function probe(label, { url, method = 'GET', headers, body }, answersRight) {
-  const { port, pathname, search } = new URL(url);
-  const res = await request(Number(port), method, pathname + search, { headers, body });
-  let right = false;
-  try {
-    right = res.status === 200 && answersRight(JSON.parse(res.body));
-  } catch {
-    // not JSON, or not the expected shape
+  // Several instances (bench/instances.mjs): each of their URLs.
+  for (const each of [url].flat()) {
+    const { port, pathname, search } = new URL(each);
+    const res = await request(Number(port), method, pathname + search, { headers, body });
+    let right = false;
+    try {
+      right = res.status === 200 && answersRight(JSON.parse(res.body));
+    } catch {
+      // not JSON, or not the expected shape
+    }
+    if (!right) throw new Error(`${label}: ${method} ${pathname} answered ${res.status}: ${res.body.slice(0, 300)}`);
   }
-  if (!right) throw new Error(`${label}: ${method} ${pathname} answered ${res.status}: ${res.body.slice(0, 300)}`);
 }
 
 function versions() {

@@ -16,13 +16,14 @@ function cannon(given) {
 
 /**
  * One measurement: an optional warm-up (its numbers dropped), then the run itself, with the peak
- * memory of `pid`'s process tree over both and its CPU time over the run, and the CPU time of the
- * database server's processes (`databasePids`) over the run when given. `options` are
+ * memory of `pid`'s process tree over both and its CPU time over the run (`pid` may be a list: the
+ * trees of several instances, summed), and the CPU time of the database server's processes
+ * (`databasePids`) over the run when given. `options` are
  * autocannon's (url, connections, duration or amount, method, headers, body, requests); `warmup`
  * the same for the warm-up.
  */
 export async function measure({ pid, options, warmup, databasePids = [] }) {
-  const pids = pid ? processTree(pid) : null;
+  const pids = pid ? [pid].flat().flatMap(processTree) : null;
   const memory = pids && memoryWatch(pids);
   try {
     if (warmup) await cannon({ ...options, ...warmup });

@@ -1,7 +1,7 @@
 // Child processes of the bench (the provider, oidc-provider, the ceiling server), their memory,
 // and waiting for them: every wait bounded in time.
 import { fork, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { request } from './http.mjs';
 
@@ -130,11 +130,40 @@ export function processTree(pid) {
   return tree;
 }
 
-/** The processes of a MySQL or MariaDB server on this machine (none if it runs elsewhere or under another name). */
-export function databaseServerPids() {
+/**
+ * The MySQL or MariaDB server on this machine that listens on TCP `port`: by the inode of the
+ * listening socket (/proc/net/tcp, tcp6) among each mariadbd's or mysqld's open files. By port, not
+ * by name alone: other servers may run beside it (a Galera cluster's nodes). Empty if it runs
+ * elsewhere, or if its open files may not be read (run as root or as the server's user).
+ */
+export function databaseServerPids(port) {
+  const sockets = new Set();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of safeRead(table).split('\n').slice(1)) {
+      // local_address (hex ip:port), rem_address, st (0A: LISTEN), ..., inode (the 10th field).
+      const fields = line.trim().split(/\s+/);
+      if (fields[3] === '0A' && parseInt(fields[1].split(':')[1], 16) === port) sockets.add(`socket:[${fields[9]}]`);
+    }
+  }
+  const listens = (pid) => {
+    try {
+      return readdirSync(`/proc/${pid}/fd`).some((fd) => sockets.has(readlinkSync(`/proc/${pid}/fd/${fd}`)));
+    } catch {
+      return false;
+    }
+  };
   return eachProcess('comm')
-    .filter(([, name]) => ['mariadbd', 'mysqld'].includes(name.trim()))
+    .filter(([pid, name]) => ['mariadbd', 'mysqld'].includes(name.trim()) && sockets.size > 0 && listens(pid))
     .map(([pid]) => pid);
+}
+
+/** A file's text, or '' if it cannot be read (/proc entries come and go). */
+export function safeRead(path) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** CPU time (user + system, all threads) of a process tree, in seconds; processes gone meanwhile count 0. */

@@ -1,7 +1,7 @@
 // The bench's output: a Markdown report for stdout (and BENCHMARKS.md) and the JSON beside it.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { safeRead } from './process.mjs';
 
 export function machine() {
   const cpuModel = /^model name\s*:\s*(.+)$/m.exec(safeRead('/proc/cpuinfo'))?.[1] ?? cpus()[0]?.model ?? 'unknown';
@@ -14,14 +14,6 @@ export function machine() {
     // not on this system
   }
   return { nproc, cpuModel, memoryBytes: totalmem(), free, node: process.version, platform: `${process.platform} ${process.arch}` };
-}
-
-function safeRead(path) {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
 }
 
 const num = (n, digits = 0) => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
@@ -37,7 +29,7 @@ export function markdown(results) {
   // A database server on this machine (MySQL/MariaDB) gets a column of its own CPU time per request;
   // every row carries the figure, null where it was not measured (oidc-provider, the reference servers).
   const database = results.rows.some((row) => row.databaseCpuPerRequest !== null);
-  lines.push(`| # | scenario | server | req/s | p50 ms | p99 ms | failed | peak RSS | CPU µs/req |${database ? ' database CPU µs/req |' : ''} ours / oidc-provider |`);
+  lines.push(`| # | scenario | server | req/s | p50 ms | p99 ms | failed | peak RSS | CPU µs/req |${database ? ' database CPU µs/req |' : ''} ${results.ratio} |`);
   lines.push(`|---|---|---|---:|---:|---:|---:|---:|---:|${database ? '---:|' : ''}---:|`);
   for (const row of results.rows) {
     const ratio = row.ratio === undefined ? '' : `**${num(row.ratio, 2)}×**`;
