@@ -6,6 +6,7 @@ import { ClientWithSecret } from '../src/clients/clients.service';
 import { sha256 } from '../src/common/crypto/tokens';
 import { RefreshTokenEntity } from '../src/tokens/entities/refresh-token.entity';
 import { createTestApp, TestApp } from './helpers/create-test-app';
+import { inBatches } from './helpers/in-batches';
 import { issueCode } from './helpers/issue-code';
 import * as oauth from './helpers/partner';
 
@@ -35,13 +36,6 @@ describe('200 concurrent token requests of mixed kinds', () => {
   const exchange = (code: Code, secret?: string) => oauth.exchange(base, client, code, {}, { secret });
   const refresh = (refreshToken: string) => oauth.refresh(base, client, refreshToken);
 
-  /** Runs `work` over `items`, `width` at a time: set-up that should not itself be the load. */
-  async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-    const results: R[] = [];
-    for (let i = 0; i < items.length; i += width)
-      results.push(...(await Promise.all(items.slice(i, i + width).map(work))));
-    return results;
-  }
   const codes = (n: number) =>
     inBatches(Array.from({ length: n }), 10, () => issueCode(t.app, client.client_id, userId));
   const redeem = async (code: Code): Promise<Tokens> => (await exchange(code).expect(200)).body;

@@ -35,7 +35,7 @@ export function uniqueName(prefix: string): string {
  * Every test request comes from 127.0.0.1, hundreds per file: the per-address limits would refuse them.
  * brute-force.e2e-spec.ts and rate-limits.e2e-spec.ts prove the limits with their own settings.
  */
-const GENEROUS_RATE_LIMITS = {
+export const GENEROUS_RATE_LIMITS = {
   RATE_LIMIT_LOGIN_FAILURES: '1000000',
   RATE_LIMIT_CLIENT_AUTH_FAILURES: '1000000',
   RATE_LIMIT_OAUTH: '1000000',

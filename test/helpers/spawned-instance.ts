@@ -37,7 +37,13 @@ export async function spawnInstance(cwd: string, env: Record<string, string>): P
   });
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await untilHealthy(child, port, () => stderr);
+  try {
+    await untilHealthy(child, port, () => stderr);
+  } catch (error) {
+    // Not left running behind a failed start.
+    child.kill('SIGKILL');
+    throw error;
+  }
   const url = `http://127.0.0.1:${port}`;
   return {
     http: () => request(url),
