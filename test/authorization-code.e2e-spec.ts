@@ -1,7 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
-import { authorize, authorizeUrl, pkcePair } from './helpers/oauth-client';
+import { authorize, authorizeUrl, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
 import * as oauth from './helpers/partner';
 
 const REDIRECT = 'https://partner.example/callback';
@@ -46,6 +46,47 @@ describe('authorization code flow', () => {
     if (verifier) body.code_verifier = verifier;
     return oauth.token(t.http(), auth, body);
   }
+
+  it('names who is signed in on the consent page; “Not you?” ends the session and starts the same request at the login page', async () => {
+    const someoneElse = await t.createUser({ name: 'Bob Other' });
+    const browser = t.browser();
+    const { challenge } = pkcePair();
+    const query = {
+      response_type: 'code',
+      client_id: client.client_id,
+      redirect_uri: REDIRECT,
+      scope: 'openid profile',
+      state: 'not-you',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    };
+    await signIn(browser, user.username, user.password);
+    const consent = await browser.get(authorizeUrl(query)).expect(200);
+    expect(consent.text).toContain(`Signed in as <strong>${user.username}</strong>`);
+    expect(consent.text).toMatch(
+      /<button type="submit" name="decision" value="switch_account"[^>]*>Not you\?<\/button>/,
+    );
+
+    const notYou = await browser
+      .post('/oauth/authorize')
+      .type('form')
+      .send({ ...hiddenFields(consent.text), decision: 'switch_account' })
+      .expect(303);
+    const login = new URL(notYou.headers.location, 'http://provider');
+    expect(login.pathname).toBe('/login');
+    const again = new URL(login.searchParams.get('return_to')!, 'http://provider');
+    expect(Object.fromEntries(again.searchParams)).toMatchObject(query);
+    // The session has ended: the request now asks for a sign-in, and the next account to sign in is asked.
+    expect((await browser.get(authorizeUrl(query)).expect(303)).headers.location).toMatch(/^\/login\?/);
+    const next = await signIn(
+      browser,
+      someoneElse.username,
+      someoneElse.password,
+      login.searchParams.get('return_to')!,
+    );
+    const theirs = await browser.get(next).expect(200);
+    expect(theirs.text).toContain('Signed in as <strong>Bob Other</strong>');
+  });
 
   it('walks login, consent, code and token, and the access token verifies against the published JWKS', async () => {
     const { location, code, verifier } = await obtainCode();

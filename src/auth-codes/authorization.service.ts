@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AuditService } from '../audit/audit.service';
-import { LoginRequiredError } from '../common/http/login-required.error';
+import { loginPage, LoginRequiredError } from '../common/http/login-required.error';
 import { SessionUser } from '../auth/session.types';
 import {
   AccessDeniedError,
@@ -25,6 +25,8 @@ import { RedirectableAuthorizationError } from '../common/oauth/redirectable-aut
 export interface ConsentPage {
   title: string;
   clientName: string;
+  /** Who is signed in: the account's name, or its username. */
+  signedInAs: string;
   scopes: { name: string; description: string }[];
   params: { name: string; value: string }[];
 }
@@ -34,7 +36,12 @@ export interface SignedInAuthorization {
   /** Its scope is what this user may grant (entitledScope). */
   request: AuthorizationRequest;
   user: SessionUser;
+  /** How the consent page names the account. */
+  signedInAs: string;
 }
+
+/** The consent form's third answer: "Not you?", to sign out and sign in with another account. */
+export const SWITCH_ACCOUNT = 'switch_account';
 
 export type AuthorizationOutcome = { redirect: string } | { consentPage: ConsentPage };
 
@@ -72,22 +79,22 @@ export class AuthorizationService {
 
     if (!user || this.loginDemanded(request, user)) {
       if (request.prompt.has('none')) throw fail(new LoginRequiredOAuthError('the user is not signed in'));
-      throw new LoginRequiredError(`/oauth/authorize?${new URLSearchParams(authorizationRequestParams(request))}`);
+      throw new LoginRequiredError(authorizeAgain(request));
     }
     // §4.1.2.1: the redirect URI is valid, so the client hears of a refusal (a disabled account).
     const account = await this.users.findActive(user.id);
     if (!account) throw fail(new AccessDeniedError('this account cannot authorize clients', 'user gone or disabled'));
     const scope = entitledScope(account, request.scope);
     if (scope.length === 0) throw fail(new InvalidScopeError('scope asks only for what this user cannot grant'));
-    return { request: { ...request, scope }, user };
+    return { request: { ...request, scope }, user, signedInAs: account.name || account.username };
   }
 
   /** The request once signed in: a code at once when consent is remembered, else the consent page. */
-  async authorize({ request, user }: SignedInAuthorization, ip: string): Promise<AuthorizationOutcome> {
+  async authorize({ request, user, signedInAs }: SignedInAuthorization, ip: string): Promise<AuthorizationOutcome> {
     const fail = (error: OAuthError) => new RedirectableAuthorizationError(error, request.redirectUri, request.state);
     if (!(await this.consentRemembered(request, user))) {
       if (request.prompt.has('none')) throw fail(new ConsentRequiredOAuthError('the user has not allowed this client'));
-      return { consentPage: this.consentPage(request) };
+      return { consentPage: this.consentPage(request, signedInAs) };
     }
     return { redirect: await this.codeResponse(request, user, ip) };
   }
@@ -112,6 +119,14 @@ export class AuthorizationService {
     return this.codeResponse(request, user, ip);
   }
 
+  /**
+   * "Not you?" on the consent page: once the session has ended, the login page, and after it the
+   * same authorization request, for whoever signs in.
+   */
+  signInAgain({ request }: SignedInAuthorization): string {
+    return loginPage(authorizeAgain(request));
+  }
+
   /** `prompt=login`, or a `max_age` older than the last login. */
   private loginDemanded(request: AuthorizationRequest, user: SessionUser): boolean {
     const age = Math.floor(Date.now() / 1000) - user.authTime;
@@ -127,10 +142,11 @@ export class AuthorizationService {
     return this.consents.covers(user.id, request.client.clientId, request.scope);
   }
 
-  private consentPage(request: AuthorizationRequest): ConsentPage {
+  private consentPage(request: AuthorizationRequest, signedInAs: string): ConsentPage {
     return {
       title: `Allow ${request.client.name}?`,
       clientName: request.client.name,
+      signedInAs,
       scopes: request.scope.map((name) => ({ name, description: describeScope(name) })),
       params: Object.entries(authorizationRequestParams(request)).map(([name, value]) => ({ name, value })),
     };
@@ -140,4 +156,9 @@ export class AuthorizationService {
     const code = await this.codes.issue(request, user, ip);
     return authorizationResponseUrl(request.redirectUri, { code, state: request.state, iss: this.issuer });
   }
+}
+
+/** The authorization endpoint's URL for this request again, as validated. */
+function authorizeAgain(request: AuthorizationRequest): string {
+  return `/oauth/authorize?${new URLSearchParams(authorizationRequestParams(request))}`;
 }

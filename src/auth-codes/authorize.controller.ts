@@ -5,10 +5,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BrowserSession } from '../auth/browser-session';
 import { CsrfGuard } from '../auth/csrf.guard';
 import { ClientIp } from '../common/http/client-ip.decorator';
-import { AuthorizationService, SignedInAuthorization } from './authorization.service';
+import { AuthorizationService, SignedInAuthorization, SWITCH_ACCOUNT } from './authorization.service';
 import { SignedIn, SignedInAuthorizationGuard } from './signed-in-authorization.guard';
 
-/** RFC 6749 §3.1 authorization endpoint: GET starts the conversation, POST takes the user's consent. */
+/**
+ * RFC 6749 §3.1 authorization endpoint: GET starts the conversation, POST takes the user's consent,
+ * or their "Not you?": the session ends and the same request starts again at the login page.
+ */
 @Controller('oauth/authorize')
 export class AuthorizeController {
   constructor(
@@ -38,8 +41,13 @@ export class AuthorizeController {
     @SignedIn() signedIn: SignedInAuthorization,
     @Body('decision') decision: unknown,
     @ClientIp() ip: string,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    if (decision === SWITCH_ACCOUNT) {
+      await this.session.signOut(request);
+      return reply.redirect(this.authorization.signInAgain(signedIn), 303);
+    }
     return reply.redirect(await this.authorization.decide(signedIn, decision, ip), 303);
   }
 }

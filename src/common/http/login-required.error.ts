@@ -5,3 +5,8 @@ export class LoginRequiredError extends Error {
     super('login required');
   }
 }
+
+/** The login page, sending the browser back to `returnTo` (a path on this provider) once signed in. */
+export function loginPage(returnTo: string): string {
+  return `/login?return_to=${encodeURIComponent(returnTo)}`;
+}

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProviderEnvironment } from '../../config/environment';
 import { allowedMethods } from '../http/allowed-methods';
 import { databaseUnavailableReason } from '../http/database-unavailable';
-import { LoginRequiredError } from '../http/login-required.error';
+import { loginPage, LoginRequiredError } from '../http/login-required.error';
 import { authorizationResponseUrl } from './authorization-response';
 import { MethodNotAllowedError, OAuthError, TemporarilyUnavailableError, TooManyRequestsError } from './oauth.error';
 import { RedirectableAuthorizationError } from './redirectable-authorization.error';
@@ -75,7 +75,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       return reply.redirect(url, 303);
     }
     if (exception instanceof LoginRequiredError && request.method === 'GET') {
-      return reply.redirect(`/login?return_to=${encodeURIComponent(exception.returnTo ?? request.url)}`, 303);
+      return reply.redirect(loginPage(exception.returnTo ?? request.url), 303);
     }
 
     const described = this.describe(exception, about);
