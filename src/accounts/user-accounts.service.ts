@@ -79,22 +79,26 @@ export class UserAccountsService {
   /**
    * Changes the given fields in one transaction, counted as a change to users (every instance
    * drops the users it holds: who is disabled or an administrator is read at every refresh).
-   * Disabling or a new password also ends every grant of the user, counted as a revocation.
+   * Disabling, a new password, or taking the admin role also ends every grant of the user,
+   * counted as a revocation: no token obtained before, an `admin` access token included, serves on.
    */
   async change(userId: string, changes: AccountChanges, by: AuditOrigin = {}): Promise<UserView> {
     // Hashed before the transaction, as it takes a while.
     const passwordHash = changes.password === undefined ? undefined : await this.users.hashPassword(changes.password);
-    const endsGrants = changes.disabled === true || passwordHash !== undefined;
-    const user = await this.counters.counted(endsGrants ? ['revocations', 'users'] : 'users', async (manager) => {
+    const mayEndGrants = changes.disabled === true || passwordHash !== undefined || changes.admin === false;
+    const user = await this.counters.counted(mayEndGrants ? ['revocations', 'users'] : 'users', async (manager) => {
       const user = await this.requireIn(manager, userId);
       const wasEnabledAdmin = isEnabledAdmin(user);
+      const losesAdmin = user.isAdmin && changes.admin === false;
       user.name = changes.name ?? user.name;
       user.email = changes.email ?? user.email;
       user.isAdmin = changes.admin ?? user.isAdmin;
       if (changes.disabled !== undefined) user.disabledAt = changes.disabled ? (user.disabledAt ?? new Date()) : null;
       user.passwordHash = passwordHash ?? user.passwordHash;
       await this.users.save(manager, user);
-      if (endsGrants) await this.grants.revokeAllOf(manager, userId);
+      if (changes.disabled === true || passwordHash !== undefined || losesAdmin) {
+        await this.grants.revokeAllOf(manager, userId);
+      }
       if (wasEnabledAdmin && !isEnabledAdmin(user)) await this.keepAnAdmin(manager);
       return user;
     });

@@ -111,7 +111,9 @@ export const COMMANDS: Record<string, Command> = {
       await app.get(UserAccountsService).change(user.id, { admin }, CLI);
       return {
         json: { id: user.id, username: user.username, admin },
-        text: admin ? `${user.username} is an administrator` : `${user.username} is no longer an administrator`,
+        text: admin
+          ? `${user.username} is an administrator`
+          : `${user.username} is no longer an administrator; every access the user had given has ended`,
       };
     },
   },
