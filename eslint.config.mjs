@@ -21,7 +21,7 @@ const FEATURES = {
   clients: ['audit', 'rate-limit'],
   'id-tokens': ['keys'],
   'access-tokens': ['clients', 'grants', 'keys'],
-  accounts: ['grants', 'users'],
+  accounts: ['audit', 'clients', 'grants', 'users'],
   auth: ['audit', 'clients', 'id-tokens', 'rate-limit', 'users'],
   'auth-codes': ['audit', 'auth', 'clients', 'grants', 'users'],
   tokens: ['access-tokens', 'audit', 'auth-codes', 'clients', 'grants', 'id-tokens', 'users'],

@@ -2,7 +2,6 @@ import { NestFactory } from '@nestjs/core';
 import { CliModule } from './cli/cli.module';
 import { CliError, runCommand } from './cli/commands';
 import { ConfigurationError } from './config/environment';
-import { UsernameTakenError } from './users/users.service';
 
 /**
  * Administration from a shell: `npm run -s cli -- <command> [flags]`.
@@ -17,7 +16,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: Error) => {
-  const known = error instanceof CliError || error instanceof ConfigurationError || error instanceof UsernameTakenError;
+  const known = error instanceof CliError || error instanceof ConfigurationError;
   const message = known ? error.message : `unexpected failure: ${error.message}`;
   // One line even when a message spans several (a driver's, or a username with a newline in it).
   process.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);

@@ -74,6 +74,18 @@ describe('administration CLI', () => {
     expect(run.stderr).toMatch(message);
   }
 
+  /** A grant the user gave a new partner client, through a real code exchange; `refresh()` uses it. */
+  async function grantOf(user: { id: string }) {
+    const client = await t.createClient({
+      redirect_uris: [REDIRECT],
+      grant_types: ['authorization_code', 'refresh_token'],
+      scope: 'openid',
+    });
+    const code = await issueCode(t.app, client.client_id, user.id, 'openid');
+    const tokens = (await oauth.exchange(t.http(), client, code).expect(200)).body as { refresh_token: string };
+    return { refresh: () => oauth.refresh(t.http(), client, tokens.refresh_token) };
+  }
+
   describe('user:create', () => {
     it('prints exactly one JSON object with the id and username, and the running app can log the user in', async () => {
       const username = uniqueName('cli-user');
@@ -146,17 +158,6 @@ describe('administration CLI', () => {
   });
 
   describe('user:password and user:disable', () => {
-    async function grantOf(user: { id: string }) {
-      const client = await t.createClient({
-        redirect_uris: [REDIRECT],
-        grant_types: ['authorization_code', 'refresh_token'],
-        scope: 'openid',
-      });
-      const code = await issueCode(t.app, client.client_id, user.id, 'openid');
-      const tokens = (await oauth.exchange(t.http(), client, code).expect(200)).body as { refresh_token: string };
-      return { refresh: () => oauth.refresh(t.http(), client, tokens.refresh_token) };
-    }
-
     it('user:password reads the new password from standard input and ends the user’s grants in the running app', async () => {
       const user = await t.createUser();
       const grant = await grantOf(user);
@@ -183,6 +184,73 @@ describe('administration CLI', () => {
 
     it('refuses a username that names nobody with one line', async () => {
       expectOneLineFailure(await cli('user:disable', '--username', uniqueName('nobody'), '--json'), /no user is named/);
+    });
+  });
+
+  describe('user:list, user:enable, user:admin and user:delete', () => {
+    it('user:list --query lists the matching users, newest first, without their passwords', async () => {
+      const marker = uniqueName('cli-list');
+      const older = await t.createUser({ username: `${marker}-a` });
+      const newer = await t.createUser({ name: `Named ${marker}`, isAdmin: true });
+
+      const body = jsonOf(await cli('user:list', '--query', marker, '--json'));
+      expect(body).toEqual({
+        items: [
+          expect.objectContaining({ id: newer.id, username: newer.username, admin: true, disabled: false }),
+          expect.objectContaining({ id: older.id, username: older.username, admin: false, disabled: false }),
+        ],
+        total: 2,
+      });
+      expect(JSON.stringify(body)).not.toMatch(/password|scrypt/i);
+
+      const text = await cli('user:list', '--query', marker);
+      expect(text).toEqual({
+        code: 0,
+        stdout: `${newer.username}  ${newer.id}  admin\n${older.username}  ${older.id}\n`,
+        stderr: '',
+      });
+    });
+
+    it('user:enable lets a disabled user sign in again', async () => {
+      const user = await t.createUser();
+      jsonOf(await cli('user:disable', '--username', user.username, '--json'));
+
+      const body = jsonOf(await cli('user:enable', '--username', user.username, '--json'));
+      expect(body).toEqual({ id: user.id, username: user.username });
+      expect((await t.app.get(UsersService).verifyCredentials(user.username, user.password))?.id).toBe(user.id);
+    });
+
+    it('user:admin gives the role, and --revoke takes it', async () => {
+      const [user, other] = [await t.createUser(), await t.createUser({ isAdmin: true })];
+      const users = t.app.get(UsersService);
+
+      expect(jsonOf(await cli('user:admin', '--username', user.username, '--json'))).toEqual({
+        id: user.id,
+        username: user.username,
+        admin: true,
+      });
+      expect((await users.findById(user.id))?.isAdmin).toBe(true);
+
+      const revoked = jsonOf(await cli('user:admin', '--username', other.username, '--revoke', '--json'));
+      expect(revoked).toEqual({ id: other.id, username: other.username, admin: false });
+      expect((await users.findById(other.id))?.isAdmin).toBe(false);
+    });
+
+    it('user:delete deletes the user and ends the user’s grants in the running app', async () => {
+      const user = await t.createUser();
+      const grant = await grantOf(user);
+
+      const body = jsonOf(await cli('user:delete', '--username', user.username, '--json'));
+      expect(body).toEqual({ id: user.id, username: user.username });
+      expect(await t.app.get(UsersService).findById(user.id)).toBeNull();
+      oauth.expectOAuthError(await grant.refresh(), 400, 'invalid_grant');
+    });
+
+    it('refuses a username that names nobody, or none given, with one line', async () => {
+      for (const command of ['user:enable', 'user:admin', 'user:delete']) {
+        expectOneLineFailure(await cli(command, '--username', uniqueName('nobody'), '--json'), /no user is named/);
+        expectOneLineFailure(await cli(command, '--json'), /--username is required/);
+      }
     });
   });
 

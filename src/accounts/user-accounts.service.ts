@@ -1,46 +1,184 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { NotFoundError } from '../common/oauth/oauth.error';
+import { AuditOrigin } from '../audit/audit-event-types';
+import { AuditService } from '../audit/audit.service';
+import { ClientsService } from '../clients/clients.service';
+import { InvalidRequestError, NotFoundError } from '../common/oauth/oauth.error';
 import { ChangeCounters } from '../database/change-counters.service';
 import { GrantStore } from '../grants/grant.store';
-import { UsersService } from '../users/users.service';
+import { UserEntity } from '../users/entities/user.entity';
+import { UserView, userView } from '../users/user.view';
+import { NewUser, UsersService } from '../users/users.service';
+
+/** What an administrator may change of an account; every field optional. */
+export interface AccountChanges {
+  name?: string;
+  email?: string;
+  disabled?: boolean;
+  admin?: boolean;
+  password?: string;
+}
+
+/** A live grant of a user as the admin API shows it. */
+export interface GrantView {
+  id: string;
+  client_id: string;
+  client_name: string | null;
+  scope: string;
+  created_at: string;
+}
+
+const isEnabledAdmin = (user: UserEntity) => user.isAdmin && !user.disabledAt;
 
 /**
- * What happens to a user's account as a whole. A disabled account, or one whose password has
- * changed, keeps none of what it allowed before: its grants end with the change, in the same
- * transaction, and with them every token descended from them, on every instance at once.
+ * What happens to a user's account as a whole, for the admin API and the CLI. A disabled
+ * account, or one whose password has changed, keeps none of what it allowed before: its grants
+ * end with the change, in the same transaction, and with them every token descended from them,
+ * on every instance at once. No change may leave the provider without an enabled administrator.
+ * `by` says who asks, for the audit trail.
  */
 @Injectable()
 export class UserAccountsService {
   constructor(
     private readonly users: UsersService,
     private readonly grants: GrantStore,
+    private readonly clients: ClientsService,
     private readonly counters: ChangeCounters,
+    private readonly audit: AuditService,
   ) {}
 
-  /** Disables the user: no more sign-in, no more refresh, and every grant ends. Disabling twice changes nothing more. */
-  async disable(userId: string): Promise<void> {
-    await this.endingGrants(userId, async (manager) => {
-      if (!(await this.users.disable(manager, userId))) throw new NotFoundError('no such user');
+  async create(input: NewUser, by: AuditOrigin = {}): Promise<UserView> {
+    const user = await this.users.create(input);
+    await this.audit.record({
+      type: 'user.created',
+      ...by,
+      detail: { user_id: user.id, username: user.username, admin: user.isAdmin },
     });
+    return userView(user);
+  }
+
+  async list(limit: number, offset: number, q?: string): Promise<{ items: UserView[]; total: number }> {
+    const { items, total } = await this.users.list(limit, offset, q);
+    return { items: items.map(userView), total };
+  }
+
+  async get(userId: string): Promise<UserView> {
+    return userView(await this.require(userId));
+  }
+
+  /** Disables the user: no more sign-in, no more refresh, and every grant ends. Disabling twice changes nothing more. */
+  async disable(userId: string, by: AuditOrigin = {}): Promise<void> {
+    await this.change(userId, { disabled: true }, by);
   }
 
   /** Sets a new password; every grant of the user ends, as whoever held the old one may have made them. */
-  async changePassword(userId: string, newPassword: string): Promise<void> {
-    const passwordHash = await this.users.hashPassword(newPassword);
-    await this.endingGrants(userId, async (manager) => {
-      if (!(await this.users.setPasswordHash(manager, userId, passwordHash))) throw new NotFoundError('no such user');
-    });
+  async changePassword(userId: string, newPassword: string, by: AuditOrigin = {}): Promise<void> {
+    await this.change(userId, { password: newPassword }, by);
   }
 
   /**
-   * The change, then the end of every grant of the user, counted as a revocation and as a change
-   * to users: every instance drops the grants and the users it holds.
+   * Changes the given fields in one transaction, counted as a change to users (every instance
+   * drops the users it holds: who is disabled or an administrator is read at every refresh).
+   * Disabling, a new password, or taking the admin role also ends every grant of the user,
+   * counted as a revocation: no token obtained before, an `admin` access token included, serves on.
    */
-  private endingGrants(userId: string, change: (manager: EntityManager) => Promise<void>): Promise<void> {
-    return this.counters.counted(['revocations', 'users'], async (manager) => {
-      await change(manager);
-      await this.grants.revokeAllOf(manager, userId);
+  async change(userId: string, changes: AccountChanges, by: AuditOrigin = {}): Promise<UserView> {
+    // Hashed before the transaction, as it takes a while.
+    const passwordHash = changes.password === undefined ? undefined : await this.users.hashPassword(changes.password);
+    const mayEndGrants = changes.disabled === true || passwordHash !== undefined || changes.admin === false;
+    const user = await this.counters.counted(mayEndGrants ? ['revocations', 'users'] : 'users', async (manager) => {
+      const user = await this.requireIn(manager, userId);
+      const wasEnabledAdmin = isEnabledAdmin(user);
+      const losesAdmin = user.isAdmin && changes.admin === false;
+      user.name = changes.name ?? user.name;
+      user.email = changes.email ?? user.email;
+      user.isAdmin = changes.admin ?? user.isAdmin;
+      if (changes.disabled !== undefined) user.disabledAt = changes.disabled ? (user.disabledAt ?? new Date()) : null;
+      user.passwordHash = passwordHash ?? user.passwordHash;
+      await this.users.save(manager, user);
+      if (changes.disabled === true || passwordHash !== undefined || losesAdmin) {
+        await this.grants.revokeAllOf(manager, userId);
+      }
+      if (wasEnabledAdmin && !isEnabledAdmin(user)) await this.keepAnAdmin(manager);
+      return user;
     });
+    const fields = Object.keys(changes).filter((k) => changes[k as keyof AccountChanges] !== undefined);
+    await this.audit.record({
+      type: 'user.updated',
+      ...by,
+      detail: {
+        user_id: userId,
+        fields,
+        ...(changes.disabled !== undefined && { disabled: changes.disabled }),
+        ...(changes.admin !== undefined && { admin: changes.admin }),
+      },
+    });
+    return userView(user);
+  }
+
+  /**
+   * Deletes the user; the foreign keys take the user's grants, codes and refresh tokens along.
+   * Counted as a change to users and as a revocation: every instance drops the user and the
+   * grants it holds, and the user's access tokens introspect inactive at once.
+   */
+  async delete(userId: string, by: AuditOrigin = {}): Promise<void> {
+    const user = await this.counters.counted(['revocations', 'users'], async (manager) => {
+      const user = await this.requireIn(manager, userId);
+      await this.users.delete(manager, userId);
+      if (isEnabledAdmin(user)) await this.keepAnAdmin(manager);
+      return user;
+    });
+    await this.audit.record({ type: 'user.deleted', ...by, detail: { user_id: userId, username: user.username } });
+  }
+
+  /** The user's live grants, newest first, each with the name of its client. */
+  async grantsOf(userId: string): Promise<GrantView[]> {
+    await this.require(userId);
+    const grants = await this.grants.activeOf(userId);
+    return Promise.all(
+      grants.map(async (grant) => ({
+        id: grant.id,
+        client_id: grant.clientId,
+        client_name: (await this.clients.findById(grant.clientId))?.name ?? null,
+        scope: grant.scope,
+        created_at: grant.createdAt.toISOString(),
+      })),
+    );
+  }
+
+  /** Revokes one live grant of the user: its refresh tokens stop, its access tokens introspect inactive at once. */
+  async revokeGrant(userId: string, grantId: string, by: AuditOrigin = {}): Promise<void> {
+    await this.require(userId);
+    const grant = await this.grants.findActive(grantId);
+    // Exactly this id (MySQL's collations would find it in another case), and only a grant of this user.
+    if (grant?.id !== grantId || grant.userId !== userId) throw new NotFoundError('no such grant of this user');
+    await this.grants.revoke(grantId);
+    await this.audit.record({
+      type: 'grant.revoked',
+      ...by,
+      clientId: grant.clientId,
+      detail: { user_id: userId, grant_id: grantId },
+    });
+  }
+
+  private async require(userId: string): Promise<UserEntity> {
+    const user = await this.users.findById(userId);
+    if (user?.id !== userId) throw new NotFoundError('no such user');
+    return user;
+  }
+
+  private async requireIn(manager: EntityManager, userId: string): Promise<UserEntity> {
+    const user = await this.users.read(manager, userId);
+    if (!user) throw new NotFoundError('no such user');
+    return user;
+  }
+
+  /** Refuses, and so rolls back, a change that leaves no administrator able to sign in. */
+  private async keepAnAdmin(manager: EntityManager): Promise<void> {
+    if ((await this.users.countEnabledAdmins(manager)) === 0) {
+      throw new InvalidRequestError(
+        'this would leave no enabled administrator; make another user an administrator first',
+      );
+    }
   }
 }

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
 import { AccessTokensModule } from '../access-tokens/access-tokens.module';
 import { ClientsModule } from '../clients/clients.module';
 import { AuditEventsController } from './audit-events.controller';
 import { ClientsController } from './clients.controller';
+import { UsersController } from './users.controller';
 
 /**
  * The administration HTTP surface, under /admin: a bearer token of this provider with the
@@ -10,7 +12,7 @@ import { ClientsController } from './clients.controller';
  * imports them; no feature imports it. The audit trail's writer (AuditModule) is global.
  */
 @Module({
-  imports: [AccessTokensModule, ClientsModule],
-  controllers: [ClientsController, AuditEventsController],
+  imports: [AccessTokensModule, ClientsModule, AccountsModule],
+  controllers: [ClientsController, UsersController, AuditEventsController],
 })
 export class AdminModule {}

@@ -17,6 +17,12 @@ export const AUDIT_EVENT_TYPES = [
   'client.updated',
   'client.deleted',
   'client.secret_rotated',
+  /** Users administered (admin API, CLI); `detail` names the fields changed, never a password. */
+  'user.created',
+  'user.updated',
+  'user.deleted',
+  /** A grant of a user revoked by an administrator. */
+  'grant.revoked',
   'keys.rotated',
   /** Signing keys that may have leaked, made to verify nothing at once (keys:rotate --withdraw). */
   'keys.withdrawn',

@@ -11,8 +11,12 @@ import { KeysService } from '../keys/keys.service';
 import { ConfigService } from '@nestjs/config';
 import { ProviderEnvironment } from '../config/environment';
 import { UserEntity } from '../users/entities/user.entity';
+import { UserView } from '../users/user.view';
 import { UsersService } from '../users/users.service';
 import { readPassword } from './read-password';
+
+/** Who acts, for the audit trail. */
+const CLI = { actor: 'cli' };
 
 /** A failure the CLI reports as one line on stderr. */
 export class CliError extends Error {}
@@ -47,13 +51,16 @@ export const COMMANDS: Record<string, Command> = {
       const given = values.password as string | undefined;
       if (given === '') throw new CliError('the password is empty');
       const password = given ?? (await readPassword('Password: ', (message) => new CliError(message)));
-      const user = await app.get(UsersService).create({
-        username,
-        password,
-        email: values.email as string | undefined,
-        name: values.name as string | undefined,
-        isAdmin: values.admin === true,
-      });
+      const user = await app.get(UserAccountsService).create(
+        {
+          username,
+          password,
+          email: values.email as string | undefined,
+          name: values.name as string | undefined,
+          isAdmin: values.admin === true,
+        },
+        CLI,
+      );
       return { json: { id: user.id, username: user.username }, text: `Created user ${user.username} (${user.id})` };
     },
   },
@@ -63,7 +70,7 @@ export const COMMANDS: Record<string, Command> = {
     async run(app, values) {
       const user = await existingUser(app, values);
       const password = await readPassword('New password: ', (message) => new CliError(message));
-      await app.get(UserAccountsService).changePassword(user.id, password);
+      await app.get(UserAccountsService).changePassword(user.id, password, CLI);
       return {
         json: { id: user.id, username: user.username },
         text: `Changed the password of ${user.username}; every access the user had given has ended`,
@@ -75,11 +82,70 @@ export const COMMANDS: Record<string, Command> = {
     options: { username: { type: 'string' } },
     async run(app, values) {
       const user = await existingUser(app, values);
-      await app.get(UserAccountsService).disable(user.id);
+      await app.get(UserAccountsService).disable(user.id, CLI);
       return {
         json: { id: user.id, username: user.username },
         text: `Disabled ${user.username}; the user can no longer sign in, and every access the user had given has ended`,
       };
+    },
+  },
+  'user:enable': {
+    usage: 'user:enable --username NAME [--json]',
+    options: { username: { type: 'string' } },
+    async run(app, values) {
+      const user = await existingUser(app, values);
+      await app.get(UserAccountsService).change(user.id, { disabled: false }, CLI);
+      return {
+        json: { id: user.id, username: user.username },
+        text: `Enabled ${user.username}; the user can sign in again`,
+      };
+    },
+  },
+  'user:admin': {
+    usage: 'user:admin --username NAME [--revoke] [--json]',
+    // --revoke takes the role away; refused for the last enabled administrator.
+    options: { username: { type: 'string' }, revoke: { type: 'boolean' } },
+    async run(app, values) {
+      const user = await existingUser(app, values);
+      const admin = values.revoke !== true;
+      await app.get(UserAccountsService).change(user.id, { admin }, CLI);
+      return {
+        json: { id: user.id, username: user.username, admin },
+        text: admin
+          ? `${user.username} is an administrator`
+          : `${user.username} is no longer an administrator; every access the user had given has ended`,
+      };
+    },
+  },
+  'user:delete': {
+    usage: 'user:delete --username NAME [--json]',
+    options: { username: { type: 'string' } },
+    async run(app, values) {
+      const user = await existingUser(app, values);
+      await app.get(UserAccountsService).delete(user.id, CLI);
+      return {
+        json: { id: user.id, username: user.username },
+        text: `Deleted ${user.username}, and every access the user had given`,
+      };
+    },
+  },
+  'user:list': {
+    usage: 'user:list [--query TEXT] [--json]',
+    // --query: a substring of the username, name or email.
+    options: { query: { type: 'string' } },
+    async run(app, values) {
+      const accounts = app.get(UserAccountsService);
+      const query = values.query as string | undefined;
+      const users: UserView[] = [];
+      let page: { items: UserView[]; total: number };
+      do {
+        page = await accounts.list(100, users.length, query);
+        users.push(...page.items);
+      } while (page.items.length > 0 && users.length < page.total);
+      const text = users
+        .map((u) => [u.username, u.id, u.admin ? 'admin' : '', u.disabled ? 'disabled' : ''].filter(Boolean).join('  '))
+        .join('\n');
+      return { json: { items: users, total: users.length }, text: text || 'No users' };
     },
   },
   'client:create': {
@@ -110,7 +176,7 @@ export const COMMANDS: Record<string, Command> = {
       });
       const errors = validateSync(metadata);
       if (errors.length > 0) throw new CliError(Object.values(errors[0].constraints ?? {})[0] ?? 'invalid client');
-      const client = await app.get(ClientsService).create(metadata, { actor: 'cli' });
+      const client = await app.get(ClientsService).create(metadata, CLI);
       const json = {
         client_id: client.client_id,
         ...(client.client_secret && { client_secret: client.client_secret }),
@@ -129,8 +195,8 @@ export const COMMANDS: Record<string, Command> = {
       const keysService = app.get(KeysService);
       const { keys: rotated, withdrawn } =
         values.withdraw === true
-          ? await keysService.rotateAndWithdraw({ actor: 'cli' })
-          : { keys: await keysService.rotate({ actor: 'cli' }), withdrawn: undefined };
+          ? await keysService.rotateAndWithdraw(CLI)
+          : { keys: await keysService.rotate(CLI), withdrawn: undefined };
       const alg = app
         .get<ConfigService<ProviderEnvironment, true>>(ConfigService)
         .get('ACCESS_TOKEN_SIGNING_ALG', { infer: true });

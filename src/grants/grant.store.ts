@@ -27,7 +27,7 @@ export class GrantStore {
   private readonly held: HeldUntilChange<GrantEntity>;
 
   constructor(
-    @InjectRepository(GrantEntity) grants: Repository<GrantEntity>,
+    @InjectRepository(GrantEntity) private readonly grants: Repository<GrantEntity>,
     private readonly counters: ChangeCounters,
   ) {
     this.byId = new RowReader(grants, ['id']);
@@ -54,6 +54,11 @@ export class GrantStore {
       (found) => !found.revokedAt,
     );
     return grant && !grant.revokedAt ? grant : null;
+  }
+
+  /** The user's active grants, newest first, as committed now. */
+  activeOf(userId: string): Promise<GrantEntity[]> {
+    return this.grants.find({ where: { userId, revokedAt: IsNull() }, order: { createdAt: 'DESC', id: 'ASC' } });
   }
 
   /**

@@ -1,11 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull, Raw, Repository } from 'typeorm';
 import { PasswordHasher } from '../common/crypto/password-hasher';
+import { InvalidRequestError } from '../common/oauth/oauth.error';
 import { ChangeCounters } from '../database/change-counters.service';
 import { HeldUntilChange } from '../database/held-until-change';
 import { RowReader } from '../database/row-reader';
+import { isUniqueViolation } from '../database/unique-violation';
 import { UserEntity } from './entities/user.entity';
 
 export interface NewUser {
@@ -16,7 +18,8 @@ export interface NewUser {
   isAdmin?: boolean;
 }
 
-export class UsernameTakenError extends Error {
+/** A 400 at the admin API, one line at the CLI. */
+export class UsernameTakenError extends InvalidRequestError {
   constructor(username: string) {
     super(`username "${username}" is already taken`);
   }
@@ -52,7 +55,8 @@ export class UsersService implements OnModuleInit {
 
   async create(input: NewUser): Promise<UserEntity> {
     if (await this.users.existsBy({ username: input.username })) throw new UsernameTakenError(input.username);
-    return this.users.save(
+    // The unique index decides between two that asked for the same name at once.
+    const saved = this.users.save(
       this.users.create({
         id: randomUUID(),
         username: input.username,
@@ -60,8 +64,27 @@ export class UsersService implements OnModuleInit {
         email: input.email ?? null,
         name: input.name ?? null,
         isAdmin: input.isAdmin ?? false,
+        // Set here, not by the column default, which keeps only whole seconds on SQLite: the newest first, to the millisecond.
+        createdAt: new Date(),
       }),
     );
+    return saved.catch((error: unknown) => {
+      throw isUniqueViolation(error) ? new UsernameTakenError(input.username) : error;
+    });
+  }
+
+  /** A page of users, newest first, and how many match; `q` is a substring of the username, name or email. */
+  async list(limit: number, offset: number, q?: string): Promise<{ items: UserEntity[]; total: number }> {
+    // `!` escapes the wildcards the same way on SQLite (no default escape) and MySQL (a backslash by default).
+    const like = `%${(q ?? '').replace(/[!%_]/g, (c) => `!${c}`)}%`;
+    const pattern = q ? Raw((column) => `${column} LIKE :like ESCAPE '!'`, { like }) : undefined;
+    const [items, total] = await this.users.findAndCount({
+      where: pattern && [{ username: pattern }, { name: pattern }, { email: pattern }],
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+    return { items, total };
   }
 
   findById(id: string): Promise<UserEntity | null> {
@@ -78,21 +101,31 @@ export class UsersService implements OnModuleInit {
     return user && !user.disabledAt ? user : null;
   }
 
-  /** Disables the user, in the caller's transaction (one disabled already stays as it is); false if there is no such user. */
-  async disable(manager: EntityManager, id: string): Promise<boolean> {
-    const { affected } = await manager.update(UserEntity, { id, disabledAt: IsNull() }, { disabledAt: new Date() });
-    return !!affected || manager.existsBy(UserEntity, { id });
+  /** The user as committed now, in the caller's transaction, to change it there. */
+  async read(manager: EntityManager, id: string): Promise<UserEntity | null> {
+    // Checked again: MySQL's collations would find the user by an id in another case.
+    const user = await manager.findOneBy(UserEntity, { id });
+    return user?.id === id ? user : null;
+  }
+
+  /** Stores the user as changed, in the caller's transaction. */
+  async save(manager: EntityManager, user: UserEntity): Promise<void> {
+    await manager.save(user);
+  }
+
+  /** Deletes the user, in the caller's transaction; the foreign keys take the user's grants, codes and tokens along. */
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.delete(UserEntity, { id });
+  }
+
+  /** How many administrators may still sign in, in the caller's transaction. */
+  countEnabledAdmins(manager: EntityManager): Promise<number> {
+    return manager.countBy(UserEntity, { isAdmin: true, disabledAt: IsNull() });
   }
 
   /** The digest a new password is stored as: computed before the transaction that stores it, as it takes a while. */
   hashPassword(password: string): Promise<string> {
     return this.passwords.hash(password);
-  }
-
-  /** Stores a new password digest (hashPassword()), in the caller's transaction; false if there is no such user. */
-  async setPasswordHash(manager: EntityManager, id: string, passwordHash: string): Promise<boolean> {
-    const { affected } = await manager.update(UserEntity, { id }, { passwordHash });
-    return !!affected;
   }
 
   /**

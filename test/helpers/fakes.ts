@@ -106,6 +106,11 @@ export class FakeGrantStore implements Pick<GrantStore, keyof GrantStore> {
     return Promise.resolve(grant && !grant.revokedAt ? grant : null);
   }
 
+  activeOf(userId: string): Promise<GrantEntity[]> {
+    const active = [...this.grants.values()].filter((grant) => grant.userId === userId && !grant.revokedAt);
+    return Promise.resolve(active.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()));
+  }
+
   revoke(grantId: string): Promise<void> {
     const grant = this.grants.get(grantId);
     if (grant && !grant.revokedAt) grant.revokedAt = new Date();
