@@ -385,6 +385,20 @@ describe('users administration API', () => {
       expect((await api('patch', `/admin/users/${last.id}`, { admin: false })).body.admin).toBe(false);
       expect((await api('delete', `/admin/users/${last.id}`)).status).toBe(204);
     });
+
+    it('keeps one of two administrators disabled at the same moment: the changes run one after the other', async () => {
+      const [x, y] = [await createUser({ admin: true }), await createUser({ admin: true })];
+      const all = (await api('get', '/admin/users?limit=100')).body.items as UserView[];
+      for (const user of all.filter((u) => u.admin && !u.disabled && u.id !== x.id && u.id !== y.id)) {
+        await api('patch', `/admin/users/${user.id}`, { admin: false }).expect(200);
+      }
+      for (let round = 0; round < 5; round++) {
+        const answers = await Promise.all([x, y].map((u) => api('patch', `/admin/users/${u.id}`, { disabled: true })));
+        expect(answers.map((res) => res.status).sort()).toEqual([200, 400]);
+        const disabled = [x, y][answers.findIndex((res) => res.status === 200)];
+        await api('patch', `/admin/users/${disabled.id}`, { disabled: false }).expect(200);
+      }
+    });
   });
 
   describe('audit', () => {

@@ -33,15 +33,20 @@ export class ChangeCounters {
     return this.nextRead;
   }
 
-  /** Makes a change of the kinds named and counts it, in one transaction: committed together or not at all. */
+  /**
+   * Makes a change of the kinds named and counts it, in one transaction: committed together or not
+   * at all. The count comes first: it writes the counter's row before the change reads anything, so
+   * concurrent changes of one kind run one after another, each seeing the one before (on one server
+   * by the row's lock, on a Galera cluster by a certification conflict and TransactionsService's
+   * retry). A check such as "another administrator remains" cannot then pass for two changes at once.
+   */
   counted<T>(
     names: ChangeCounterName | ChangeCounterName[],
     change: (manager: EntityManager) => Promise<T>,
   ): Promise<T> {
     return this.transactions.run(async (manager) => {
-      const result = await change(manager);
       await manager.increment(ChangeCounterEntity, { name: In(([] as ChangeCounterName[]).concat(names)) }, 'value', 1);
-      return result;
+      return change(manager);
     });
   }
 
