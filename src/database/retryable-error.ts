@@ -1,4 +1,4 @@
-import { MARIADB_CONNECTION_KILLED } from '../common/http/database-unavailable';
+import { MARIADB_CONNECTION_KILLED, MYSQL_CONNECTION_CLOSED } from '../common/http/database-unavailable';
 
 /**
  * MySQL's and MariaDB's answers after which a transaction may simply run again, from the start,
@@ -8,7 +8,8 @@ import { MARIADB_CONNECTION_KILLED } from '../common/http/database-unavailable';
  *   local transaction that a replicated one overrides;
  * - the node is not (yet) part of the cluster's primary component (1047), is going down (1053), or
  *   ended the connection or the statement (1317, and MariaDB's 1927, which mysql2 names not);
- * - the connection broke: the server, or a load balancer in front of it, went away mid-way.
+ * - the connection broke: the server, or a load balancer in front of it, went away mid-way, or
+ *   had closed it before the statement was sent.
  * Not a timeout: its wait is spent already, and another would only make the request wait twice.
  */
 const RETRYABLE_CODES = new Set([
@@ -23,7 +24,7 @@ const RETRYABLE_CODES = new Set([
   'EPIPE',
 ]);
 
-type DriverError = { code?: unknown; errno?: unknown; driverError?: unknown; cause?: unknown };
+type DriverError = { code?: unknown; errno?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
 
 /**
  * The driver's code if the error means the transaction can run again (see above); otherwise
@@ -31,9 +32,10 @@ type DriverError = { code?: unknown; errno?: unknown; driverError?: unknown; cau
  */
 export function retryableCode(error: unknown): string | undefined {
   for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth++) {
-    const { code, errno, driverError, cause } = current as DriverError;
+    const { code, errno, message, driverError, cause } = current as DriverError;
     if (typeof code === 'string' && RETRYABLE_CODES.has(code)) return code;
     if (errno === MARIADB_CONNECTION_KILLED) return 'ER_CONNECTION_KILLED';
+    if (message === MYSQL_CONNECTION_CLOSED) return 'CONNECTION_CLOSED';
     current = driverError ?? cause;
   }
   return undefined;

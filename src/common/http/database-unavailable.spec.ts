@@ -28,6 +28,9 @@ describe('databaseUnavailableReason', () => {
     expect(sut(new Error('Pool is closed.'))).toBeDefined();
     expect(sut(new Error('Connection is not established with mysql database'))).toBeDefined();
     expect(sut(new ConnectionIsNotSetError('mysql'))).toBeDefined();
+    // A pooled MySQL connection closed by the server or a load balancer; MariaDB's 1927 has no name in mysql2.
+    expect(sut(new Error("Can't add new command when connection is in closed state"))).toBeDefined();
+    expect(sut(Object.assign(new Error('Connection was killed'), { errno: 1927 }))).toBeDefined();
   });
 
   it('never puts the query in the reason', () => {

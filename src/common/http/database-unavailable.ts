@@ -45,11 +45,18 @@ export const MARIADB_CONNECTION_KILLED = 1927;
  */
 const SQLITE_CODES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_FULL'];
 
+/**
+ * mysql2's error, without a code, for a statement sent on a pooled connection that the server (or a
+ * load balancer in front of it) has closed meanwhile: the connection is gone, not the database.
+ */
+export const MYSQL_CONNECTION_CLOSED = "Can't add new command when connection is in closed state";
+
 /** What better-sqlite3, mysql2 and TypeORM say when asked to work on a database that has been closed. */
 const CLOSED_MESSAGES = [
   'The database connection is not open',
   'Pool is closed.',
   'Connection is not established with mysql database',
+  MYSQL_CONNECTION_CLOSED,
 ];
 
 type DriverError = Error & { code?: unknown; errno?: unknown; driverError?: unknown; cause?: unknown };
