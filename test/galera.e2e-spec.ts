@@ -1,4 +1,5 @@
 import { Response } from 'supertest';
+import { DataSource } from 'typeorm';
 import { LoginThrottleService } from '../src/auth/login-throttle.service';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { TooManyRequestsError } from '../src/common/oauth/oauth.error';
@@ -69,6 +70,16 @@ describeWith('galera', 'two instances writing through two nodes of a Galera clus
         }
       }
     }
+  });
+
+  it('asks for causal reads on its connections, which the cluster does not give by default', async () => {
+    const setting = async (app: TestApp) => {
+      const [row] = (await app.app
+        .get(DataSource)
+        .query('SELECT @@session.wsrep_sync_wait AS s, @@global.wsrep_sync_wait AS g')) as Record<string, unknown>[];
+      return { session: Number(row.s), server: Number(row.g) };
+    };
+    for (const app of [one, two]) expect(await setting(app)).toEqual({ session: 1, server: 0 });
   });
 
   it('redeems through one node a code issued through the other at once (causal reads)', async () => {
