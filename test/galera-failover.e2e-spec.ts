@@ -20,7 +20,8 @@ import { spawnInstance, SpawnedInstance } from './helpers/spawned-instance';
  * through HAProxy, sixteen partners signing users in, refreshing, asking for their own tokens,
  * introspecting and revoking. While HAProxy fails over, an answer may be 503 temporarily_unavailable
  * (retried as Retry-After says); never anything else. Afterwards every token answered 200 is as the
- * load left it, and the database shows no code or refresh token used twice.
+ * load left it, and the database shows no code or refresh token used twice. It kills a node that
+ * every other spec on the cluster uses too: run it alone, as .ci/run does.
  */
 
 const PARTNERS = 16;
