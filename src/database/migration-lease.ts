@@ -34,14 +34,16 @@ const RELEASE = `UPDATE ${TABLE} SET holder = NULL, expires_at = 0 WHERE id = 1 
 export async function runMigrationsAlone(dataSource: DataSource): Promise<void> {
   const logger = new Logger('Migrations');
   const holder = `${hostname()}:${process.pid}:${randomUUID()}`.slice(0, 100);
-  await dataSource.query(CREATE);
-  await dataSource
-    .createQueryBuilder()
-    .insert()
-    .into(TABLE, ['id', 'holder', 'expires_at'])
-    .values({ id: 1, holder: null, expires_at: 0 })
-    .orIgnore()
-    .execute();
+  await againIfRefused(async () => {
+    await dataSource.query(CREATE);
+    await dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(TABLE, ['id', 'holder', 'expires_at'])
+      .values({ id: 1, holder: null, expires_at: 0 })
+      .orIgnore()
+      .execute();
+  });
 
   const take = async (): Promise<boolean> => {
     const now = Date.now();
@@ -74,10 +76,34 @@ export async function runMigrationsAlone(dataSource: DataSource): Promise<void> 
   }
   const renewal = setInterval(() => void take().catch(() => undefined), RENEW_MS);
   try {
-    await dataSource.runMigrations({ transaction: dataSource.options.migrationsTransactionMode ?? 'all' });
+    await againIfRefused(() =>
+      dataSource
+        .runMigrations({ transaction: dataSource.options.migrationsTransactionMode ?? 'all' })
+        .then(() => undefined),
+    );
   } finally {
     clearInterval(renewal);
     // A lease not given back (the database went away meanwhile) expires by itself.
     await dataSource.query(RELEASE, [holder]).catch(() => undefined);
+  }
+}
+
+/**
+ * Runs work again when the server refused it for a reason a new attempt may not meet. On Galera a
+ * DDL statement runs in total order and aborts, with a deadlock error, the statements on that node
+ * that it conflicts with: another instance's INSERT into the lease table as it makes it, or the
+ * information_schema reads a migration makes before it alters a table, when a DDL runs anywhere in
+ * the cluster at that moment. Migrations are recorded one by one (migrationsTransactionMode 'each' on
+ * MySQL), so they run again from the one refused; one refused after its own first DDL statement
+ * would fail again, on what that statement made, and stop the start with that error.
+ */
+async function againIfRefused(work: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!retryableCode(error) || attempt === 10) throw error;
+      await sleep(POLL_MS * Math.random());
+    }
   }
 }
