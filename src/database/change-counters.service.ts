@@ -50,6 +50,18 @@ export class ChangeCounters {
     });
   }
 
+  /**
+   * Makes a change that needs no such order and may find nothing left to change, and counts it only
+   * if it did (`change` answers whether). Many concurrent requests making the same change (every
+   * loser of a code race revoking the winner's grant) then write the counter's row once, not each:
+   * on a Galera cluster each write from another node would be a certification conflict to retry.
+   */
+  async countedIfChanged(name: ChangeCounterName, change: (manager: EntityManager) => Promise<boolean>): Promise<void> {
+    await this.transactions.run(async (manager) => {
+      if (await change(manager)) await manager.increment(ChangeCounterEntity, { name }, 'value', 1);
+    });
+  }
+
   private async read(): Promise<ChangeCounts> {
     const rows = (await this.counters.query((this.sql ??= this.statement()))) as {
       name: string;

@@ -119,6 +119,17 @@ describe('HeldUntilChange', () => {
     expect(cache.reads).toEqual([clientId]);
   });
 
+  it('drops what it holds when a change counted only if made was made, and keeps it when there was nothing to change', async () => {
+    const cache = cacheHere();
+    await cache.get();
+    await counters(elsewhere).countedIfChanged('clients', async () => false);
+    await cache.get();
+    expect(cache.reads).toEqual([clientId]);
+    await counters(elsewhere).countedIfChanged('clients', async () => true);
+    await cache.get();
+    expect(cache.reads).toEqual([clientId, clientId]);
+  });
+
   it('holds nothing that `keep` refuses, nor anything when a counter it depends on is missing', async () => {
     const read = () => here.getRepository(ClientEntity).findOneBy({ clientId });
     const refusing = heldClients();

@@ -62,11 +62,11 @@ export class GrantStore {
   }
 
   /**
-   * Revokes the grant, if it is not already, and counts a revocation, in one transaction of its
+   * Revokes the grant, if it is not already, and then counts a revocation, in one transaction of its
    * own: once the promise resolves, no instance answers the grant as active any more.
    */
   async revoke(grantId: string): Promise<void> {
-    await this.counters.counted('revocations', (manager) =>
+    await this.counters.countedIfChanged('revocations', (manager) =>
       this.writer.claim(manager, { id: grantId }, 'revokedAt', { revokedAt: new Date() }),
     );
   }
