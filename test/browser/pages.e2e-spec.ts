@@ -17,6 +17,7 @@ import {
   tableRows,
   watch,
 } from './browser-harness';
+import { seriousViolations, WIDTHS } from './accessibility';
 
 const PHONE = { width: 360, height: 640 };
 
@@ -168,6 +169,34 @@ describeInBrowser('browser: the provider pages', () => {
       expect(policy).not.toContain('unsafe-inline');
     }
   });
+
+  it.each(Object.entries(WIDTHS))(
+    'has no serious or critical accessibility violation on the login, consent, home, error and sign-out pages (%s)',
+    async (_width, viewport) => {
+      await page.setViewportSize(viewport);
+      const user = await stack.createUser();
+      const scanned: Record<string, string[]> = {};
+      const scan = async (name: string) => (scanned[name] = await seriousViolations(page));
+
+      await startPartnerLogin(page, stack);
+      await scan('login');
+      await fillLogin(page, user.username, 'wrong');
+      await scan('login with its error');
+      await fillLogin(page, user.username, user.password);
+      await page.waitForURL(`${stack.issuer}/oauth/authorize?**`);
+      await scan('consent');
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.waitForURL(`${stack.partnerUrl}/`);
+      await page.goto(stack.issuer);
+      await scan('home');
+      await page.goto(authorizeUrl({ redirect_uri: 'https://attacker.example/cb' }));
+      await scan('error');
+      await page.goto(`${stack.issuer}/logout`);
+      await scan('sign-out');
+
+      expect(scanned).toEqual(Object.fromEntries(Object.keys(scanned).map((name) => [name, []])));
+    },
+  );
 
   it('fits a 360x640 phone: no sideways scrolling, Sign in visible, consent buttons on screen', async () => {
     await context.close();
