@@ -196,6 +196,7 @@ describeInBrowser('browser: the provider pages', () => {
 
       expect(scanned).toEqual(Object.fromEntries(Object.keys(scanned).map((name) => [name, []])));
     },
+    60_000,
   );
 
   it('fits a 360x640 phone: no sideways scrolling, Sign in visible, consent buttons on screen', async () => {
