@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { CsrfService } from './csrf.service';
+import { SESSION_IP_LENGTH, SESSION_USER_AGENT_LENGTH } from './session.entity';
 import { SessionUser } from './session.types';
+import { sessionRowId } from './typeorm-session.store';
 
 /**
  * The browser's side of the provider's pages, request in hand, for controllers, guards and
@@ -24,7 +26,8 @@ export class BrowserSession {
   /**
    * Signs the user in with a new session id (no fixation: the old session is destroyed) and a new
    * CSRF secret, so that tokens made before, which someone who planted a cookie in the browser
-   * might know, do not work for the signed-in user.
+   * might know, do not work for the signed-in user. The browser's User-Agent and address go into
+   * the session, for the user's list of sessions.
    */
   async signIn(request: FastifyRequest, userId: string): Promise<SessionUser> {
     await request.session.regenerate();
@@ -32,7 +35,14 @@ export class BrowserSession {
     const user = { id: userId, authTime: Math.floor(Date.now() / 1000) };
     request.session.userId = user.id;
     request.session.authTime = user.authTime;
+    request.session.userAgent = request.headers['user-agent']?.slice(0, SESSION_USER_AGENT_LENGTH);
+    request.session.ip = request.ip.slice(0, SESSION_IP_LENGTH);
     return user;
+  }
+
+  /** The id this request's session is shown and ended by (UserSessionsService), never its cookie. */
+  currentSessionId(request: FastifyRequest): string {
+    return sessionRowId(request.session.sessionId);
   }
 
   /** Ends the session on the server. */
