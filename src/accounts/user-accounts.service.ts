@@ -213,6 +213,12 @@ export class UserAccountsService {
     await this.audit.record({ type: 'session.revoked', ...by, detail: { user_id: userId, session_id: sessionId } });
   }
 
+  /** Ends every session of the user, on every instance at once. */
+  async endAllSessions(userId: string, by: AuditOrigin = {}): Promise<void> {
+    const sessions = await this.sessions.endAllOf(userId);
+    await this.audit.record({ type: 'session.revoked', ...by, detail: { user_id: userId, sessions } });
+  }
+
   private async require(userId: string): Promise<UserEntity> {
     const user = await this.users.findById(userId);
     if (user?.id !== userId) throw new NotFoundError('no such user');

@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import { CsrfService } from './csrf.service';
 import { SESSION_IP_LENGTH, SESSION_USER_AGENT_LENGTH } from './session.entity';
 import { SessionUser } from './session.types';
-import { sessionRowId } from './typeorm-session.store';
 
 /**
  * The browser's side of the provider's pages, request in hand, for controllers, guards and
@@ -38,11 +37,6 @@ export class BrowserSession {
     request.session.userAgent = request.headers['user-agent']?.slice(0, SESSION_USER_AGENT_LENGTH);
     request.session.ip = request.ip.slice(0, SESSION_IP_LENGTH);
     return user;
-  }
-
-  /** The id this request's session is shown and ended by (UserSessionsService), never its cookie. */
-  currentSessionId(request: FastifyRequest): string {
-    return sessionRowId(request.session.sessionId);
   }
 
   /** Ends the session on the server. */
