@@ -61,11 +61,14 @@ export class AccountService {
         since: when(app.since),
         lastSignIn: when(app.lastSignIn),
       })),
-      sessions: sessions.map((session) => ({
-        ...session,
-        current: session.id === holder.sessionId,
-        signedIn: when(session.created_at),
-      })),
+      // This device first, then the others, newest first.
+      sessions: sessions
+        .map((session) => ({
+          ...session,
+          current: session.id === holder.sessionId,
+          signedIn: when(session.created_at),
+        }))
+        .sort((a, b) => Number(b.current) - Number(a.current)),
     };
   }
 
