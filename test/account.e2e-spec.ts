@@ -188,6 +188,23 @@ describe('the account page', () => {
       expect(await passwordWorks(user, user.password)).toBe(true);
     });
 
+    it('holds back guessing of the current password as the login page does (429 with Retry-After)', async () => {
+      const user = await t.createUser();
+      const browser = await signedIn(user);
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const res = await post(browser, '/account/password', { current_password: `guess ${i}`, new_password: 'x' });
+        statuses.push(res.status);
+        if (res.status === 429) expect(res.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+      }
+      // The username's back-off (LOGIN_BACKOFF_AFTER) holds the guesses back, as at the login page.
+      expect(statuses).toEqual([400, 400, 400, 400, 429, 429, 429]);
+      // Even the right password waits its turn, and nothing changed.
+      const right = await post(browser, '/account/password', { current_password: user.password, new_password: 'x' });
+      expect(right.status).toBe(429);
+      expect(await passwordWorks(user, user.password)).toBe(true);
+    });
+
     it('changes it: the other sessions end, this one stays, connected apps keep their access', async () => {
       const user = await t.createUser();
       const browser = await signedIn(user);

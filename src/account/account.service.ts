@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { UserAccountsService } from '../accounts/user-accounts.service';
 import { AuditOrigin } from '../audit/audit-event-types';
+import { SignInLimitsService } from '../auth/sign-in-limits.service';
 import { LoginRequiredError } from '../common/http/login-required.error';
+import { InvalidRequestError } from '../common/oauth/oauth.error';
 import { UsersService } from '../users/users.service';
 import { ConnectedAppsService } from './connected-apps.service';
 
@@ -44,6 +46,7 @@ export class AccountService {
     private readonly users: UsersService,
     private readonly accounts: UserAccountsService,
     private readonly apps: ConnectedAppsService,
+    private readonly limits: SignInLimitsService,
   ) {}
 
   /** The page; a user who is gone or disabled is sent to sign in. */
@@ -72,9 +75,19 @@ export class AccountService {
     };
   }
 
-  /** Changes the password (UserAccountsService.changeOwnPassword); a refusal is an InvalidRequestError. */
+  /**
+   * Changes the password once the current one is proved (UserAccountsService.changeOwnPassword). The
+   * proof counts as a sign-in (SignInLimitsService): a stolen session cannot guess the password
+   * faster here than at the login page. A refusal is an InvalidRequestError, or TooManyRequestsError.
+   */
   async changePassword(holder: AccountHolder, current: unknown, next: unknown): Promise<string> {
-    await this.accounts.changeOwnPassword(holder.userId, { current, next }, holder.sessionId, origin(holder));
+    const user = await this.users.findActive(holder.userId);
+    if (!user) throw new LoginRequiredError(ACCOUNT_PAGE);
+    const proved = await this.limits.attempt({ ip: holder.ip, username: user.username, device: null }, () =>
+      this.users.verifyCredentials(user.username, current),
+    );
+    if (proved?.id !== user.id) throw new InvalidRequestError('The current password is not right.');
+    await this.accounts.changeOwnPassword(user.id, next, holder.sessionId, origin(holder));
     return `${ACCOUNT_PAGE}?done=password`;
   }
 

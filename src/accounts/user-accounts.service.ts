@@ -172,29 +172,21 @@ export class UserAccountsService {
   }
 
   /**
-   * The user changes their own password, proving the current one. Whoever else is signed in as
-   * the user (another browser, someone who learnt the old password) is signed out, on every
-   * instance at once; the session asking (`keepSessionId`) stays. The applications the user
-   * connected keep their grants: the user chose them and sees them on the account page, where
-   * each can be removed. A wrong current password or a new one the rules refuse changes nothing.
+   * The user's own new password, once the caller has proved the current one (the account page,
+   * within the sign-in limits). Whoever else is signed in as the user (another browser, someone
+   * who learnt the old password) is signed out, on every instance at once; the session asking
+   * (`keepSessionId`) stays. The applications the user connected keep their grants: the user
+   * chose them and sees them on the account page, where each can be removed. A new password the
+   * rules refuse changes nothing.
    */
-  async changeOwnPassword(
-    userId: string,
-    passwords: { current: unknown; next: unknown },
-    keepSessionId: string,
-    by: AuditOrigin = {},
-  ): Promise<void> {
-    const user = await this.require(userId);
-    if ((await this.users.verifyCredentials(user.username, passwords.current))?.id !== userId) {
-      throw new InvalidRequestError('The current password is not right.');
-    }
-    const [problem] = await validate(Object.assign(new NewPasswordDto(), { password: passwords.next }));
+  async changeOwnPassword(userId: string, newPassword: unknown, keepSessionId: string, by: AuditOrigin = {}) {
+    const [problem] = await validate(Object.assign(new NewPasswordDto(), { password: newPassword }));
     if (problem) throw new InvalidRequestError(`The new ${Object.values(problem.constraints ?? {})[0]}.`);
-    const passwordHash = await this.users.hashPassword(passwords.next as string);
+    const passwordHash = await this.users.hashPassword(newPassword as string);
     await this.counters.counted('users', async (manager) => {
-      const current = await this.requireIn(manager, userId);
-      current.passwordHash = passwordHash;
-      await this.users.save(manager, current);
+      const user = await this.requireIn(manager, userId);
+      user.passwordHash = passwordHash;
+      await this.users.save(manager, user);
       await this.sessions.endAllOf(userId, { except: keepSessionId, manager });
     });
     await this.audit.record({ type: 'user.updated', ...by, detail: { user_id: userId, fields: ['password'] } });

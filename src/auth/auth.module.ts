@@ -39,6 +39,7 @@ import { UserSessionsModule } from './user-sessions.module';
     CsrfGuard,
     BrowserSession,
   ],
-  exports: [CsrfService, CsrfGuard, BrowserSession, UserSessionsModule],
+  // SignInLimitsService for the account page, where proving the current password counts as a sign-in.
+  exports: [CsrfService, CsrfGuard, BrowserSession, SignInLimitsService, UserSessionsModule],
 })
 export class AuthModule {}
