@@ -246,6 +246,8 @@ describe('the account page', () => {
       const page = await accountPage(browser).expect(200);
       expect(page.text).not.toContain('Partner &lt;Notes&gt;');
       expect(page.text).toContain('No application has access to your account.');
+      // Removing it again (a second click) changes nothing more.
+      expect((await post(browser, `/account/apps/${partner.client_id}/remove`)).status).toBe(303);
 
       // The consent is gone too: the next authorization shows the consent page.
       const { challenge } = pkcePair();

@@ -70,10 +70,14 @@ export class ConnectedAppsService {
 
   /** Removes the app's access to the user's account; removing it twice changes nothing more. */
   async remove(userId: string, clientId: string, by: AuditOrigin): Promise<void> {
-    const { grants, consent } = await this.counters.counted('revocations', async (manager) => ({
-      grants: await this.grants.revokeAllOf(manager, userId, clientId),
-      consent: await this.consents.forget(manager, userId, clientId),
-    }));
+    let grants = 0;
+    let consent = false;
+    // Counted only when something was revoked: a second click writes no counter row.
+    await this.counters.countedIfChanged('revocations', async (manager) => {
+      grants = await this.grants.revokeAllOf(manager, userId, clientId);
+      consent = await this.consents.forget(manager, userId, clientId);
+      return grants > 0 || consent;
+    });
     if (!grants && !consent) return;
     await this.audit.record({
       type: 'grant.revoked',
