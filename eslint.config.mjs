@@ -21,13 +21,14 @@ const FEATURES = {
   clients: ['audit', 'rate-limit'],
   'id-tokens': ['keys'],
   'access-tokens': ['clients', 'grants', 'keys'],
-  accounts: ['audit', 'clients', 'grants', 'users'],
+  accounts: ['audit', 'auth', 'clients', 'grants', 'users'],
   auth: ['audit', 'clients', 'id-tokens', 'rate-limit', 'users'],
   'auth-codes': ['audit', 'auth', 'clients', 'grants', 'users'],
   tokens: ['access-tokens', 'audit', 'auth-codes', 'clients', 'grants', 'id-tokens', 'users'],
   userinfo: ['access-tokens', 'users'],
   discovery: ['clients', 'tokens'],
   health: ['rate-limit'],
+  account: ['accounts', 'audit', 'auth', 'auth-codes', 'clients', 'grants', 'users'],
 };
 /** The administration API, the scheduled clean-up and the CLI: above every feature. */
 const ON_TOP = ['admin', 'retention', 'cli'];

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
+import { AccountModule } from './account/account.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AdminModule } from './admin/admin.module';
 import { AssetsController } from './assets/assets.controller';
@@ -41,6 +42,7 @@ import { UsersModule } from './users/users.module';
     HealthModule,
     AdminModule,
     RetentionModule,
+    AccountModule,
   ],
   controllers: [AssetsController],
   // The server's alone: the CLI's short runs leave checkpoints to SQLite.

@@ -5,6 +5,7 @@ import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
 import { issueCode, REDIRECT } from './helpers/issue-code';
+import { signIn } from './helpers/oauth-client';
 import * as oauth from './helpers/partner';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -26,6 +27,9 @@ interface UserView {
 }
 
 const PASSWORD = 'a fine password';
+const CHROME_ON_LINUX =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const FIREFOX_ON_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 /** Every route and method of the users API, on a given user id. */
@@ -37,6 +41,11 @@ const ROUTES: [string, (id: string) => { method: Method; path: string; body?: ob
   ['DELETE /admin/users/:id', (id) => ({ method: 'delete', path: `/admin/users/${id}` })],
   ['GET /admin/users/:id/grants', (id) => ({ method: 'get', path: `/admin/users/${id}/grants` })],
   ['DELETE /admin/users/:id/grants/:grantId', (id) => ({ method: 'delete', path: `/admin/users/${id}/grants/g` })],
+  ['GET /admin/users/:id/sessions', (id) => ({ method: 'get', path: `/admin/users/${id}/sessions` })],
+  [
+    'DELETE /admin/users/:id/sessions/:sessionId',
+    (id) => ({ method: 'delete', path: `/admin/users/${id}/sessions/s` }),
+  ],
 ];
 
 /** Every key of a JSON value, however deep. */
@@ -114,6 +123,16 @@ describe('users administration API', () => {
 
   const signsIn = async (user: { username: string }, password: string) =>
     !!(await t.app.get(UsersService).verifyCredentials(user.username, password));
+
+  /** A browser signed in as the user through the login page, with this User-Agent. */
+  async function signedInBrowser(user: { username: string }, userAgent = CHROME_ON_LINUX) {
+    const browser = t.browser().set('User-Agent', userAgent);
+    await signIn(browser, user.username, PASSWORD);
+    return browser;
+  }
+
+  /** Whether the browser's session still signs it in: the home page shows the user, or sends it to the login page. */
+  const browserSignedIn = async (browser: ReturnType<TestApp['browser']>) => (await browser.get('/')).status === 200;
 
   describe('access control', () => {
     let target: UserView;
@@ -330,6 +349,98 @@ describe('users administration API', () => {
       expect(res.body).toEqual({ error: 'not_found', error_description: 'no such grant of this user' });
       expect((await api('delete', `/admin/users/${owner.id}/grants/${UNKNOWN_ID}`)).status).toBe(404);
       await expectGrantLive(tokens);
+    });
+  });
+
+  describe('sessions', () => {
+    it('lists the live sessions with their device and address, never a cookie, and ends one at once', async () => {
+      const user = await createUser();
+      const chrome = await signedInBrowser(user);
+      const firefox = await signedInBrowser(user, FIREFOX_ON_WINDOWS);
+
+      const listed = await api('get', `/admin/users/${user.id}/sessions`);
+      expect(listed.status).toBe(200);
+      expect(listed.headers['cache-control']).toBe('no-store');
+      expect(listed.body).toHaveLength(2);
+      for (const session of listed.body) {
+        expect(session).toEqual({
+          id: expect.stringMatching(/^[0-9a-f]{64}$/),
+          device: expect.any(String),
+          ip: expect.stringMatching(/127\.0\.0\.1/),
+          created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+          expires_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        });
+      }
+      expect(listed.body.map((s: { device: string }) => s.device).sort()).toEqual([
+        'Chrome on Linux',
+        'Firefox on Windows',
+      ]);
+      // No session cookie (sid) value appears in the answer.
+      const cookies = [chrome, firefox].flatMap((b) =>
+        (b as unknown as { jar: { getCookies(o: object): { name: string; value: string }[] } }).jar
+          .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script_only: false })
+          .filter((c) => c.name === 'sid')
+          .map((c) => decodeURIComponent(c.value).split('.')[0]),
+      );
+      expect(cookies).toHaveLength(2);
+      for (const cookie of cookies) expect(JSON.stringify(listed.body)).not.toContain(cookie);
+
+      const firefoxSession = listed.body.find((s: { device: string }) => s.device === 'Firefox on Windows');
+      expect((await api('delete', `/admin/users/${user.id}/sessions/${firefoxSession.id}`)).status).toBe(204);
+      expect(await browserSignedIn(firefox)).toBe(false);
+      expect(await browserSignedIn(chrome)).toBe(true);
+      const after = (await api('get', `/admin/users/${user.id}/sessions`)).body;
+      expect(after.map((s: { id: string }) => s.id)).not.toContain(firefoxSession.id);
+      // Ended already: no longer a live session; the browser signing in again does not bring it back.
+      expect((await api('delete', `/admin/users/${user.id}/sessions/${firefoxSession.id}`)).status).toBe(404);
+    });
+
+    it('answers 404 for a session of another user, an unknown one or an unknown user, and ends nothing', async () => {
+      const [owner, other] = [await createUser(), await createUser()];
+      const browser = await signedInBrowser(owner);
+      const [session] = (await api('get', `/admin/users/${owner.id}/sessions`)).body;
+
+      const res = await api('delete', `/admin/users/${other.id}/sessions/${session.id}`);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ error: 'not_found', error_description: 'no such session of this user' });
+      for (const id of ['0'.repeat(64), session.id.toUpperCase(), 'not-a-session']) {
+        expect((await api('delete', `/admin/users/${owner.id}/sessions/${id}`)).status).toBe(404);
+      }
+      expect((await api('get', `/admin/users/${UNKNOWN_ID}/sessions`)).status).toBe(404);
+      expect((await api('delete', `/admin/users/${UNKNOWN_ID}/sessions/${session.id}`)).status).toBe(404);
+      expect(await browserSignedIn(browser)).toBe(true);
+    });
+
+    it.each<[string, Method, object | undefined]>([
+      ['disabling the user', 'patch', { disabled: true }],
+      ['setting a new password', 'patch', { password: 'set by an admin' }],
+      ['deleting the user', 'delete', undefined],
+    ])('%s ends every session of the user, and no other', async (_, method, body) => {
+      const [user, bystander] = [await createUser(), await createUser()];
+      const browsers = [await signedInBrowser(user), await signedInBrowser(user, FIREFOX_ON_WINDOWS)];
+      const theirs = await signedInBrowser(bystander);
+
+      expect((await api(method, `/admin/users/${user.id}`, body)).status).toBeLessThan(300);
+      for (const browser of browsers) expect(await browserSignedIn(browser)).toBe(false);
+      expect(await browserSignedIn(theirs)).toBe(true);
+      if (method === 'patch') expect((await api('get', `/admin/users/${user.id}/sessions`)).body).toEqual([]);
+    });
+
+    it('records the ending with the acting admin', async () => {
+      const user = await createUser();
+      await signedInBrowser(user);
+      const [session] = (await api('get', `/admin/users/${user.id}/sessions`)).body;
+      await api('delete', `/admin/users/${user.id}/sessions/${session.id}`).expect(204);
+      const events = (await api('get', '/admin/audit-events?limit=100')).body.items as {
+        type: string;
+        actor: string;
+        detail: Record<string, unknown>;
+      }[];
+      const ended = events.find((e) => e.type === 'session.revoked' && e.detail.user_id === user.id);
+      expect(ended).toMatchObject({
+        actor: `client:${adminClient.client_id}`,
+        detail: { user_id: user.id, session_id: session.id },
+      });
     });
   });
 

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { validate } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { AuditService } from '../audit/audit.service';
+import { SessionView, UserSessionsService } from '../auth/user-sessions.service';
 import { ClientsService } from '../clients/clients.service';
 import { InvalidRequestError, NotFoundError } from '../common/oauth/oauth.error';
 import { ChangeCounters } from '../database/change-counters.service';
@@ -9,6 +11,7 @@ import { GrantStore } from '../grants/grant.store';
 import { UserEntity } from '../users/entities/user.entity';
 import { UserView, userView } from '../users/user.view';
 import { NewUser, UsersService } from '../users/users.service';
+import { NewPasswordDto } from './dto/new-password.dto';
 
 /** What an administrator may change of an account; every field optional. */
 export interface AccountChanges {
@@ -31,11 +34,12 @@ export interface GrantView {
 const isEnabledAdmin = (user: UserEntity) => user.isAdmin && !user.disabledAt;
 
 /**
- * What happens to a user's account as a whole, for the admin API and the CLI. A disabled
- * account, or one whose password has changed, keeps none of what it allowed before: its grants
- * end with the change, in the same transaction, and with them every token descended from them,
- * on every instance at once. No change may leave the provider without an enabled administrator.
- * `by` says who asks, for the audit trail.
+ * What happens to a user's account as a whole, for the admin API, the CLI and the user's own
+ * account page. A disabled account, or one whose password an administrator has set, keeps none
+ * of what it allowed before: its grants and browser sessions end with the change, in the same
+ * transaction, and with the grants every token descended from them, on every instance at once.
+ * No change may leave the provider without an enabled administrator. `by` says who asks, for the
+ * audit trail.
  */
 @Injectable()
 export class UserAccountsService {
@@ -45,6 +49,7 @@ export class UserAccountsService {
     private readonly clients: ClientsService,
     private readonly counters: ChangeCounters,
     private readonly audit: AuditService,
+    private readonly sessions: UserSessionsService,
   ) {}
 
   async create(input: NewUser, by: AuditOrigin = {}): Promise<UserView> {
@@ -99,6 +104,9 @@ export class UserAccountsService {
       if (changes.disabled === true || passwordHash !== undefined || losesAdmin) {
         await this.grants.revokeAllOf(manager, userId);
       }
+      if (changes.disabled === true || passwordHash !== undefined) {
+        await this.sessions.endAllOf(userId, { manager });
+      }
       if (wasEnabledAdmin && !isEnabledAdmin(user)) await this.keepAnAdmin(manager);
       return user;
     });
@@ -117,7 +125,8 @@ export class UserAccountsService {
   }
 
   /**
-   * Deletes the user; the foreign keys take the user's grants, codes and refresh tokens along.
+   * Deletes the user; the foreign keys take the user's grants, codes and refresh tokens along, and
+   * the user's browser sessions end.
    * Counted as a change to users and as a revocation: every instance drops the user and the
    * grants it holds, and the user's access tokens introspect inactive at once.
    */
@@ -125,6 +134,7 @@ export class UserAccountsService {
     const user = await this.counters.counted(['revocations', 'users'], async (manager) => {
       const user = await this.requireIn(manager, userId);
       await this.users.delete(manager, userId);
+      await this.sessions.endAllOf(userId, { manager });
       if (isEnabledAdmin(user)) await this.keepAnAdmin(manager);
       return user;
     });
@@ -159,6 +169,46 @@ export class UserAccountsService {
       clientId: grant.clientId,
       detail: { user_id: userId, grant_id: grantId },
     });
+  }
+
+  /**
+   * The user's own new password, once the caller has proved the current one (the account page,
+   * within the sign-in limits). Whoever else is signed in as the user (another browser, someone
+   * who learnt the old password) is signed out, on every instance at once; the session asking
+   * (`keepSessionId`) stays. The applications the user connected keep their grants: the user
+   * chose them and sees them on the account page, where each can be removed. A new password the
+   * rules refuse changes nothing.
+   */
+  async changeOwnPassword(userId: string, newPassword: unknown, keepSessionId: string, by: AuditOrigin = {}) {
+    const [problem] = await validate(Object.assign(new NewPasswordDto(), { password: newPassword }));
+    if (problem) throw new InvalidRequestError(`The new ${Object.values(problem.constraints ?? {})[0]}.`);
+    const passwordHash = await this.users.hashPassword(newPassword as string);
+    await this.counters.counted('users', async (manager) => {
+      const user = await this.requireIn(manager, userId);
+      user.passwordHash = passwordHash;
+      await this.users.save(manager, user);
+      await this.sessions.endAllOf(userId, { except: keepSessionId, manager });
+    });
+    await this.audit.record({ type: 'user.updated', ...by, detail: { user_id: userId, fields: ['password'] } });
+  }
+
+  /** The user's live browser sessions, newest first. */
+  async sessionsOf(userId: string): Promise<SessionView[]> {
+    await this.require(userId);
+    return this.sessions.liveOf(userId);
+  }
+
+  /** Ends one live session of the user: its next request, on any instance, is signed out. */
+  async endSession(userId: string, sessionId: string, by: AuditOrigin = {}): Promise<void> {
+    await this.require(userId);
+    if (!(await this.sessions.end(userId, sessionId))) throw new NotFoundError('no such session of this user');
+    await this.audit.record({ type: 'session.revoked', ...by, detail: { user_id: userId, session_id: sessionId } });
+  }
+
+  /** Ends every session of the user, on every instance at once. */
+  async endAllSessions(userId: string, by: AuditOrigin = {}): Promise<void> {
+    const sessions = await this.sessions.endAllOf(userId);
+    await this.audit.record({ type: 'session.revoked', ...by, detail: { user_id: userId, sessions } });
   }
 
   private async require(userId: string): Promise<UserEntity> {

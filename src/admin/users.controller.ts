@@ -75,4 +75,16 @@ export class UsersController {
   revokeGrant(@Param('id') id: string, @Param('grantId') grantId: string, @ActingAdmin() admin: AuditOrigin) {
     return this.accounts.revokeGrant(id, grantId, admin);
   }
+
+  @Get(':id/sessions')
+  @Header('Cache-Control', 'no-store')
+  sessions(@Param('id') id: string) {
+    return this.accounts.sessionsOf(id);
+  }
+
+  @Delete(':id/sessions/:sessionId')
+  @HttpCode(204)
+  endSession(@Param('id') id: string, @Param('sessionId') sessionId: string, @ActingAdmin() admin: AuditOrigin) {
+    return this.accounts.endSession(id, sessionId, admin);
+  }
 }

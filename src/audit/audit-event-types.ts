@@ -26,6 +26,8 @@ export const AUDIT_EVENT_TYPES = [
   'keys.rotated',
   /** Signing keys that may have leaked, made to verify nothing at once (keys:rotate --withdraw). */
   'keys.withdrawn',
+  /** A browser session of a user ended by an administrator or by the user (account page); `detail` names it by its row id. */
+  'session.revoked',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

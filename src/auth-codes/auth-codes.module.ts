@@ -29,7 +29,8 @@ import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
     AuthorizationService,
     ConsentsService,
   ],
-  // The store for retention, which deletes expired codes; the features use AuthCodesService.
-  exports: [AuthCodesService, AuthorizationCodeStore],
+  // The store for retention, which deletes expired codes; the features use AuthCodesService, and
+  // the account page ConsentsService (what the user has allowed, and removing it).
+  exports: [AuthCodesService, AuthorizationCodeStore, ConsentsService],
 })
 export class AuthCodesModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { isSubset } from '../common/oauth/scope';
 import { TransactionsService } from '../database/transactions.service';
 import { ConsentEntity } from './entities/consent.entity';
@@ -25,5 +25,18 @@ export class ConsentsService {
     const all = new Set([...(existing?.scope.split(' ').filter(Boolean) ?? []), ...scope]);
     const consent = { userId, clientId, scope: [...all].join(' ') };
     await this.transactions.write((manager) => manager.upsert(ConsentEntity, consent, ['userId', 'clientId']));
+  }
+
+  /** Everything the user has allowed, one consent per client. */
+  ofUser(userId: string): Promise<ConsentEntity[]> {
+    return this.consents.find({ where: { userId }, order: { clientId: 'ASC' } });
+  }
+
+  /**
+   * Forgets what the user allowed the client, in the caller's transaction (which also ends the
+   * grants): the next authorization asks again. Answers whether there was a consent to forget.
+   */
+  async forget(manager: EntityManager, userId: string, clientId: string): Promise<boolean> {
+    return !!(await manager.delete(ConsentEntity, { userId, clientId })).affected;
   }
 }

@@ -16,9 +16,17 @@ import { LoginService } from './login.service';
 import { LogoutController } from './logout.controller';
 import { LogoutService } from './logout.service';
 import { SignInLimitsService } from './sign-in-limits.service';
+import { UserSessionsModule } from './user-sessions.module';
 
 @Module({
-  imports: [UsersModule, PassportModule, ClientsModule, IdTokensModule, TypeOrmModule.forFeature([LoginAttemptEntity])],
+  imports: [
+    UsersModule,
+    PassportModule,
+    ClientsModule,
+    IdTokensModule,
+    UserSessionsModule,
+    TypeOrmModule.forFeature([LoginAttemptEntity]),
+  ],
   controllers: [LoginController, LogoutController],
   providers: [
     LocalStrategy,
@@ -31,6 +39,7 @@ import { SignInLimitsService } from './sign-in-limits.service';
     CsrfGuard,
     BrowserSession,
   ],
-  exports: [CsrfService, CsrfGuard, BrowserSession],
+  // SignInLimitsService for the account page, where proving the current password counts as a sign-in.
+  exports: [CsrfService, CsrfGuard, BrowserSession, SignInLimitsService, UserSessionsModule],
 })
 export class AuthModule {}

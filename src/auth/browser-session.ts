@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { CsrfService } from './csrf.service';
+import { SESSION_IP_LENGTH, SESSION_USER_AGENT_LENGTH } from './session.entity';
 import { SessionUser } from './session.types';
 
 /**
@@ -24,7 +25,8 @@ export class BrowserSession {
   /**
    * Signs the user in with a new session id (no fixation: the old session is destroyed) and a new
    * CSRF secret, so that tokens made before, which someone who planted a cookie in the browser
-   * might know, do not work for the signed-in user.
+   * might know, do not work for the signed-in user. The browser's User-Agent and address go into
+   * the session, for the user's list of sessions.
    */
   async signIn(request: FastifyRequest, userId: string): Promise<SessionUser> {
     await request.session.regenerate();
@@ -32,6 +34,8 @@ export class BrowserSession {
     const user = { id: userId, authTime: Math.floor(Date.now() / 1000) };
     request.session.userId = user.id;
     request.session.authTime = user.authTime;
+    request.session.userAgent = request.headers['user-agent']?.slice(0, SESSION_USER_AGENT_LENGTH);
+    request.session.ip = request.ip.slice(0, SESSION_IP_LENGTH);
     return user;
   }
 

@@ -5,16 +5,30 @@ import { SessionEntity } from './session.entity';
 
 type Callback = (err?: unknown) => void;
 
+/** The row of a session id: its SHA-256, which can be shown and compared without signing anyone in. */
+export const sessionRowId = (sessionId: string): string => sha256(sessionId);
+
+/** What a destroyed session's row becomes: emptied, expired, and no longer anyone's (see TypeOrmSessionStore). */
+export const tombstone = (): Pick<SessionEntity, 'data' | 'expiresAt' | 'userId' | 'userAgent' | 'ip'> => ({
+  data: '{}',
+  expiresAt: new Date(),
+  userId: null,
+  userAgent: null,
+  ip: null,
+});
+
 /**
  * @fastify/session store on the provider's database: sessions survive restarts and are shared by every instance.
  *
  * A destroyed session stays as an emptied, expired row (a tombstone) until RetentionService deletes it
  * half a day later, and set() never brings such a row back: a request still in flight at logout, or at
  * the new id of a login, saves its copy of the old session when it ends, and a plain upsert would sign
- * that old id back in.
+ * that old id back in. The same holds for a session that UserSessionsService ends from elsewhere: get()
+ * reads the row at every request, so every instance sees it ended at once.
  *
  * Rows are keyed by the SHA-256 of the session id, as codes and tokens are: whoever reads the table
- * learns no cookie that signs anyone in.
+ * learns no cookie that signs anyone in. The user, User-Agent and address the session holds are
+ * written to columns of their own, to find and show the sessions of a user.
  */
 export class TypeOrmSessionStore {
   private readonly sessions: Repository<SessionEntity>;
@@ -28,26 +42,37 @@ export class TypeOrmSessionStore {
 
   set(id: string, session: Session, callback: Callback): void {
     const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000);
-    const data = JSON.stringify({ ...session, cookie: undefined });
-    this.save(sha256(id), data, expiresAt).then(() => callback(), callback);
+    const fields = {
+      data: JSON.stringify({ ...session, cookie: undefined }),
+      expiresAt,
+      userId: session.userId ?? null,
+      userAgent: session.userAgent ?? null,
+      ip: session.ip ?? null,
+    };
+    this.save(sessionRowId(id), fields).then(() => callback(), callback);
   }
 
   get(id: string, callback: (err: unknown, session?: Session | null) => void): void {
-    this.sessions.findOneBy({ id: sha256(id) }).then((row) => {
+    this.sessions.findOneBy({ id: sessionRowId(id) }).then((row) => {
       if (!row || row.expiresAt.getTime() <= Date.now()) return callback(null, null);
       callback(null, JSON.parse(row.data) as Session);
     }, callback);
   }
 
   destroy(id: string, callback: Callback): void {
-    this.sessions.update({ id: sha256(id) }, { data: '{}', expiresAt: new Date() }).then(() => callback(), callback);
+    this.sessions.update({ id: sessionRowId(id) }, tombstone()).then(() => callback(), callback);
   }
 
   /** Updates a live session in one conditional statement; only an id never stored before is inserted. */
-  private async save(id: string, data: string, expiresAt: Date): Promise<void> {
-    const { affected } = await this.sessions.update({ id, expiresAt: MoreThan(new Date()) }, { data, expiresAt });
+  private async save(id: string, fields: Omit<SessionEntity, 'id' | 'createdAt'>): Promise<void> {
+    const { affected } = await this.sessions.update({ id, expiresAt: MoreThan(new Date()) }, fields);
     if (affected) return;
     // A row that exists here is dead (destroyed or expired): ignoring the insert keeps it dead.
-    await this.sessions.createQueryBuilder().insert().values({ id, data, expiresAt }).orIgnore().execute();
+    await this.sessions
+      .createQueryBuilder()
+      .insert()
+      .values({ id, ...fields, createdAt: new Date() })
+      .orIgnore()
+      .execute();
   }
 }

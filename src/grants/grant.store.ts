@@ -72,10 +72,12 @@ export class GrantStore {
   }
 
   /**
-   * Revokes every active grant of the user by one UPDATE in the caller's transaction, which must
-   * count it as a revocation (ChangeCounters.counted) for the instances to drop what they hold.
+   * Revokes every active grant of the user (to this client only, when given one) by one UPDATE in
+   * the caller's transaction, which must count it as a revocation (ChangeCounters.counted) for the
+   * instances to drop what they hold. Answers how many it revoked.
    */
-  async revokeAllOf(manager: EntityManager, userId: string): Promise<void> {
-    await manager.update(GrantEntity, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  async revokeAllOf(manager: EntityManager, userId: string, clientId?: string): Promise<number> {
+    const where = { userId, revokedAt: IsNull(), ...(clientId !== undefined && { clientId }) };
+    return (await manager.update(GrantEntity, where, { revokedAt: new Date() })).affected ?? 0;
   }
 }

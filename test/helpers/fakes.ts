@@ -117,9 +117,15 @@ export class FakeGrantStore implements Pick<GrantStore, keyof GrantStore> {
     return Promise.resolve();
   }
 
-  revokeAllOf(_manager: EntityManager, userId: string): Promise<void> {
-    for (const grant of this.grants.values()) if (grant.userId === userId) grant.revokedAt ??= new Date();
-    return Promise.resolve();
+  revokeAllOf(_manager: EntityManager, userId: string, clientId?: string): Promise<number> {
+    let revoked = 0;
+    for (const grant of this.grants.values()) {
+      if (grant.userId !== userId || grant.revokedAt || (clientId !== undefined && grant.clientId !== clientId))
+        continue;
+      grant.revokedAt = new Date();
+      revoked++;
+    }
+    return Promise.resolve(revoked);
   }
 
   isRevoked(grantId: string): boolean {

@@ -15,6 +15,7 @@ import { ClientPolicies1795852000000 } from './1795852000000-ClientPolicies';
 import { UsersDisabledAt1795853000000 } from './1795853000000-UsersDisabledAt';
 import { AuditEventsTypeCreatedAt1795854000000 } from './1795854000000-AuditEventsTypeCreatedAt';
 import { UsersChangeCounter1795856000000 } from './1795856000000-UsersChangeCounter';
+import { SessionMetadata1795857000000 } from './1795857000000-SessionMetadata';
 
 /** In the order they run. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   UsersDisabledAt1795853000000,
   AuditEventsTypeCreatedAt1795854000000,
   UsersChangeCounter1795856000000,
+  SessionMetadata1795857000000,
 ];
