@@ -4,13 +4,10 @@ import { RequireScope } from '../access-tokens/require-scope.decorator';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { ClientsService } from '../clients/clients.service';
 import { ClientMetadataDto } from '../clients/dto/client-metadata.dto';
-import { PageQuery } from '../common/http/page.query';
-import { invalidRequestPipe, strictValidationPipe } from '../common/http/strict-validation.pipe';
-import { InvalidClientMetadataError } from '../common/oauth/oauth.error';
+import { clientMetadataPipe as metadataPipe } from '../clients/dto/client-metadata.pipe';
+import { ListClientsQuery } from '../clients/dto/list-clients.query';
+import { invalidRequestPipe } from '../common/http/strict-validation.pipe';
 import { ActingAdmin } from './acting-admin.decorator';
-
-/** RFC 7591 §3.2.2: a bad field of the client metadata. */
-const metadataPipe = strictValidationPipe((description) => new InvalidClientMetadataError(description));
 
 /**
  * The clients administration API: a bearer token of this provider with the `admin` scope.
@@ -31,8 +28,8 @@ export class ClientsController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  list(@Query(invalidRequestPipe) query: PageQuery) {
-    return this.clients.list(query.limit, query.offset);
+  list(@Query(invalidRequestPipe) query: ListClientsQuery) {
+    return this.clients.list(query.limit, query.offset, query.q);
   }
 
   @Get(':id')
