@@ -195,14 +195,16 @@ describeInBrowser('browser: the admin console', () => {
     await page.waitForURL(`${stack.issuer}/console/clients/${stack.client.client_id}`);
   });
 
+  // Axe scans a dozen pages here, a few seconds each.
   for (const [width, viewport] of Object.entries(WIDTHS)) {
     it(`has no serious accessibility violations on any console page at ${width} width`, async () => {
       await page.setViewportSize(viewport);
       await openConsole(page, admin);
       const user = await stack.createUser();
-      for (const path of consolePages(stack.client.client_id, user.id)) {
+      for (const [i, path] of consolePages(stack.client.client_id, user.id).entries()) {
         await page.goto(`${stack.issuer}${path}`);
         expect([path, await seriousViolations(page)]).toEqual([path, []]);
+        await screenshot(page, `console-${width}-${i}`);
       }
       // The pages a form leads to: a secret shown once, a form refused, a sensitive action asking for the password.
       await registerClient(page, uniqueName('Scanned'), 'https://partner.example/callback');
@@ -219,7 +221,7 @@ describeInBrowser('browser: the admin console', () => {
         await page.getByLabel('Your password').first().waitFor();
         expect([path, await seriousViolations(page)]).toEqual([path, []]);
       }
-    });
+    }, 120_000);
   }
 
   it('takes the clients list at desktop size (docs/console-clients.png with UPDATE_DOCS_SCREENSHOTS=1)', async () => {
