@@ -1,10 +1,13 @@
+import { UserAccountsService } from '../src/accounts/user-accounts.service';
 import { AuditService } from '../src/audit/audit.service';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { KeysService } from '../src/keys/keys.service';
 import { RECENT_SIGN_IN_SECONDS } from '../src/console/recent-sign-in.service';
 import { ageSignIn, consoleBrowser, shownSecret, submitForm } from './helpers/console';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
+import { privateDatabase } from './helpers/database-state';
 import { hiddenFields } from './helpers/oauth-client';
+import { issueCode } from './helpers/issue-code';
 import * as oauth from './helpers/partner';
 
 type User = Awaited<ReturnType<TestApp['createUser']>>;
@@ -54,13 +57,20 @@ describe('admin console', () => {
   let someone: User;
   let client: ClientWithSecret;
 
+  let database: Awaited<ReturnType<typeof privateDatabase>>;
+
   beforeAll(async () => {
-    t = await createTestApp();
+    // Its own database on MySQL too: the last test counts every administrator there is.
+    database = await privateDatabase('console');
+    t = await createTestApp(database.env);
     admin = await t.createUser({ isAdmin: true });
     someone = await t.createUser({ name: 'Some One' });
     client = await t.createClient({ name: uniqueName('console-client') });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+  });
 
   it('sends a signed-out visitor of every page to the login page, and back after', async () => {
     for (const path of pages(client.client_id, someone.id)) {
@@ -277,7 +287,6 @@ describe('admin console', () => {
     expect(page.text).toContain('Renamed');
     expect(page.text).toContain('renamed@example.com');
     expect(page.text).toContain('Disabled');
-    await t.browser().get('/login').expect(200);
     await submitForm(browser, path, `${path}/enable`, {}, 303);
     await submitForm(browser, path, `${path}/make-admin`, {}, 303);
     page = await browser.get(path).expect(200);
@@ -288,6 +297,17 @@ describe('admin console', () => {
     expect(list.text).toContain(`/console/users/${id}`);
 
     await submitForm(browser, path, `${path}/grants/no-such-grant/revoke`, {}, 404);
+
+    // Connected apps: a grant the user made, shown by its client's name, and revoked.
+    const app = await t.createClient({ name: uniqueName('Connected App') });
+    const code = await issueCode(t.app, app.client_id, id);
+    const { access_token } = (await oauth.exchange(t.http(), app, code).expect(200)).body as { access_token: string };
+    page = await browser.get(path).expect(200);
+    expect(page.text).toContain(app.name);
+    const grantId = /\/grants\/([^/]+)\/revoke/.exec(page.text)![1];
+    await submitForm(browser, path, `${path}/grants/${grantId}/revoke`, {}, 303);
+    expect((await browser.get(path).expect(200)).text).not.toContain(app.name);
+    expect((await oauth.introspect(t.http(), app, access_token).expect(200)).body).toEqual({ active: false });
   });
 
   it('records every console action with the administrator as its actor', async () => {
@@ -320,5 +340,20 @@ describe('admin console', () => {
     const bad = await browser.get('/console/audit?since=yesterday').expect(400);
     expect(alert(bad.text)).toMatch(/since must be an ISO 8601 date-time/);
     await browser.get('/console/audit?since=2000-01-01T00:00&until=2999-01-01T00:00').expect(200);
+  });
+
+  it('explains on the page that the last enabled administrator cannot lose the role', async () => {
+    const accounts = t.app.get(UserAccountsService);
+    const solo = await t.createUser({ isAdmin: true });
+    const { items } = await accounts.list(100, 0);
+    for (const user of items.filter((u) => u.admin && u.id !== solo.id))
+      await accounts.change(user.id, { admin: false });
+    const browser = await consoleBrowser(t, solo);
+    const path = `/console/users/${solo.id}`;
+    const res = await submitForm(browser, path, `${path}/remove-admin`, {}, 400);
+    expect(alert(res.text)).toBe('this would leave no enabled administrator; make another user an administrator first');
+    const disabled = await submitForm(browser, path, `${path}/disable`, {}, 400);
+    expect(alert(disabled.text)).toMatch(/no enabled administrator/);
+    await browser.get('/console/users').expect(200);
   });
 });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CsrfGuard } from '../auth/csrf.guard';
@@ -18,8 +18,8 @@ export class ConsoleKeysController {
 
   @Get()
   @RouteConfig({ page: true })
-  async list(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.pages.show(request, reply, 'keys', await this.keysPage());
+  async list(@Query('rotated') rotated: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pages.show(request, reply, 'keys', { ...(await this.keysPage()), rotated: rotated !== undefined });
   }
 
   @Get('rotate')
