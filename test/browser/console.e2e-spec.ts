@@ -226,6 +226,19 @@ describeInBrowser('browser: the admin console', () => {
 
   it('takes the clients list at desktop size (docs/console-clients.png with UPDATE_DOCS_SCREENSHOTS=1)', async () => {
     await page.setViewportSize({ width: 1200, height: 800 });
+    // A few clients of the kinds an operator registers, so that the list shows what it is for.
+    await stack.provider.createClient({ name: 'Billing Dashboard', scope: 'openid profile email' });
+    await stack.provider.createClient({
+      name: 'Mobile App',
+      token_endpoint_auth_method: 'none',
+      redirect_uris: ['com.example.app:/callback'],
+      grant_types: ['authorization_code', 'refresh_token'],
+    });
+    await stack.provider.createClient({
+      name: 'Reports Service',
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+    });
     await openConsole(page, admin);
     await page.locator('#clients-table').waitFor();
     const path = await screenshot(page, 'console-clients-desktop');
