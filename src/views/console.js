@@ -1,3 +1,4 @@
+/* global document, navigator, setTimeout */
 // The admin console's one script, progressive enhancement only: a "Copy" button beside a secret
 // shown once. Without it the secret is still on the page to select and copy by hand.
 for (const button of document.querySelectorAll('button[data-copy]')) {
