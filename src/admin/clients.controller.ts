@@ -4,7 +4,7 @@ import { RequireScope } from '../access-tokens/require-scope.decorator';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { ClientsService } from '../clients/clients.service';
 import { ClientMetadataDto } from '../clients/dto/client-metadata.dto';
-import { clientMetadataPipe as metadataPipe } from '../clients/dto/client-metadata.pipe';
+import { clientMetadataPipe } from '../clients/dto/client-metadata.pipe';
 import { ListClientsQuery } from '../clients/dto/list-clients.query';
 import { invalidRequestPipe } from '../common/http/strict-validation.pipe';
 import { ActingAdmin } from './acting-admin.decorator';
@@ -22,7 +22,7 @@ export class ClientsController {
 
   @Post()
   @Header('Cache-Control', 'no-store')
-  create(@Body(metadataPipe) body: ClientMetadataDto, @ActingAdmin() admin: AuditOrigin) {
+  create(@Body(clientMetadataPipe) body: ClientMetadataDto, @ActingAdmin() admin: AuditOrigin) {
     return this.clients.create(body, admin);
   }
 
@@ -40,7 +40,11 @@ export class ClientsController {
 
   @Patch(':id')
   @Header('Cache-Control', 'no-store')
-  update(@Param('id') id: string, @Body(metadataPipe) body: ClientMetadataDto, @ActingAdmin() admin: AuditOrigin) {
+  update(
+    @Param('id') id: string,
+    @Body(clientMetadataPipe) body: ClientMetadataDto,
+    @ActingAdmin() admin: AuditOrigin,
+  ) {
     return this.clients.update(id, body, admin);
   }
 
