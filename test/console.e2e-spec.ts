@@ -260,6 +260,25 @@ describe('admin console', () => {
     await submitForm(browser, '/console/keys/rotate', '/console/keys/rotate', {}, 303);
   });
 
+  it('slows down guessing the password of a forgotten session as the login page does', async () => {
+    const guessed = await t.createUser({ isAdmin: true });
+    const browser = await consoleBrowser(t, guessed);
+    await ageSignIn(t, guessed.id, RECENT_SIGN_IN_SECONDS + 60);
+    // LOGIN_BACKOFF_AFTER (5) failures, the last of which starts the username's back-off.
+    for (let i = 0; i < 4; i++) {
+      await submitForm(browser, '/console/keys/rotate', '/console/keys/rotate', { password: `guess ${i}` }, 403);
+    }
+    await submitForm(browser, '/console/keys/rotate', '/console/keys/rotate', { password: 'guess 4' }, 429);
+    const refused = await submitForm(
+      browser,
+      '/console/keys/rotate',
+      '/console/keys/rotate',
+      { password: guessed.password },
+      429,
+    );
+    expect(alert(refused.text)).toMatch(/Too many/);
+  });
+
   it('manages a user: create, edit, password, disable and enable, the admin role, and connected apps', async () => {
     const browser = await consoleBrowser(t, admin);
     const username = uniqueName('created');

@@ -31,6 +31,6 @@ import { SignInLimitsService } from './sign-in-limits.service';
     CsrfGuard,
     BrowserSession,
   ],
-  exports: [CsrfService, CsrfGuard, BrowserSession],
+  exports: [CsrfService, CsrfGuard, BrowserSession, SignInLimitsService],
 })
 export class AuthModule {}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SignInLimitsService } from '../auth/sign-in-limits.service';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { UsersService } from '../users/users.service';
 import { ConsoleAdminUser } from './console-admin';
@@ -19,7 +20,10 @@ export class PasswordConfirmationError extends OAuthError {
  */
 @Injectable()
 export class RecentSignIn {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly limits: SignInLimitsService,
+  ) {}
 
   /** Whether the administrator must enter their password again before a sensitive action. */
   isStale(admin: ConsoleAdminUser): boolean {
@@ -29,6 +33,8 @@ export class RecentSignIn {
   /**
    * Lets the action go ahead, or throws PasswordConfirmationError. True when the password was
    * entered and is right: the session's sign-in time is then renewed (BrowserSession.reauthenticated).
+   * A password entered here meets the limits of the login page (SignInLimitsService): whoever holds a
+   * forgotten session cannot guess the password here faster than there.
    */
   async confirm(admin: ConsoleAdminUser, password: unknown): Promise<boolean> {
     if (!this.isStale(admin)) return false;
@@ -37,7 +43,8 @@ export class RecentSignIn {
         'You signed in more than 5 minutes ago: enter your password to confirm this action.',
       );
     }
-    if (!(await this.users.verifyCredentials(admin.username, password))) {
+    const attempt = { ip: admin.origin.ip ?? '', username: admin.username, device: null };
+    if (!(await this.limits.attempt(attempt, () => this.users.verifyCredentials(admin.username, password)))) {
       throw new PasswordConfirmationError('Your password is not correct. Nothing was changed.');
     }
     return true;
