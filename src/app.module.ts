@@ -9,6 +9,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthCodesModule } from './auth-codes/auth-codes.module';
 import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
+import { ConsoleModule } from './console/console.module';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
 import { validateEnvironment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
@@ -43,6 +44,7 @@ import { UsersModule } from './users/users.module';
     AdminModule,
     RetentionModule,
     AccountModule,
+    ConsoleModule,
   ],
   controllers: [AssetsController],
   // The server's alone: the CLI's short runs leave checkpoints to SQLite.

@@ -68,6 +68,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       directives: {
         defaultSrc: ["'none'"],
         styleSrc: ["'self'"],
+        // Script files served from /assets only (the console's copy button); never inline.
+        scriptSrc: ["'self'"],
         imgSrc: ["'self'"],
         // The consent form redirects to the partner's redirect URI; form-action would block that redirect.
         formAction: null,

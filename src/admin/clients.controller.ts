@@ -4,13 +4,10 @@ import { RequireScope } from '../access-tokens/require-scope.decorator';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { ClientsService } from '../clients/clients.service';
 import { ClientMetadataDto } from '../clients/dto/client-metadata.dto';
-import { PageQuery } from '../common/http/page.query';
-import { invalidRequestPipe, strictValidationPipe } from '../common/http/strict-validation.pipe';
-import { InvalidClientMetadataError } from '../common/oauth/oauth.error';
+import { clientMetadataPipe } from '../clients/dto/client-metadata.pipe';
+import { ListClientsQuery } from '../clients/dto/list-clients.query';
+import { invalidRequestPipe } from '../common/http/strict-validation.pipe';
 import { ActingAdmin } from './acting-admin.decorator';
-
-/** RFC 7591 §3.2.2: a bad field of the client metadata. */
-const metadataPipe = strictValidationPipe((description) => new InvalidClientMetadataError(description));
 
 /**
  * The clients administration API: a bearer token of this provider with the `admin` scope.
@@ -25,14 +22,14 @@ export class ClientsController {
 
   @Post()
   @Header('Cache-Control', 'no-store')
-  create(@Body(metadataPipe) body: ClientMetadataDto, @ActingAdmin() admin: AuditOrigin) {
+  create(@Body(clientMetadataPipe) body: ClientMetadataDto, @ActingAdmin() admin: AuditOrigin) {
     return this.clients.create(body, admin);
   }
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  list(@Query(invalidRequestPipe) query: PageQuery) {
-    return this.clients.list(query.limit, query.offset);
+  list(@Query(invalidRequestPipe) query: ListClientsQuery) {
+    return this.clients.list(query.limit, query.offset, query.q);
   }
 
   @Get(':id')
@@ -43,7 +40,11 @@ export class ClientsController {
 
   @Patch(':id')
   @Header('Cache-Control', 'no-store')
-  update(@Param('id') id: string, @Body(metadataPipe) body: ClientMetadataDto, @ActingAdmin() admin: AuditOrigin) {
+  update(
+    @Param('id') id: string,
+    @Body(clientMetadataPipe) body: ClientMetadataDto,
+    @ActingAdmin() admin: AuditOrigin,
+  ) {
     return this.clients.update(id, body, admin);
   }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const STYLESHEET = readFileSync(join(__dirname, '..', 'views', 'provider.css'), 'utf8');
+const CONSOLE_SCRIPT = readFileSync(join(__dirname, '..', 'views', 'console.js'), 'utf8');
 const ICON = readFileSync(join(__dirname, '..', 'views', 'icon.svg'), 'utf8');
 
 /** The pages' one stylesheet, served by the provider itself (no CDN). */
@@ -21,5 +22,13 @@ export class AssetsController {
   @Header('Cache-Control', 'public, max-age=3600')
   icon() {
     return ICON;
+  }
+
+  /** The admin console's progressive enhancement (a copy button); the CSP allows scripts from here only. */
+  @Get('console.js')
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @Header('Cache-Control', 'public, max-age=3600')
+  consoleScript() {
+    return CONSOLE_SCRIPT;
   }
 }

@@ -39,6 +39,11 @@ export class BrowserSession {
     return user;
   }
 
+  /** The user has just entered their password again (a sensitive action in the console): a new `auth_time`. */
+  reauthenticated(request: FastifyRequest): void {
+    request.session.authTime = Math.floor(Date.now() / 1000);
+  }
+
   /** Ends the session on the server. */
   signOut(request: FastifyRequest): Promise<void> {
     return request.session.destroy();

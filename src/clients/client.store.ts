@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ChangeCounters } from '../database/change-counters.service';
+import { contains } from '../database/contains';
 import { HeldUntilChange } from '../database/held-until-change';
 import { RowReader } from '../database/row-reader';
 import { ClientEntity } from './entities/client.entity';
@@ -48,9 +49,11 @@ export class ClientStore {
     return client?.clientId === clientId ? client : null;
   }
 
-  /** A page of clients, oldest first, and how many there are. */
-  async list(limit: number, offset: number): Promise<{ items: ClientEntity[]; total: number }> {
+  /** A page of clients, oldest first, and how many match; `q` is a substring of the name or the client_id. */
+  async list(limit: number, offset: number, q?: string): Promise<{ items: ClientEntity[]; total: number }> {
+    const pattern = contains(q);
     const [items, total] = await this.clients.findAndCount({
+      where: pattern && [{ name: pattern }, { clientId: pattern }],
       order: { createdAt: 'ASC', clientId: 'ASC' },
       take: limit,
       skip: offset,

@@ -47,8 +47,9 @@ export class ClientsService {
     return { ...view, ...(secret && { client_secret: secret }) };
   }
 
-  async list(limit: number, offset: number): Promise<{ items: ClientView[]; total: number }> {
-    const { items, total } = await this.clients.list(limit, offset);
+  /** A page of clients; `q`, when given, is a substring of the name or the client_id. */
+  async list(limit: number, offset: number, q?: string): Promise<{ items: ClientView[]; total: number }> {
+    const { items, total } = await this.clients.list(limit, offset, q);
     return { items: items.map(clientView), total };
   }
 

@@ -43,6 +43,9 @@ export interface Withdrawal {
 
 type KeyStatus = Pick<SigningKeyEntity, 'retiredAt' | 'withdrawnAt'>;
 
+/** A signing key as an administrator sees it: never its private half. */
+export type KeySummary = Pick<SigningKeyEntity, 'kid' | 'alg' | 'createdAt' | 'retiredAt' | 'withdrawnAt'>;
+
 /** RFC 7638 JWK thumbprint: a kid derived from the key itself. */
 function thumbprint(jwk: Record<string, string>): string {
   const members =
@@ -149,6 +152,14 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     await this.audit.record({ type: 'keys.rotated', ...by, detail: { kids: fresh.map((row) => row.kid) } });
     if (withdraw) await this.audit.record({ type: 'keys.withdrawn', ...by, detail: { kids: withdrawn } });
     return { keys: fresh.map((row) => this.activeKey(row.alg)), withdrawn };
+  }
+
+  /** Every key, newest first, without its private half: for the console's list of keys. */
+  listKeys(): Promise<KeySummary[]> {
+    return this.keys.find({
+      select: { kid: true, alg: true, createdAt: true, retiredAt: true, withdrawnAt: true },
+      order: { createdAt: 'DESC', kid: 'ASC' },
+    });
   }
 
   /** What another instance or the CLI changed: new active keys, and retirements and withdrawals of keys held here. */

@@ -1,10 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, IsNull, Raw, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import { InvalidRequestError } from '../common/oauth/oauth.error';
 import { ChangeCounters } from '../database/change-counters.service';
+import { contains } from '../database/contains';
 import { HeldUntilChange } from '../database/held-until-change';
 import { RowReader } from '../database/row-reader';
 import { isUniqueViolation } from '../database/unique-violation';
@@ -75,9 +76,7 @@ export class UsersService implements OnModuleInit {
 
   /** A page of users, newest first, and how many match; `q` is a substring of the username, name or email. */
   async list(limit: number, offset: number, q?: string): Promise<{ items: UserEntity[]; total: number }> {
-    // `!` escapes the wildcards the same way on SQLite (no default escape) and MySQL (a backslash by default).
-    const like = `%${(q ?? '').replace(/[!%_]/g, (c) => `!${c}`)}%`;
-    const pattern = q ? Raw((column) => `${column} LIKE :like ESCAPE '!'`, { like }) : undefined;
+    const pattern = contains(q);
     const [items, total] = await this.users.findAndCount({
       where: pattern && [{ username: pattern }, { name: pattern }, { email: pattern }],
       order: { createdAt: 'DESC', id: 'ASC' },

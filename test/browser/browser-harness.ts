@@ -62,6 +62,34 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/** The example partner app, listening on `port`, signing its users in at `issuer` as `client`. */
+export interface PartnerApp {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startPartner(
+  issuer: string,
+  client: { client_id: string; client_secret?: string },
+  port: number,
+  appName: string,
+): Promise<PartnerApp> {
+  const url = `http://127.0.0.1:${port}`;
+  const partnerErrors: unknown[] = [];
+  const partner = createServer(
+    createPartnerApp({
+      issuer,
+      clientId: client.client_id,
+      clientSecret: client.client_secret,
+      baseUrl: url,
+      appName,
+      log: (error: unknown) => partnerErrors.push(error),
+    }),
+  );
+  await listen(partner, port);
+  return { url, close: () => closeServer(partner) };
+}
+
 export async function startStack(): Promise<Stack> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
@@ -78,18 +106,7 @@ export async function startStack(): Promise<Stack> {
     redirect_uris: [`${partnerUrl}/callback`],
     post_logout_redirect_uris: [`${partnerUrl}/logged-out`],
   });
-  const partnerErrors: unknown[] = [];
-  const partner = createServer(
-    createPartnerApp({
-      issuer,
-      clientId: client.client_id,
-      clientSecret: client.client_secret,
-      baseUrl: partnerUrl,
-      appName: partnerName,
-      log: (error: unknown) => partnerErrors.push(error),
-    }),
-  );
-  await listen(partner, partnerPort);
+  const partner = await startPartner(issuer, client, partnerPort, partnerName);
 
   return {
     provider,
@@ -105,7 +122,7 @@ export async function startStack(): Promise<Stack> {
         ...overrides,
       }),
     async close() {
-      await closeServer(partner);
+      await partner.close();
       await provider.close();
     },
   };
