@@ -41,6 +41,8 @@ const forms = (clientId: string, userId: string): [string, string][] => [
   [`/console/users/${userId}`, `/console/users/${userId}/make-admin`],
   [`/console/users/${userId}`, `/console/users/${userId}/remove-admin`],
   [`/console/users/${userId}`, `/console/users/${userId}/grants/some-grant/revoke`],
+  [`/console/users/${userId}`, `/console/users/${userId}/sessions/${'0'.repeat(64)}/sign-out`],
+  [`/console/users/${userId}`, `/console/users/${userId}/sessions/sign-out`],
   ['/console/keys/rotate', '/console/keys/rotate'],
 ];
 
@@ -327,6 +329,28 @@ describe('admin console', () => {
     await submitForm(browser, path, `${path}/grants/${grantId}/revoke`, {}, 303);
     expect((await browser.get(path).expect(200)).text).not.toContain(app.name);
     expect((await oauth.introspect(t.http(), app, access_token).expect(200)).body).toEqual({ active: false });
+  });
+
+  it("lists a user's sessions and signs them out, one or everywhere, at once", async () => {
+    const browser = await consoleBrowser(t, admin);
+    const user = await t.createUser();
+    const [first, second] = [await consoleBrowser(t, user), await consoleBrowser(t, user)];
+    const path = `/console/users/${user.id}`;
+    let page = await browser.get(path).expect(200);
+    const ended = [...page.text.matchAll(/\/sessions\/([0-9a-f]{64})\/sign-out/g)].map((m) => m[1]);
+    expect(ended).toHaveLength(2);
+
+    await submitForm(browser, path, `${path}/sessions/${ended[0]}/sign-out`, {}, 303);
+    page = await browser.get(path).expect(200);
+    expect(page.text).not.toContain(ended[0]);
+    // The home page shows a signed-in browser who it is, and sends a signed-out one to the login page.
+    const stillIn = async (agent: typeof first) => (await agent.get('/')).status === 200;
+    expect([await stillIn(first), await stillIn(second)].filter(Boolean)).toHaveLength(1);
+    await submitForm(browser, path, `${path}/sessions/${ended[0]}/sign-out`, {}, 404);
+
+    await submitForm(browser, path, `${path}/sessions/sign-out`, {}, 303);
+    expect((await browser.get(path).expect(200)).text).toContain('This user is not signed in anywhere.');
+    expect([await stillIn(first), await stillIn(second)]).toEqual([false, false]);
   });
 
   it('records every console action with the administrator as its actor', async () => {

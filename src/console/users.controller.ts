@@ -18,7 +18,7 @@ const userPath = (id: string) => `/console/users/${encodeURIComponent(id)}`;
 
 /**
  * The console's users: list and search, create, name and email, disable and enable, a new
- * password, the admin role, and the apps each user has allowed. Disabling and making an
+ * password, the admin role, the apps each user has allowed and the browsers they are signed in on. Disabling and making an
  * administrator ask for a recent sign-in.
  */
 @Controller('console/users')
@@ -181,11 +181,48 @@ export class ConsoleUsersController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    return this.afterward(request, reply, id, () => this.accounts.revokeGrant(id, grantId, admin.origin));
+  }
+
+  @Post(':id/sessions/:sessionId/sign-out')
+  @RouteConfig({ page: true })
+  @UseGuards(CsrfGuard)
+  endSession(
+    @Param('id') id: string,
+    @Param('sessionId') sessionId: string,
+    @ConsoleAdmin() admin: ConsoleAdminUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.afterward(request, reply, id, () => this.accounts.endSession(id, sessionId, admin.origin));
+  }
+
+  @Post(':id/sessions/sign-out')
+  @RouteConfig({ page: true })
+  @UseGuards(CsrfGuard)
+  endAllSessions(
+    @Param('id') id: string,
+    @ConsoleAdmin() admin: ConsoleAdminUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.afterward(request, reply, id, () => this.accounts.endAllSessions(id, admin.origin));
+  }
+
+  /** Does `work` for the user, then back to the user's page; refused, the page again with why. */
+  private afterward(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    work: () => Promise<void>,
+    form: Pick<ConsoleForm, 'values' | 'sensitive'> = {},
+  ) {
     return this.pages.submit(request, reply, {
+      ...form,
       view: 'user',
       page: () => this.userPage(id),
       act: async () => {
-        await this.accounts.revokeGrant(id, grantId, admin.origin);
+        await work();
         return `${userPath(id)}?done`;
       },
     });
@@ -200,15 +237,15 @@ export class ConsoleUsersController {
     form: Pick<ConsoleForm, 'values' | 'sensitive'>,
     changes: () => Promise<AccountChanges>,
   ) {
-    return this.pages.submit(request, reply, {
-      ...form,
-      view: 'user',
-      page: () => this.userPage(id),
-      act: async () => {
+    return this.afterward(
+      request,
+      reply,
+      id,
+      async () => {
         await this.accounts.change(id, await changes(), admin.origin);
-        return `${userPath(id)}?done`;
       },
-    });
+      form,
+    );
   }
 
   private newUserPage(): ConsolePage {
@@ -216,7 +253,18 @@ export class ConsoleUsersController {
   }
 
   private async userPage(id: string): Promise<ConsolePage> {
-    const [user, grants] = await Promise.all([this.accounts.get(id), this.accounts.grantsOf(id)]);
-    return { title: user.username, section: 'users', user, grants, values: { name: user.name, email: user.email } };
+    const [user, grants, sessions] = await Promise.all([
+      this.accounts.get(id),
+      this.accounts.grantsOf(id),
+      this.accounts.sessionsOf(id),
+    ]);
+    return {
+      title: user.username,
+      section: 'users',
+      user,
+      grants,
+      sessions,
+      values: { name: user.name, email: user.email },
+    };
   }
 }
