@@ -30,8 +30,8 @@ const FEATURES = {
   health: ['rate-limit'],
   account: ['accounts', 'audit', 'auth', 'auth-codes', 'clients', 'grants', 'users'],
 };
-/** The administration API, the scheduled clean-up and the CLI: above every feature. */
-const ON_TOP = ['admin', 'retention', 'cli'];
+/** The administration API and console, the scheduled clean-up and the CLI: above every feature. */
+const ON_TOP = ['admin', 'console', 'retention', 'cli'];
 const INFRASTRUCTURE = ['common', 'config', 'database', 'logging'];
 
 const features = Object.keys(FEATURES);
