@@ -9,6 +9,7 @@ import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
 import { issueCode, REDIRECT } from './helpers/issue-code';
+import { signIn } from './helpers/oauth-client';
 import { until } from './helpers/until';
 import * as oauth from './helpers/partner';
 
@@ -246,8 +247,31 @@ describe('administration CLI', () => {
       oauth.expectOAuthError(await grant.refresh(), 400, 'invalid_grant');
     });
 
+    it('user:sessions lists where the user is signed in, and user:signout ends every one of them at once', async () => {
+      const user = await t.createUser();
+      const browser = t.browser();
+      await signIn(browser, user.username, user.password, '/');
+      await browser.get('/').expect(200);
+
+      const { items } = jsonOf(await cli('user:sessions', '--username', user.username, '--json')) as {
+        items: { id: string; device: string; ip: string }[];
+      };
+      expect(items).toEqual([
+        expect.objectContaining({ id: expect.stringMatching(/^[0-9a-f]{64}$/), ip: expect.any(String) }),
+      ]);
+
+      expect(jsonOf(await cli('user:signout', '--username', user.username, '--json'))).toEqual({
+        id: user.id,
+        username: user.username,
+      });
+      await browser.get('/').expect(303);
+      expect((await cli('user:sessions', '--username', user.username)).stdout).toBe(
+        `${user.username} is not signed in anywhere\n`,
+      );
+    });
+
     it('refuses a username that names nobody, or none given, with one line', async () => {
-      for (const command of ['user:enable', 'user:admin', 'user:delete']) {
+      for (const command of ['user:enable', 'user:admin', 'user:delete', 'user:sessions', 'user:signout']) {
         expectOneLineFailure(await cli(command, '--username', uniqueName('nobody'), '--json'), /no user is named/);
         expectOneLineFailure(await cli(command, '--json'), /--username is required/);
       }

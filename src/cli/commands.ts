@@ -129,6 +129,28 @@ export const COMMANDS: Record<string, Command> = {
       };
     },
   },
+  'user:sessions': {
+    usage: 'user:sessions --username NAME [--json]',
+    options: { username: { type: 'string' } },
+    async run(app, values) {
+      const user = await existingUser(app, values);
+      const sessions = await app.get(UserAccountsService).sessionsOf(user.id);
+      const text = sessions.map((s) => [s.device, s.ip ?? '', s.created_at ?? '', s.id].join('  ')).join('\n');
+      return { json: { items: sessions }, text: text || `${user.username} is not signed in anywhere` };
+    },
+  },
+  'user:signout': {
+    usage: 'user:signout --username NAME [--json]',
+    options: { username: { type: 'string' } },
+    async run(app, values) {
+      const user = await existingUser(app, values);
+      await app.get(UserAccountsService).endAllSessions(user.id, CLI);
+      return {
+        json: { id: user.id, username: user.username },
+        text: `Signed ${user.username} out everywhere; the apps the user allowed keep their access`,
+      };
+    },
+  },
   'user:list': {
     usage: 'user:list [--query TEXT] [--json]',
     // --query: a substring of the username, name or email.
