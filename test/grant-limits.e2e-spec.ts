@@ -1,5 +1,6 @@
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { UserAccountsService } from '../src/accounts/user-accounts.service';
+import { SessionEntity } from '../src/auth/session.entity';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { validateEnvironment } from '../src/config/environment';
 import { ChangeCounters } from '../src/database/change-counters.service';
@@ -177,7 +178,8 @@ describe('what a grant covers, for how long, and when it ends', () => {
       expect(res.text).toContain('role="alert"');
     });
 
-    it('gets access_denied, not a code, with a session from before, and a code issued before cannot be redeemed', async () => {
+    /** A user signed in at a client's consent page, and a code issued to them before. */
+    async function atConsent() {
       const client = await t.createClient({ ...PARTNER, scope: 'openid' });
       const user = await t.createUser();
       const browser = t.browser();
@@ -192,25 +194,38 @@ describe('what a grant covers, for how long, and when it ends', () => {
         code_challenge_method: 'S256',
       });
       const consent = await browser.get(request).expect(200);
+      const allow = () =>
+        browser
+          .post('/oauth/authorize')
+          .type('form')
+          .send({ ...hiddenFields(consent.text), decision: 'allow' });
+      return { client, user, browser, request, unredeemed, allow };
+    }
+
+    it('is signed out: the consent page shown before says the session has ended, the authorization endpoint asks to sign in, and a code issued before cannot be redeemed', async () => {
+      const { client, user, browser, request, unredeemed, allow } = await atConsent();
+
+      await t.app.get(UserAccountsService).disable(user.id);
+
+      expect((await allow().expect(401)).text).toContain('Your session has ended.');
+      expect((await browser.get(request).expect(303)).headers.location).toMatch(/^\/login\?/);
+      oauth.expectOAuthError(await oauth.exchange(t.http(), client, unredeemed), 400, 'invalid_grant');
+    });
+
+    it('gets access_denied, not a code, with a session that disabling could not end (stored before sessions named their user)', async () => {
+      const { user, browser, request, allow } = await atConsent();
+      await t.app.get(DataSource).getRepository(SessionEntity).update({ userId: user.id }, { userId: null });
 
       await t.app.get(UserAccountsService).disable(user.id);
 
       // RFC 6749 §4.1.2.1: the partner hears access_denied at its redirect URI, whether the user
       // answers a consent page shown before, or comes to the authorization endpoint again.
-      const answers = [
-        await browser
-          .post('/oauth/authorize')
-          .type('form')
-          .send({ ...hiddenFields(consent.text), decision: 'allow' })
-          .expect(303),
-        await browser.get(request).expect(303),
-      ];
+      const answers = [await allow().expect(303), await browser.get(request).expect(303)];
       for (const answer of answers) {
         const location = new URL(answer.headers.location);
         expect(location.searchParams.get('error')).toBe('access_denied');
         expect(location.searchParams.has('code')).toBe(false);
       }
-      oauth.expectOAuthError(await oauth.exchange(t.http(), client, unredeemed), 400, 'invalid_grant');
     });
 
     it('is disabled by a second call without error, and an unknown user is refused', async () => {
