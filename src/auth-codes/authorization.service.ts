@@ -1,6 +1,6 @@
-import { ApisService } from '../apis/apis.service';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ApisService } from '../apis/apis.service';
 import { AuditService } from '../audit/audit.service';
 import { loginPage, LoginRequiredError } from '../common/http/login-required.error';
 import { SessionUser } from '../auth/session.types';
