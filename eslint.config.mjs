@@ -18,17 +18,18 @@ const FEATURES = {
   assets: [],
   grants: [],
   keys: ['audit'],
-  clients: ['audit', 'rate-limit'],
+  apis: ['audit'],
+  clients: ['apis', 'audit', 'rate-limit'],
   'id-tokens': ['keys'],
   'access-tokens': ['clients', 'grants', 'keys'],
   accounts: ['audit', 'auth', 'clients', 'grants', 'users'],
   auth: ['audit', 'clients', 'id-tokens', 'rate-limit', 'users'],
-  'auth-codes': ['audit', 'auth', 'clients', 'grants', 'users'],
+  'auth-codes': ['apis', 'audit', 'auth', 'clients', 'grants', 'users'],
   tokens: ['access-tokens', 'audit', 'auth-codes', 'clients', 'grants', 'id-tokens', 'users'],
   userinfo: ['access-tokens', 'users'],
-  discovery: ['clients', 'tokens'],
+  discovery: ['apis', 'clients', 'tokens'],
   health: ['rate-limit'],
-  account: ['accounts', 'audit', 'auth', 'auth-codes', 'clients', 'grants', 'users'],
+  account: ['accounts', 'apis', 'audit', 'auth', 'auth-codes', 'clients', 'grants', 'users'],
 };
 /** The administration API and console, the scheduled clean-up and the CLI: above every feature. */
 const ON_TOP = ['admin', 'console', 'retention', 'cli'];

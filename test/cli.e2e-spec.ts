@@ -382,6 +382,79 @@ describe('administration CLI', () => {
     });
   });
 
+  describe('api:create', () => {
+    it('registers an API whose scopes a client may then hold, and the running app publishes them', async () => {
+      const identifier = `https://${uniqueName('cli-api')}.example`;
+      const scope = `${uniqueName('cli')}:read`;
+      const body = jsonOf(
+        await cli(
+          'api:create',
+          '--identifier',
+          identifier,
+          '--name',
+          'Reports',
+          '--scope',
+          `${scope}:Read your reports: all of them`,
+          '--access-token-ttl',
+          '300',
+          '--json',
+        ),
+      );
+      expect(body).toMatchObject({
+        identifier,
+        name: 'Reports',
+        scopes: [{ name: scope, description: 'Read your reports: all of them' }],
+        access_token_ttl: 300,
+        token_format: 'jwt',
+      });
+      const discovery = await t.http().get('/.well-known/openid-configuration').expect(200);
+      expect(discovery.body.scopes_supported).toContain(scope);
+      jsonOf(
+        await cli(
+          'client:create',
+          '--name',
+          'Reporter',
+          '--redirect-uri',
+          REDIRECT,
+          '--scope',
+          `openid ${scope}`,
+          '--json',
+        ),
+      );
+    });
+
+    it('refuses a bad identifier, a built-in scope and a scope without description with one line', async () => {
+      expectOneLineFailure(
+        await cli('api:create', '--identifier', 'api.example', '--name', 'X', '--json'),
+        /absolute URI/,
+      );
+      expectOneLineFailure(
+        await cli('api:create', '--identifier', 'https://x.example', '--name', 'X', '--scope', 'openid:Sign in'),
+        /openid is built in/,
+      );
+      expectOneLineFailure(
+        await cli('api:create', '--identifier', 'https://x.example', '--name', 'X', '--scope', 'nodescription'),
+        /name:description/,
+      );
+    });
+
+    it('refuses client:create with a scope no API defines, naming it', async () => {
+      expectOneLineFailure(
+        await cli(
+          'client:create',
+          '--name',
+          'Greedy',
+          '--redirect-uri',
+          REDIRECT,
+          '--scope',
+          'openid superuser',
+          '--json',
+        ),
+        /scope superuser is defined by no API/,
+      );
+    });
+  });
+
   it('writes while the running app is in the middle of reading the same database (SQLite in WAL mode)', async () => {
     // Without WAL, the app's open read would lock the SQLite file against the CLI's write.
     const reader = t.app.get(DataSource).createQueryRunner();

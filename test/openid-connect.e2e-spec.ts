@@ -2,7 +2,7 @@ import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { createHash } from 'node:crypto';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { KeysService } from '../src/keys/keys.service';
-import { createTestApp, TestApp } from './helpers/create-test-app';
+import { createTestApp, TEST_API, TestApp } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
 import { authorize, authorizeUrl, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
 import * as oauth from './helpers/partner';
@@ -241,10 +241,12 @@ describe('OpenID Connect', () => {
     expect(oidc.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'offline_access']));
   });
 
-  it('publishes only the scopes a partner may ask for, never the administration scope', async () => {
+  it("publishes the OpenID scopes and the registered APIs' scopes, never the administration scope", async () => {
     for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
       const { scopes_supported } = (await t.http().get(path).expect(200)).body;
-      expect([...scopes_supported].sort()).toEqual(['email', 'offline_access', 'openid', 'profile']);
+      const openid = ['email', 'offline_access', 'openid', 'profile'];
+      expect(scopes_supported).toEqual(expect.arrayContaining([...openid, ...TEST_API.scopes.map((s) => s.name)]));
+      expect(scopes_supported).not.toContain('admin');
     }
   });
 

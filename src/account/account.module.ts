@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApisModule } from '../apis/apis.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuthCodesModule } from '../auth-codes/auth-codes.module';
 import { AuthModule } from '../auth/auth.module';
@@ -13,7 +14,7 @@ import { SignedInGuard } from './signed-in.guard';
 
 /** The signed-in user's own page: profile, password, the applications they let in, their sessions. */
 @Module({
-  imports: [AuthModule, AccountsModule, AuthCodesModule, GrantsModule, ClientsModule, UsersModule],
+  imports: [AuthModule, AccountsModule, ApisModule, AuthCodesModule, GrantsModule, ClientsModule, UsersModule],
   controllers: [AccountController],
   providers: [AccountService, ConnectedAppsService, SignedInGuard, AccountPageFilter],
 })

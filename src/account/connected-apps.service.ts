@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { ApisService } from '../apis/apis.service';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { AuditService } from '../audit/audit.service';
 import { ConsentsService } from '../auth-codes/consents.service';
 import { ClientsService } from '../clients/clients.service';
-import { describeScope } from '../common/oauth/scope-descriptions';
 import { ChangeCounters } from '../database/change-counters.service';
 import { GrantStore } from '../grants/grant.store';
 
@@ -39,6 +39,7 @@ export class ConnectedAppsService {
     private readonly clients: ClientsService,
     private readonly counters: ChangeCounters,
     private readonly audit: AuditService,
+    private readonly apis: ApisService,
   ) {}
 
   /** The user's connected apps, most recently signed in to first. */
@@ -57,7 +58,7 @@ export class ConnectedAppsService {
         return {
           clientId,
           name: client.name,
-          permissions: [...scopes].map(describeScope),
+          permissions: (await this.apis.describe([...scopes])).map((scope) => scope.description),
           since: earliest([...grantTimes, ...(consent ? [consent.updatedAt] : [])]),
           lastSignIn: grantTimes.length ? latest(grantTimes) : null,
         };

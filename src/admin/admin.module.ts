@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AccessTokensModule } from '../access-tokens/access-tokens.module';
+import { ApisModule } from '../apis/apis.module';
 import { ClientsModule } from '../clients/clients.module';
+import { ApisController } from './apis.controller';
 import { AuditEventsController } from './audit-events.controller';
 import { ClientsController } from './clients.controller';
 import { UsersController } from './users.controller';
@@ -12,7 +14,7 @@ import { UsersController } from './users.controller';
  * imports them; no feature imports it. The audit trail's writer (AuditModule) is global.
  */
 @Module({
-  imports: [AccessTokensModule, ClientsModule, AccountsModule],
-  controllers: [ClientsController, UsersController, AuditEventsController],
+  imports: [AccessTokensModule, ClientsModule, AccountsModule, ApisModule],
+  controllers: [ClientsController, UsersController, AuditEventsController, ApisController],
 })
 export class AdminModule {}

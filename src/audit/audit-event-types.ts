@@ -17,6 +17,10 @@ export const AUDIT_EVENT_TYPES = [
   'client.updated',
   'client.deleted',
   'client.secret_rotated',
+  /** APIs (resource servers) administered; `detail` names the identifier. */
+  'api.created',
+  'api.updated',
+  'api.deleted',
   /** Users administered (admin API, CLI); `detail` names the fields changed, never a password. */
   'user.created',
   'user.updated',

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApisModule } from '../apis/apis.module';
 import { AuthModule } from '../auth/auth.module';
 import { ClientsModule } from '../clients/clients.module';
 import { GrantsModule } from '../grants/grants.module';
@@ -18,6 +19,7 @@ import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
     TypeOrmModule.forFeature([AuthorizationCodeEntity, ConsentEntity]),
     GrantsModule,
     AuthModule,
+    ApisModule,
     ClientsModule,
     UsersModule,
   ],

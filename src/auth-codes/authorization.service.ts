@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ApisService } from '../apis/apis.service';
 import { AuditService } from '../audit/audit.service';
 import { loginPage, LoginRequiredError } from '../common/http/login-required.error';
 import { SessionUser } from '../auth/session.types';
@@ -11,7 +12,6 @@ import {
   LoginRequiredOAuthError,
   OAuthError,
 } from '../common/oauth/oauth.error';
-import { describeScope } from '../common/oauth/scope-descriptions';
 import { ProviderEnvironment } from '../config/environment';
 import { entitledScope } from '../users/entitled-scope';
 import { UsersService } from '../users/users.service';
@@ -61,6 +61,7 @@ export class AuthorizationService {
     private readonly consents: ConsentsService,
     private readonly users: UsersService,
     private readonly audit: AuditService,
+    private readonly apis: ApisService,
   ) {
     this.issuer = config.get('ISSUER', { infer: true });
   }
@@ -94,7 +95,7 @@ export class AuthorizationService {
     const fail = (error: OAuthError) => new RedirectableAuthorizationError(error, request.redirectUri, request.state);
     if (!(await this.consentRemembered(request, user))) {
       if (request.prompt.has('none')) throw fail(new ConsentRequiredOAuthError('the user has not allowed this client'));
-      return { consentPage: this.consentPage(request, signedInAs) };
+      return { consentPage: await this.consentPage(request, signedInAs) };
     }
     return { redirect: await this.codeResponse(request, user, ip) };
   }
@@ -142,12 +143,13 @@ export class AuthorizationService {
     return this.consents.covers(user.id, request.client.clientId, request.scope);
   }
 
-  private consentPage(request: AuthorizationRequest, signedInAs: string): ConsentPage {
+  /** Each scope in the words of the API that defines it, or the provider's own. */
+  private async consentPage(request: AuthorizationRequest, signedInAs: string): Promise<ConsentPage> {
     return {
       title: `Allow ${request.client.name}?`,
       clientName: request.client.name,
       signedInAs,
-      scopes: request.scope.map((name) => ({ name, description: describeScope(name) })),
+      scopes: await this.apis.describe(request.scope),
       params: Object.entries(authorizationRequestParams(request)).map(([name, value]) => ({ name, value })),
     };
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AccountsModule } from '../accounts/accounts.module';
+import { ApisModule } from '../apis/apis.module';
 import { AuditModule } from '../audit/audit.module';
 import { ClientsModule } from '../clients/clients.module';
 import { validateEnvironment } from '../config/environment';
@@ -17,6 +18,7 @@ import { UsersModule } from '../users/users.module';
     UsersModule,
     AccountsModule,
     ClientsModule,
+    ApisModule,
     KeysModule,
   ],
 })

@@ -3,8 +3,11 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parseArgs } from 'node:util';
 import { UserAccountsService } from '../accounts/user-accounts.service';
+import { ApisService } from '../apis/apis.service';
+import { ApiMetadataDto } from '../apis/dto/api-metadata.dto';
 import { ClientsService } from '../clients/clients.service';
 import { ClientMetadataDto } from '../clients/dto/client-metadata.dto';
+import { describe } from '../common/http/strict-validation.pipe';
 import { DEFAULT_GRANT_TYPES } from '../common/oauth/grant-types';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { KeysService } from '../keys/keys.service';
@@ -209,6 +212,32 @@ export const COMMANDS: Record<string, Command> = {
       return { json, text };
     },
   },
+  'api:create': {
+    usage:
+      'api:create --identifier URI --name NAME [--scope "name:description"]... [--access-token-ttl SECONDS] [--json]; a scope\'s name ends at the last ":" before the first space, so "api:read:Read your data" names api:read',
+    options: {
+      identifier: { type: 'string' },
+      name: { type: 'string' },
+      scope: { type: 'string', multiple: true },
+      'access-token-ttl': { type: 'string' },
+    },
+    async run(app, values) {
+      const ttl = values['access-token-ttl'] as string | undefined;
+      const metadata = plainToInstance(ApiMetadataDto, {
+        identifier: values.identifier,
+        name: values.name,
+        scopes: ((values.scope as string[] | undefined) ?? []).map(apiScope),
+        ...(ttl !== undefined && { access_token_ttl: /^\d+$/.test(ttl) ? Number(ttl) : ttl }),
+      });
+      const errors = validateSync(metadata);
+      if (errors.length > 0) throw new CliError(describe(errors));
+      const api = await app.get(ApisService).create(metadata, CLI);
+      const text = [`Created API ${api.name}`, `id: ${api.id}`, `identifier: ${api.identifier}`]
+        .concat(api.scopes.map((scope) => `scope: ${scope.name} (${scope.description})`))
+        .join('\n');
+      return { json: api, text };
+    },
+  },
   'keys:rotate': {
     usage: 'keys:rotate [--withdraw] [--json]',
     // --withdraw: for a key that may have leaked; every older key stops verifying and leaves the JWKS at once.
@@ -237,6 +266,14 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+/** `name:description`: the name ends at the last ":" before the first space (scope names may hold ":"). */
+function apiScope(option: string): { name: string; description: string } {
+  const space = option.indexOf(' ');
+  const colon = option.lastIndexOf(':', space === -1 ? undefined : space);
+  if (colon <= 0) throw new CliError(`--scope ${JSON.stringify(option)} must be "name:description"`);
+  return { name: option.slice(0, colon), description: option.slice(colon + 1) };
+}
 
 function requiredUsername(values: Record<string, unknown>): string {
   const username = values.username as string | undefined;

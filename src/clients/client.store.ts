@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { ChangeCounters } from '../database/change-counters.service';
 import { contains } from '../database/contains';
 import { HeldUntilChange } from '../database/held-until-change';
@@ -59,6 +59,13 @@ export class ClientStore {
       skip: offset,
     });
     return { items, total };
+  }
+
+  /** How many clients may ask for any of these scopes, as `manager`'s transaction sees them. */
+  async countHolding(manager: EntityManager, scopes: string[]): Promise<number> {
+    const wanted = new Set(scopes);
+    const clients = await manager.find(ClientEntity, { select: { clientId: true, scope: true } });
+    return clients.filter((client) => client.scope.split(' ').some((scope) => wanted.has(scope))).length;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApisModule } from '../apis/apis.module';
 import { ClientAuthenticationService } from './client-authentication.service';
 import { ClientStore } from './client.store';
 import { ClientsService } from './clients.service';
@@ -10,7 +11,7 @@ import { ClientEntity } from './entities/client.entity';
  * with the rate limits (RateLimitModule) the server has and the administration CLI does not.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ClientEntity])],
+  imports: [TypeOrmModule.forFeature([ClientEntity]), ApisModule],
   providers: [ClientsService, ClientStore, ClientAuthenticationService],
   exports: [ClientsService, ClientAuthenticationService],
 })

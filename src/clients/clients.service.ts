@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ApisService } from '../apis/apis.service';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { AuditService } from '../audit/audit.service';
 import { randomToken, sha256 } from '../common/crypto/tokens';
@@ -15,11 +16,17 @@ export type ClientWithSecret = ClientView & { client_secret?: string };
 
 /** Registration and administration of partner clients. `by` says who asks, for the audit trail. */
 @Injectable()
-export class ClientsService {
+export class ClientsService implements OnModuleInit {
   constructor(
     private readonly clients: ClientStore,
     private readonly audit: AuditService,
+    private readonly apis: ApisService,
   ) {}
+
+  /** No API is deleted, nor loses a scope, while a client holds one of its scopes. */
+  onModuleInit(): void {
+    this.apis.countHoldersWith((manager, scopes) => this.clients.countHolding(manager, scopes));
+  }
 
   /** Registers a client; the answer carries its secret, this once. */
   async create(metadata: ClientMetadataDto, by: AuditOrigin = {}): Promise<ClientWithSecret> {
@@ -36,7 +43,7 @@ export class ClientsService {
     });
     if (!client.name) throw new InvalidClientMetadataError('name is required');
     const secret = this.assignSecret(client);
-    this.check(client);
+    await this.check(client);
     const view = clientView(await this.clients.save(client));
     await this.audit.record({
       type: 'client.created',
@@ -74,7 +81,7 @@ export class ClientsService {
     client.requirePkce = metadata.require_pkce ?? client.requirePkce;
     client.resourceServer = metadata.resource_server ?? client.resourceServer;
     const secret = wasPublic !== client.isPublic ? this.changeCredentials(client) : undefined;
-    this.check(client);
+    await this.check(client);
     const view = clientView(await this.clients.save(client));
     await this.audit.record({
       type: 'client.updated',
@@ -142,8 +149,8 @@ export class ClientsService {
     return secret;
   }
 
-  /** The rules between fields that a DTO cannot see. */
-  private check(client: ClientEntity): void {
+  /** The rules between fields that a DTO cannot see, and known scopes only (a built-in scope or an API's). */
+  private async check(client: ClientEntity): Promise<void> {
     for (const uri of [...client.redirectUris, ...(client.postLogoutRedirectUris ?? [])]) {
       const problem = redirectUriProblem(uri);
       if (problem) throw new InvalidRedirectUriError(`redirect_uri ${JSON.stringify(uri)} ${problem}`);
@@ -159,6 +166,9 @@ export class ClientsService {
     if (client.isPublic && !client.requirePkce) {
       throw new InvalidClientMetadataError('a public client must use PKCE (require_pkce cannot be false)');
     }
-    if (parseScope(client.scope) === null) throw new InvalidClientMetadataError('scope is not a list of scope tokens');
+    const scopes = parseScope(client.scope);
+    if (scopes === null) throw new InvalidClientMetadataError('scope is not a list of scope tokens');
+    const [unknown] = await this.apis.unknownScopes(scopes);
+    if (unknown) throw new InvalidClientMetadataError(`scope ${unknown} is defined by no API`);
   }
 }

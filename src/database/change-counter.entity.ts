@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** What a counter counts: changes to clients; revocations of grants and of access tokens; changes to users' standing. */
-export type ChangeCounterName = 'clients' | 'revocations' | 'users';
+/** What a counter counts: changes to clients; revocations of grants and of access tokens; changes to users' standing; changes to APIs. */
+export type ChangeCounterName = 'clients' | 'revocations' | 'users' | 'apis';
 
 /**
  * A count of the changes of one kind made by any instance or the CLI: each change raises it in the

@@ -1,3 +1,4 @@
+import { ApiEntity } from '../apis/entities/api.entity';
 import { RevokedAccessTokenEntity } from '../access-tokens/revoked-access-token.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { LoginAttemptEntity } from '../auth/login-attempt.entity';
@@ -14,6 +15,7 @@ import { ChangeCounterEntity } from './change-counter.entity';
 export const ENTITIES = [
   UserEntity,
   ClientEntity,
+  ApiEntity,
   ChangeCounterEntity,
   SigningKeyEntity,
   SessionEntity,

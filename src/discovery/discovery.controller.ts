@@ -10,7 +10,7 @@ export class DiscoveryController {
   @Header('Cache-Control', 'public, max-age=300')
   @Header('Content-Type', 'application/json; charset=utf-8')
   authorizationServer() {
-    return this.discovery.document;
+    return this.discovery.document();
   }
 
   /** OpenID Connect Discovery 1.0 §4. */
@@ -18,6 +18,6 @@ export class DiscoveryController {
   @Header('Cache-Control', 'public, max-age=300')
   @Header('Content-Type', 'application/json; charset=utf-8')
   openidConfiguration() {
-    return this.discovery.document;
+    return this.discovery.document();
   }
 }

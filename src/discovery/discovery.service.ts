@@ -1,25 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ApisService } from '../apis/apis.service';
 import { AUTH_METHODS } from '../clients/dto/client-metadata.dto';
-import { SUPPORTED_SCOPES } from '../common/oauth/scope-descriptions';
 import { ProviderEnvironment } from '../config/environment';
 import { TokensService } from '../tokens/tokens.service';
 
 /**
- * The provider's published metadata, built and serialized once: it changes only
- * with the configuration. One document serves both RFC 8414 and OpenID Connect
- * Discovery 1.0 §3, so the two can never disagree.
+ * The provider's published metadata: it changes only with the configuration and the scopes of
+ * the registered APIs, so it is serialized again only when those scopes change. One document
+ * serves both RFC 8414 and OpenID Connect Discovery 1.0 §3, so the two can never disagree.
  */
 @Injectable()
 export class DiscoveryService {
-  /** The metadata as JSON, as sent. */
-  readonly document: string;
+  /** The metadata but for `scopes_supported`, which document() fills in. */
+  private readonly metadata: Record<string, unknown>;
+  /** The document as last sent, and the scopes it was made with. */
+  private last?: { scopes: string; document: string };
 
-  constructor(config: ConfigService<ProviderEnvironment, true>, tokens: TokensService) {
+  constructor(
+    config: ConfigService<ProviderEnvironment, true>,
+    tokens: TokensService,
+    private readonly apis: ApisService,
+  ) {
     const issuer = config.get('ISSUER', { infer: true });
     const authMethods = AUTH_METHODS;
     const secretMethods = AUTH_METHODS.filter((m) => m !== 'none');
-    this.document = JSON.stringify({
+    this.metadata = {
       issuer,
       authorization_endpoint: `${issuer}/oauth/authorize`,
       token_endpoint: `${issuer}/oauth/token`,
@@ -28,7 +34,7 @@ export class DiscoveryService {
       revocation_endpoint: `${issuer}/oauth/revoke`,
       introspection_endpoint: `${issuer}/oauth/introspect`,
       end_session_endpoint: `${issuer}/logout`,
-      scopes_supported: SUPPORTED_SCOPES,
+      scopes_supported: [],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: tokens.grantTypes,
@@ -59,6 +65,16 @@ export class DiscoveryService {
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
       authorization_response_iss_parameter_supported: true,
-    });
+    };
+  }
+
+  /** The metadata as JSON, as sent: `scopes_supported` lists the OpenID scopes and every API's. */
+  async document(): Promise<string> {
+    const supported = await this.apis.supportedScopes();
+    const scopes = supported.join(' ');
+    if (this.last?.scopes !== scopes) {
+      this.last = { scopes, document: JSON.stringify({ ...this.metadata, scopes_supported: supported }) };
+    }
+    return this.last.document;
   }
 }

@@ -7,9 +7,11 @@ import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createAdapter } from '../../src/app.setup';
+import { ApisService } from '../../src/apis/apis.service';
 import { ClientsService, ClientWithSecret } from '../../src/clients/clients.service';
 import { ClientMetadataDto } from '../../src/clients/dto/client-metadata.dto';
 import { Environment, validateEnvironment } from '../../src/config/environment';
+import { InvalidRequestError } from '../../src/common/oauth/oauth.error';
 import { LOG_DESTINATION } from '../../src/logging/log-destination';
 import { UserEntity } from '../../src/users/entities/user.entity';
 import { UsersService } from '../../src/users/users.service';
@@ -42,6 +44,28 @@ export const GENEROUS_RATE_LIMITS = {
 };
 
 /** The same limits at their defaults, for the specs that prove the defaults. */
+/**
+ * The API whose scopes the specs register their clients with (a client may only hold scopes an
+ * API defines, or the built-in ones). Registered once per database (createTestApp).
+ */
+export const TEST_API = {
+  identifier: 'https://api.test.example',
+  name: 'Test API',
+  scopes: ['read', 'write', 'api', 'api:read', 'api:write', 'reports'].map((name) => ({
+    name,
+    description: `Test scope ${name}`,
+  })),
+};
+
+/** Registers TEST_API, unless this database has it already (another app of the run registered it). */
+async function registerTestApi(app: NestFastifyApplication): Promise<void> {
+  try {
+    await app.get(ApisService).create(TEST_API);
+  } catch (error) {
+    if (!(error instanceof InvalidRequestError)) throw error;
+  }
+}
+
 export const DEFAULT_RATE_LIMITS = Object.fromEntries(
   Object.keys(GENEROUS_RATE_LIMITS).map((name) => [name, String(new Environment()[name as keyof Environment])]),
 );
@@ -74,6 +98,7 @@ export async function createTestApp(
   await configureApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  await registerTestApi(app);
   const server = app.getHttpServer();
   return {
     app,

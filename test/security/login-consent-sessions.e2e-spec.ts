@@ -1,5 +1,6 @@
 import TestAgent from 'supertest/lib/agent';
 import type { Response } from 'supertest';
+import { ApisService } from '../../src/apis/apis.service';
 import { authorizeUrl, hiddenFields, signIn } from '../helpers/oauth-client';
 import { createTestApp, uniqueName } from '../helpers/create-test-app';
 import { REDIRECT, codeFlow, expectRedirectedError, sidOf, cookiesOf, useSecurityWorld } from './world';
@@ -103,19 +104,25 @@ describe('Login, consent, sessions (docs/security.md, Checklist)', () => {
   });
 
   describe('24. client names and everything else echoed into a page are HTML-escaped', () => {
-    it('escapes the client name, scope names and request values on the consent page, and client_id on the error page', async () => {
+    it('escapes the client name, scope names and descriptions and request values on the consent page, and client_id on the error page', async () => {
+      const scope = `<img/src=x/onerror=alert(2)>${uniqueName('')}`;
+      await w.t.app.get(ApisService).create({
+        identifier: `https://${uniqueName('evil')}.example`,
+        name: 'Evil API',
+        scopes: [{ name: scope, description: '<svg onload=alert(6)>' }],
+      });
       const evil = await w.t.createClient({
         name: '<script>alert(1)</script>',
         redirect_uris: [REDIRECT],
         grant_types: ['authorization_code'],
-        scope: 'openid <img/src=x/onerror=alert(2)>',
+        scope: `openid ${scope}`,
       });
       const page = await w.signedIn
         .get(
           authorizeUrl(
             w.baseQuery({
               client_id: evil.client_id,
-              scope: 'openid <img/src=x/onerror=alert(2)>',
+              scope: `openid ${scope}`,
               state: '"><script>alert(3)</script>',
               nonce: "'><svg onload=alert(4)>",
             }),
@@ -124,6 +131,7 @@ describe('Login, consent, sessions (docs/security.md, Checklist)', () => {
         .expect(200);
       expect(page.text).not.toMatch(/<script>alert|<img\/src|<svg/);
       expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(page.text).toContain('&lt;svg onload&#x3D;alert(6)&gt;');
       expect(hiddenFields(page.text).state).toBe('"><script>alert(3)</script>');
       const error = await w.t
         .http()

@@ -1,7 +1,8 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { InvalidRequestError, OAuthError } from '../oauth/oauth.error';
 
-function describe(errors: ValidationError[]): string {
+/** The first problem class-validator found, nested ones included, in one line. */
+export function describe(errors: ValidationError[]): string {
   const first = errors[0];
   if (!first) return 'invalid request';
   if (first.children?.length) return describe(first.children);

@@ -7,14 +7,18 @@ const DESCRIPTIONS: Record<string, string> = {
   admin: 'Administer the partner applications registered with this provider',
 };
 
+/** The scopes the provider itself gives meaning to; no API may define one of them. */
+export const BUILT_IN_SCOPES: readonly string[] = Object.keys(DESCRIPTIONS);
+
 /**
- * The scopes the provider gives meaning to that a partner may ask for, as discovery publishes
- * them; clients may also be registered with their own API scopes. `admin` is left out: it opens
+ * The built-in scopes that a partner may ask for, as discovery publishes them, with the scopes of
+ * the registered APIs. `admin` is left out: it opens
  * the provider's own administration, only to clients an administrator registers for it, and RFC
  * 8414 §2 lets a server not advertise a scope it supports.
  */
 export const SUPPORTED_SCOPES = Object.keys(DESCRIPTIONS).filter((scope) => scope !== 'admin');
 
+/** A built-in scope's description; a scope the provider does not know is named as it is. */
 export function describeScope(scope: string): string {
   return DESCRIPTIONS[scope] ?? `Use the "${scope}" permission`;
 }

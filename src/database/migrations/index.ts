@@ -16,6 +16,7 @@ import { UsersDisabledAt1795853000000 } from './1795853000000-UsersDisabledAt';
 import { AuditEventsTypeCreatedAt1795854000000 } from './1795854000000-AuditEventsTypeCreatedAt';
 import { UsersChangeCounter1795856000000 } from './1795856000000-UsersChangeCounter';
 import { SessionMetadata1795857000000 } from './1795857000000-SessionMetadata';
+import { CreateApis1795858000000 } from './1795858000000-CreateApis';
 
 /** In the order they run. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   AuditEventsTypeCreatedAt1795854000000,
   UsersChangeCounter1795856000000,
   SessionMetadata1795857000000,
+  CreateApis1795858000000,
 ];

@@ -1,0 +1,20 @@
+import { ApiEntity, ApiScope } from './entities/api.entity';
+
+/** Every API as read at one moment, with each scope found by its name. */
+export class ApiRegistry {
+  private readonly byScope = new Map<string, { api: ApiEntity; scope: ApiScope }>();
+
+  constructor(readonly apis: ApiEntity[]) {
+    for (const api of apis) for (const scope of api.scopes) this.byScope.set(scope.name, { api, scope });
+  }
+
+  /** Every scope some API defines, in the order of the APIs' identifiers. */
+  get scopeNames(): string[] {
+    return [...this.byScope.keys()];
+  }
+
+  /** The API that defines this scope and the scope itself, if any does. */
+  scope(name: string): { api: ApiEntity; scope: ApiScope } | undefined {
+    return this.byScope.get(name);
+  }
+}

@@ -1,0 +1,57 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { TokenFormat } from '../entities/api.entity';
+import { ApiScopeDto } from './api-scope.dto';
+
+export const TOKEN_FORMATS: TokenFormat[] = ['jwt', 'opaque'];
+/** Access tokens for an API live between a minute and a day. */
+export const ACCESS_TOKEN_TTL_BOUNDS = { min: 60, max: 86_400 };
+
+/** What PATCH may change: every field optional. The identifier, the audience of issued tokens, never changes. */
+export class ApiChangesDto {
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  @Matches(/^[^\x00-\x1f\x7f]*$/, { message: 'name must not contain control characters' })
+  name?: string;
+
+  /** Replaces the API's scopes as a whole. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => ApiScopeDto)
+  scopes?: ApiScopeDto[];
+
+  @IsOptional()
+  @IsInt()
+  @Min(ACCESS_TOKEN_TTL_BOUNDS.min)
+  @Max(ACCESS_TOKEN_TTL_BOUNDS.max)
+  access_token_ttl?: number;
+
+  @IsOptional()
+  @IsIn(TOKEN_FORMATS, { message: `token_format must be one of: ${TOKEN_FORMATS.join(', ')}` })
+  token_format?: TokenFormat;
+}
+
+/** A new API: its identifier is required, and so is its name (ApisService). */
+export class ApiMetadataDto extends ApiChangesDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  identifier: string;
+}
