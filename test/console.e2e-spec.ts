@@ -3,7 +3,7 @@ import { AuditService } from '../src/audit/audit.service';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { KeysService } from '../src/keys/keys.service';
 import { RECENT_SIGN_IN_SECONDS } from '../src/console/recent-sign-in.service';
-import { ageSignIn, consoleBrowser, shownSecret, submitForm } from './helpers/console';
+import { ageSignIn, consoleBrowser, consolePages, shownSecret, submitForm } from './helpers/console';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
 import { hiddenFields } from './helpers/oauth-client';
@@ -11,21 +11,6 @@ import { issueCode } from './helpers/issue-code';
 import * as oauth from './helpers/partner';
 
 type User = Awaited<ReturnType<TestApp['createUser']>>;
-
-/** Every console page, for a client and a user that exist. */
-const pages = (clientId: string, userId: string) => [
-  '/console',
-  '/console/clients',
-  '/console/clients/new',
-  `/console/clients/${clientId}`,
-  `/console/clients/${clientId}/delete`,
-  '/console/users',
-  '/console/users/new',
-  `/console/users/${userId}`,
-  '/console/audit',
-  '/console/keys',
-  '/console/keys/rotate',
-];
 
 /** Every console form's action: the page the form is on, and where it posts. */
 const forms = (clientId: string, userId: string): [string, string][] => [
@@ -75,7 +60,7 @@ describe('admin console', () => {
   });
 
   it('sends a signed-out visitor of every page to the login page, and back after', async () => {
-    for (const path of pages(client.client_id, someone.id)) {
+    for (const path of consolePages(client.client_id, someone.id)) {
       const res = await t.http().get(path).expect(303);
       expect(res.headers.location).toBe(`/login?return_to=${encodeURIComponent(path)}`);
     }
@@ -86,7 +71,7 @@ describe('admin console', () => {
     const home = await browser.get('/').expect(200);
     const csrf = hiddenFields(home.text)._csrf;
     expect(home.text).not.toContain('/console');
-    for (const path of pages(client.client_id, someone.id)) {
+    for (const path of consolePages(client.client_id, someone.id)) {
       const res = await browser.get(path).expect(403);
       expect(res.headers['content-type']).toMatch(/text\/html/);
       expect(res.text).toContain('The admin console is for administrators only.');
@@ -120,7 +105,7 @@ describe('admin console', () => {
 
   it('forbids framing every console page and stores none of them', async () => {
     const browser = await consoleBrowser(t, admin);
-    for (const path of pages(client.client_id, someone.id).slice(1)) {
+    for (const path of consolePages(client.client_id, someone.id).slice(1)) {
       const res = await browser.get(path).expect(200);
       expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");

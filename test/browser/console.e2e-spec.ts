@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { uniqueName } from '../helpers/create-test-app';
-import { ageSignIn } from '../helpers/console';
+import { ageSignIn, consolePages } from '../helpers/console';
 import { freePort } from '../helpers/free-port';
 import { issueCode } from '../helpers/issue-code';
 import * as oauth from '../helpers/partner';
@@ -70,20 +70,6 @@ describeInBrowser('browser: the admin console', () => {
       secret: (await p.locator('#client-secret').textContent())!,
     };
   }
-
-  /** Every console page an administrator opens by address, for a client and a user that exist. */
-  const consolePages = (clientId: string, userId: string) => [
-    '/console/clients',
-    '/console/clients/new',
-    `/console/clients/${clientId}`,
-    `/console/clients/${clientId}/delete`,
-    '/console/users',
-    '/console/users/new',
-    `/console/users/${userId}`,
-    '/console/audit',
-    '/console/keys',
-    '/console/keys/rotate',
-  ];
 
   it('registers a client in the console, with which the demo partner app then signs a user in', async () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.issuer });
@@ -155,7 +141,7 @@ describeInBrowser('browser: the admin console', () => {
     await fillLogin(page, user.username, user.password);
     await page.waitForURL(`${stack.issuer}/`);
     expect(await page.getByRole('link', { name: 'Admin console' }).count()).toBe(0);
-    for (const path of ['/console', ...consolePages(stack.client.client_id, user.id)]) {
+    for (const path of consolePages(stack.client.client_id, user.id)) {
       const response = await page.goto(`${stack.issuer}${path}`);
       expect([path, response?.status()]).toEqual([path, 403]);
       expect(await page.getByRole('alert').textContent()).toBe('The admin console is for administrators only.');
@@ -187,7 +173,8 @@ describeInBrowser('browser: the admin console', () => {
   it('reaches every control of every console page with the keyboard alone', async () => {
     await openConsole(page, admin);
     const user = await stack.createUser();
-    for (const path of consolePages(stack.client.client_id, user.id)) {
+    // /console itself leads to the clients list.
+    for (const path of consolePages(stack.client.client_id, user.id).slice(1)) {
       await page.goto(`${stack.issuer}${path}`);
       const { controls, reached } = await reachedByTab();
       expect([path, reached]).toEqual([path, controls]);
@@ -212,7 +199,7 @@ describeInBrowser('browser: the admin console', () => {
       await page.setViewportSize(viewport);
       await openConsole(page, admin);
       const user = await stack.createUser();
-      for (const [i, path] of consolePages(stack.client.client_id, user.id).entries()) {
+      for (const [i, path] of consolePages(stack.client.client_id, user.id).slice(1).entries()) {
         await page.goto(`${stack.issuer}${path}`);
         expect([path, await seriousViolations(page)]).toEqual([path, []]);
         await screenshot(page, `console-${width}-${i}`);

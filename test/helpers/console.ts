@@ -48,3 +48,18 @@ export function shownSecret(html: string): { client_id: string; client_secret: s
   if (!id || !secret) throw new Error('no client secret on the page');
   return { client_id: id, client_secret: secret };
 }
+
+/** Every console page an administrator opens by address, for a client and a user that exist; the first, /console, leads to the clients list. */
+export const consolePages = (clientId: string, userId: string): string[] => [
+  '/console',
+  '/console/clients',
+  '/console/clients/new',
+  `/console/clients/${clientId}`,
+  `/console/clients/${clientId}/delete`,
+  '/console/users',
+  '/console/users/new',
+  `/console/users/${userId}`,
+  '/console/audit',
+  '/console/keys',
+  '/console/keys/rotate',
+];
