@@ -44,6 +44,10 @@ export const GENEROUS_RATE_LIMITS = {
 };
 
 /** The same limits at their defaults, for the specs that prove the defaults. */
+export const DEFAULT_RATE_LIMITS = Object.fromEntries(
+  Object.keys(GENEROUS_RATE_LIMITS).map((name) => [name, String(new Environment()[name as keyof Environment])]),
+);
+
 /**
  * The API whose scopes the specs register their clients with (a client may only hold scopes an
  * API defines, or the built-in ones). Registered once per database (createTestApp).
@@ -65,10 +69,6 @@ async function registerTestApi(app: NestFastifyApplication): Promise<void> {
     if (!(error instanceof InvalidRequestError)) throw error;
   }
 }
-
-export const DEFAULT_RATE_LIMITS = Object.fromEntries(
-  Object.keys(GENEROUS_RATE_LIMITS).map((name) => [name, String(new Environment()[name as keyof Environment])]),
-);
 
 /**
  * The real application, configured exactly as main.ts does, on the test
