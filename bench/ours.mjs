@@ -81,6 +81,13 @@ export class Ours {
     await user(this.username);
     this.flowUsers = Array.from({ length: flowUsers }, (_, i) => `${this.username}-${i}`);
     await pool(this.flowUsers.length, 4, (i) => user(this.flowUsers[i]));
+    // The API whose scope `api` the clients hold (a client may hold only scopes an API defines); a
+    // MySQL database an earlier run used has it already.
+    await this.cli(
+      'api:create', '--identifier', 'https://bench.example/api', '--name', 'Bench API', '--scope', 'api:Call the bench API',
+    ).catch((error) => {
+      if (!/already exists/.test(String(error.stderr ?? error))) throw error;
+    });
     // A resource server: it introspects the web app's user tokens in scenario 4.
     this.cc = await this.cli(
       'client:create', '--name', 'Bench service', '--grant', 'client_credentials', '--scope', 'api', '--resource-server',

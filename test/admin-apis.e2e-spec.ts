@@ -71,7 +71,7 @@ describe('APIs administration API', () => {
       scopes: [{ name: scope, description: 'See your invoices' }],
       access_token_ttl: 600,
       token_format: 'jwt',
-      created_at: expect.any(Number),
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     const { id } = created.body;
 

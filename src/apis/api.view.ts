@@ -9,7 +9,7 @@ export function apiView(api: ApiEntity) {
     scopes: api.scopes.map(({ name, description }) => ({ name, description })),
     access_token_ttl: api.accessTokenTtl,
     token_format: api.tokenFormat,
-    created_at: Math.floor(api.createdAt.getTime() / 1000),
+    created_at: api.createdAt.toISOString(),
   };
 }
 
