@@ -238,7 +238,7 @@ describeInBrowser('browser: the provider pages', () => {
     expect(await scrollsSideways(page)).toBe(false);
     expect(await tableRows(page, 'claims-table')).toMatchObject({ sub: user.id });
     await screenshot(page, 'phone-partner-signed-in');
-  });
+  }, 60_000);
 
   it('signs in with the keyboard alone (Tab and Enter), with the focus visible on the way', async () => {
     const user = await stack.createUser();
