@@ -171,6 +171,8 @@ describeInBrowser('browser: the account page', () => {
 
       expect(scanned).toEqual({ account: [], 'password refused': [], 'session signed out': [] });
     },
+    // Three axe scans and a sign-in: slow beside the rest of the suite on a busy machine.
+    60_000,
   );
 
   it('takes the account page at desktop size (docs/account.png with UPDATE_DOCS_SCREENSHOTS=1)', async () => {
