@@ -1,9 +1,10 @@
 import { UserAccountsService } from '../src/accounts/user-accounts.service';
+import { ApisService } from '../src/apis/apis.service';
 import { AuditService } from '../src/audit/audit.service';
-import { ClientWithSecret } from '../src/clients/clients.service';
+import { ClientsService, ClientWithSecret } from '../src/clients/clients.service';
 import { KeysService } from '../src/keys/keys.service';
 import { RECENT_SIGN_IN_SECONDS } from '../src/console/recent-sign-in.service';
-import { ageSignIn, consoleBrowser, consolePages, shownSecret, submitForm } from './helpers/console';
+import { ageSignIn, consoleBrowser, consolePages, shownSecret, submitForm, testApiId } from './helpers/console';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
 import { hiddenFields } from './helpers/oauth-client';
@@ -13,11 +14,14 @@ import * as oauth from './helpers/partner';
 type User = Awaited<ReturnType<TestApp['createUser']>>;
 
 /** Every console form's action: the page the form is on, and where it posts. */
-const forms = (clientId: string, userId: string): [string, string][] => [
+const forms = (clientId: string, userId: string, apiId: string): [string, string][] => [
   ['/console/clients/new', '/console/clients'],
   [`/console/clients/${clientId}`, `/console/clients/${clientId}`],
   [`/console/clients/${clientId}`, `/console/clients/${clientId}/secret`],
   [`/console/clients/${clientId}/delete`, `/console/clients/${clientId}/delete`],
+  ['/console/apis/new', '/console/apis'],
+  [`/console/apis/${apiId}`, `/console/apis/${apiId}`],
+  [`/console/apis/${apiId}/delete`, `/console/apis/${apiId}/delete`],
   ['/console/users/new', '/console/users'],
   [`/console/users/${userId}`, `/console/users/${userId}`],
   [`/console/users/${userId}`, `/console/users/${userId}/password`],
@@ -43,6 +47,7 @@ describe('admin console', () => {
   let admin: User;
   let someone: User;
   let client: ClientWithSecret;
+  let apiId: string;
 
   let database: Awaited<ReturnType<typeof privateDatabase>>;
 
@@ -53,6 +58,7 @@ describe('admin console', () => {
     admin = await t.createUser({ isAdmin: true });
     someone = await t.createUser({ name: 'Some One' });
     client = await t.createClient({ name: uniqueName('console-client') });
+    apiId = await testApiId(t);
   });
   afterAll(async () => {
     await t?.close();
@@ -60,7 +66,7 @@ describe('admin console', () => {
   });
 
   it('sends a signed-out visitor of every page to the login page, and back after', async () => {
-    for (const path of consolePages(client.client_id, someone.id)) {
+    for (const path of consolePages(client.client_id, someone.id, apiId)) {
       const res = await t.http().get(path).expect(303);
       expect(res.headers.location).toBe(`/login?return_to=${encodeURIComponent(path)}`);
     }
@@ -71,12 +77,12 @@ describe('admin console', () => {
     const home = await browser.get('/').expect(200);
     const csrf = hiddenFields(home.text)._csrf;
     expect(home.text).not.toContain('/console');
-    for (const path of consolePages(client.client_id, someone.id)) {
+    for (const path of consolePages(client.client_id, someone.id, apiId)) {
       const res = await browser.get(path).expect(403);
       expect(res.headers['content-type']).toMatch(/text\/html/);
       expect(res.text).toContain('The admin console is for administrators only.');
     }
-    for (const [, action] of forms(client.client_id, someone.id)) {
+    for (const [, action] of forms(client.client_id, someone.id, apiId)) {
       const res = await browser.post(action).type('form').send({ _csrf: csrf, confirmation: client.client_id });
       expect([action, res.status]).toEqual([action, 403]);
     }
@@ -92,7 +98,7 @@ describe('admin console', () => {
   it('refuses every console form posted without the CSRF token or with a wrong one', async () => {
     const browser = await consoleBrowser(t, admin);
     const target = await t.createUser();
-    for (const [page, action] of forms(client.client_id, target.id)) {
+    for (const [page, action] of forms(client.client_id, target.id, apiId)) {
       await browser.get(page).expect(200);
       for (const csrf of [undefined, 'not-the-token']) {
         const res = await browser.post(action).type('form').send({ _csrf: csrf, confirmation: client.client_id });
@@ -105,7 +111,7 @@ describe('admin console', () => {
 
   it('forbids framing every console page and stores none of them', async () => {
     const browser = await consoleBrowser(t, admin);
-    for (const path of consolePages(client.client_id, someone.id).slice(1)) {
+    for (const path of consolePages(client.client_id, someone.id, apiId).slice(1)) {
       const res = await browser.get(path).expect(200);
       expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
@@ -368,6 +374,92 @@ describe('admin console', () => {
     const bad = await browser.get('/console/audit?since=yesterday').expect(400);
     expect(alert(bad.text)).toMatch(/since must be an ISO 8601 date-time/);
     await browser.get('/console/audit?since=2000-01-01T00:00&until=2999-01-01T00:00').expect(200);
+  });
+
+  it('registers an API, changes its scopes, refuses what the admin API refuses, and deletes it once no client holds it', async () => {
+    const browser = await consoleBrowser(t, admin);
+    const identifier = `https://${uniqueName('photos')}.example`;
+    const bad = await submitForm(
+      browser,
+      '/console/apis/new',
+      '/console/apis',
+      { identifier: 'photos', name: 'Photos', scopes: '', access_token_ttl: '600' },
+      400,
+    );
+    expect(alert(bad.text)).toMatch(/identifier/);
+    expect(decode(bad.text)).toContain('value="photos"');
+    const noName = await submitForm(
+      browser,
+      '/console/apis/new',
+      '/console/apis',
+      { identifier, name: 'Photos', scopes: 'no description here', access_token_ttl: '600' },
+      400,
+    );
+    expect(decode(alert(noName.text))).toBe('scope line "no description here" must be "name: description"');
+    const tooLong = await submitForm(
+      browser,
+      '/console/apis/new',
+      '/console/apis',
+      { identifier, name: 'Photos', scopes: '', access_token_ttl: '999999' },
+      400,
+    );
+    expect(alert(tooLong.text)).toMatch(/access_token_ttl/);
+
+    const created = await submitForm(
+      browser,
+      '/console/apis/new',
+      '/console/apis',
+      { identifier, name: 'Photos', scopes: 'photos:read: See your photos', access_token_ttl: '600' },
+      303,
+    );
+    const path = created.headers.location.replace(/\?saved$/, '');
+    const page = await browser.get(created.headers.location).expect(200);
+    expect(page.text).toContain('Saved.');
+    expect(page.text).toContain(identifier);
+    expect((await browser.get('/console/apis').expect(200)).text).toContain(identifier);
+
+    // A client may now hold the scope, and the consent words are the API's.
+    await submitForm(
+      browser,
+      path,
+      path,
+      { name: 'Photos', scopes: 'photos:read: See your photos\nphotos:write: Add photos', access_token_ttl: '900' },
+      303,
+    );
+    const [api] = (await t.app.get(ApisService).list(100, 0)).items.filter((a) => a.identifier === identifier);
+    expect(api).toMatchObject({
+      name: 'Photos',
+      access_token_ttl: 900,
+      scopes: [
+        { name: 'photos:read', description: 'See your photos' },
+        { name: 'photos:write', description: 'Add photos' },
+      ],
+    });
+    const holder = await t.createClient({ scope: 'openid photos:write' });
+
+    // Neither a held scope's removal nor the API's deletion is allowed while the client holds it.
+    const kept = await submitForm(
+      browser,
+      path,
+      path,
+      { name: 'Photos', scopes: 'photos:read: See your photos', access_token_ttl: '900' },
+      400,
+    );
+    expect(alert(kept.text)).toMatch(/1 client holds one of its scopes \(photos:write\)/);
+    const held = await submitForm(browser, `${path}/delete`, `${path}/delete`, { confirmation: 'Photos' }, 400);
+    expect(alert(held.text)).toMatch(/cannot delete the API/);
+    const typo = await submitForm(browser, `${path}/delete`, `${path}/delete`, { confirmation: 'Photo' }, 400);
+    expect(decode(alert(typo.text))).toMatch(/Type the API's name or identifier exactly/);
+
+    await t.app.get(ClientsService).delete(holder.client_id);
+    const gone = await submitForm(browser, `${path}/delete`, `${path}/delete`, { confirmation: identifier }, 303);
+    expect(gone.headers.location).toBe('/console/apis');
+    await browser.get(path).expect(404);
+    const { items } = await t.app.get(AuditService).list({ limit: 50, offset: 0, user_id: admin.id } as never);
+    const types = items
+      .filter((e) => (e.detail as { identifier?: string })?.identifier === identifier)
+      .map((e) => e.type);
+    expect(types.sort()).toEqual(['api.created', 'api.deleted', 'api.updated']);
   });
 
   it('explains on the page that the last enabled administrator cannot lose the role', async () => {

@@ -3,8 +3,10 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parseArgs } from 'node:util';
 import { UserAccountsService } from '../accounts/user-accounts.service';
+import { parseApiScopeLine } from '../apis/api-scope-line';
 import { ApisService } from '../apis/apis.service';
 import { ApiMetadataDto } from '../apis/dto/api-metadata.dto';
+import { ApiScope } from '../apis/entities/api.entity';
 import { ClientsService } from '../clients/clients.service';
 import { ClientMetadataDto } from '../clients/dto/client-metadata.dto';
 import { describe } from '../common/http/strict-validation.pipe';
@@ -267,12 +269,10 @@ export const COMMANDS: Record<string, Command> = {
   },
 };
 
-/** `name:description`: the name ends at the last ":" before the first space (scope names may hold ":"). */
-function apiScope(option: string): { name: string; description: string } {
-  const space = option.indexOf(' ');
-  const colon = option.lastIndexOf(':', space === -1 ? undefined : space);
-  if (colon <= 0) throw new CliError(`--scope ${JSON.stringify(option)} must be "name:description"`);
-  return { name: option.slice(0, colon), description: option.slice(colon + 1) };
+function apiScope(option: string): ApiScope {
+  const scope = parseApiScopeLine(option);
+  if (!scope) throw new CliError(`--scope ${JSON.stringify(option)} must be "name:description"`);
+  return scope;
 }
 
 function requiredUsername(values: Record<string, unknown>): string {

@@ -1,6 +1,7 @@
 /** The console's sections, in the order of its navigation bar. */
 const SECTIONS = [
   { id: 'clients', label: 'Clients', href: '/console/clients' },
+  { id: 'apis', label: 'APIs', href: '/console/apis' },
   { id: 'users', label: 'Users', href: '/console/users' },
   { id: 'audit', label: 'Audit log', href: '/console/audit' },
   { id: 'keys', label: 'Signing keys', href: '/console/keys' },

@@ -1,9 +1,11 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { ApisModule } from '../apis/apis.module';
 import { AuthModule } from '../auth/auth.module';
 import { ClientsModule } from '../clients/clients.module';
 import { KeysModule } from '../keys/keys.module';
 import { UsersModule } from '../users/users.module';
+import { ConsoleApisController } from './apis.controller';
 import { ConsoleAuditController } from './audit.controller';
 import { ConsoleClientsController } from './clients.controller';
 import { ConsoleAdminGuard } from './console-admin.guard';
@@ -20,10 +22,11 @@ import { ConsoleUsersController } from './users.controller';
  * their services; the audit trail's writer (AuditModule) is global.
  */
 @Module({
-  imports: [AuthModule, UsersModule, ClientsModule, AccountsModule, KeysModule],
+  imports: [AuthModule, UsersModule, ClientsModule, ApisModule, AccountsModule, KeysModule],
   controllers: [
     ConsoleController,
     ConsoleClientsController,
+    ConsoleApisController,
     ConsoleUsersController,
     ConsoleAuditController,
     ConsoleKeysController,

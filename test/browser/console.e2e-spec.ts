@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { uniqueName } from '../helpers/create-test-app';
-import { ageSignIn, consolePages } from '../helpers/console';
+import { ageSignIn, consolePages, testApiId } from '../helpers/console';
 import { freePort } from '../helpers/free-port';
 import { issueCode } from '../helpers/issue-code';
 import * as oauth from '../helpers/partner';
@@ -141,7 +141,7 @@ describeInBrowser('browser: the admin console', () => {
     await fillLogin(page, user.username, user.password);
     await page.waitForURL(`${stack.issuer}/`);
     expect(await page.getByRole('link', { name: 'Admin console' }).count()).toBe(0);
-    for (const path of consolePages(stack.client.client_id, user.id)) {
+    for (const path of consolePages(stack.client.client_id, user.id, await testApiId(stack.provider))) {
       const response = await page.goto(`${stack.issuer}${path}`);
       expect([path, response?.status()]).toEqual([path, 403]);
       expect(await page.getByRole('alert').textContent()).toBe('The admin console is for administrators only.');
@@ -174,7 +174,7 @@ describeInBrowser('browser: the admin console', () => {
     await openConsole(page, admin);
     const user = await stack.createUser();
     // /console itself leads to the clients list.
-    for (const path of consolePages(stack.client.client_id, user.id).slice(1)) {
+    for (const path of consolePages(stack.client.client_id, user.id, await testApiId(stack.provider)).slice(1)) {
       await page.goto(`${stack.issuer}${path}`);
       const { controls, reached } = await reachedByTab();
       expect([path, reached]).toEqual([path, controls]);
@@ -199,7 +199,9 @@ describeInBrowser('browser: the admin console', () => {
       await page.setViewportSize(viewport);
       await openConsole(page, admin);
       const user = await stack.createUser();
-      for (const [i, path] of consolePages(stack.client.client_id, user.id).slice(1).entries()) {
+      for (const [i, path] of consolePages(stack.client.client_id, user.id, await testApiId(stack.provider))
+        .slice(1)
+        .entries()) {
         await page.goto(`${stack.issuer}${path}`);
         expect([path, await seriousViolations(page)]).toEqual([path, []]);
         await screenshot(page, `console-${width}-${i}`);

@@ -2,7 +2,8 @@ import { DataSource } from 'typeorm';
 import { Response } from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { SessionEntity } from '../../src/auth/session.entity';
-import { TestApp } from './create-test-app';
+import { ApisService } from '../../src/apis/apis.service';
+import { TEST_API, TestApp } from './create-test-app';
 import { hiddenFields, signIn } from './oauth-client';
 
 /** A browser signed in as `user` (through the login page), as a person opening the console does. */
@@ -49,13 +50,23 @@ export function shownSecret(html: string): { client_id: string; client_secret: s
   return { client_id: id, client_secret: secret };
 }
 
-/** Every console page an administrator opens by address, for a client and a user that exist; the first, /console, leads to the clients list. */
-export const consolePages = (clientId: string, userId: string): string[] => [
+/** The id of the API every test database has (TEST_API), for the console's pages about it. */
+export async function testApiId(t: TestApp): Promise<string> {
+  const { items } = await t.app.get(ApisService).list(100, 0);
+  return items.find((api) => api.identifier === TEST_API.identifier)!.id;
+}
+
+/** Every console page an administrator opens by address, for a client, a user and an API that exist; the first, /console, leads to the clients list. */
+export const consolePages = (clientId: string, userId: string, apiId: string): string[] => [
   '/console',
   '/console/clients',
   '/console/clients/new',
   `/console/clients/${clientId}`,
   `/console/clients/${clientId}/delete`,
+  '/console/apis',
+  '/console/apis/new',
+  `/console/apis/${apiId}`,
+  `/console/apis/${apiId}/delete`,
   '/console/users',
   '/console/users/new',
   `/console/users/${userId}`,
