@@ -403,8 +403,12 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
     beforeAll(async () => (t = await createTestApp({ DYNAMIC_REGISTRATION: 'open', RATE_LIMIT_REGISTRATIONS: '3' })));
     afterAll(() => t.close());
 
-    it('refuses registrations past the budget of an address with 429 and Retry-After; other addresses still register', async () => {
-      for (let i = 0; i < 3; i++) await register(t.http(), metadata()).set('X-Forwarded-For', PARTNER_IP).expect(201);
+    it('refuses requests past the budget of an address, refused ones counted, with 429 and Retry-After; other addresses still register', async () => {
+      for (let i = 0; i < 2; i++) await register(t.http(), metadata()).set('X-Forwarded-For', PARTNER_IP).expect(201);
+      // A refused registration counts too.
+      await register(t.http(), metadata({ scope: 'admin' }))
+        .set('X-Forwarded-For', PARTNER_IP)
+        .expect(400);
       const before = await clientCount(t);
       const refused = await register(t.http(), metadata()).set('X-Forwarded-For', PARTNER_IP);
       oauth.expectOAuthError(refused, 429, 'temporarily_unavailable');
