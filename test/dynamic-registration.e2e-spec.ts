@@ -228,6 +228,19 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
         expect(read.body).toEqual(res.body);
       });
 
+      it('takes back the whole answer of a read as a replacement, the fields only the provider sets ignored', async () => {
+        const client = await registered();
+        const read = await readRegistration(t.http(), client.client_id, client.registration_access_token).expect(200);
+        const res = await updateRegistration(t.http(), client.client_id, client.registration_access_token, {
+          ...read.body,
+          client_id_issued_at: 1,
+          client_secret_expires_at: 1,
+          registration_client_uri: 'https://attacker.example/',
+          registration_access_token: 'chosen-by-the-client',
+        }).expect(200);
+        expect(res.body).toEqual(read.body);
+      });
+
       it('gives a client that becomes confidential its secret in the answer, this once', async () => {
         const client = await registered({ token_endpoint_auth_method: 'none' });
         const res = await updateRegistration(
