@@ -100,6 +100,9 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
     const tokens = (await oauth.exchange(t.http(), asPartner(url), { code, verifier: pkce.verifier }).expect(200)).body;
     expect(tokens).toMatchObject({ token_type: 'Bearer', scope: 'openid profile offline_access' });
     expect(tokens.refresh_token).toEqual(expect.any(String));
+    const userinfo = await t.http().get('/oauth/userinfo').set('Authorization', `Bearer ${tokens.access_token}`);
+    expect(userinfo.status).toBe(200);
+    expect(userinfo.body.sub).toBe(user.id);
 
     const refreshed = (await oauth.refresh(t.http(), asPartner(url), tokens.refresh_token).expect(200)).body;
     expect(refreshed.access_token).toEqual(expect.any(String));
@@ -170,10 +173,17 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
       await refusedEverywhere(url, 'names another client_id than the URL it was fetched from');
     });
 
-    it('a document larger than 5 KB', async () => {
+    it('a document larger than 5 KB, announced or not', async () => {
       const url = documents.url('/large/client.json');
       documents.serveJson('/large/client.json', documentFor(url, { padding: 'x'.repeat(DOCUMENT_MAX_BYTES) }));
       await refusedEverywhere(url, `larger than ${DOCUMENT_MAX_BYTES} bytes`);
+      const announced = documents.url('/announced/client.json');
+      const body = JSON.stringify(documentFor(announced, { padding: 'x'.repeat(DOCUMENT_MAX_BYTES) }));
+      documents.serve('/announced/client.json', {
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+        body,
+      });
+      await refusedEverywhere(announced, `larger than ${DOCUMENT_MAX_BYTES} bytes`);
     });
 
     it('a document that comes too slowly', async () => {
@@ -265,6 +275,19 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
     } finally {
       later.mockRestore();
     }
+  });
+
+  it('makes the client again when its row was deleted while its document was fresh', async () => {
+    const path = '/deleted/client.json';
+    const url = documents.url(path);
+    documents.serveJson(path, documentFor(url), 'max-age=600');
+    expect((await authorizeAs(url)).status).toBe(200);
+    await t.app.get(ClientsService).delete(url);
+
+    const { params, pkce } = request(url);
+    const code = (await authorize(t.browser(), params, user)).searchParams.get('code')!;
+    await oauth.exchange(t.http(), asPartner(url), { code, verifier: pkce.verifier }).expect(200);
+    expect(documents.hits(path)).toBe(2);
   });
 
   it('fetches a no-store document for every request', async () => {
