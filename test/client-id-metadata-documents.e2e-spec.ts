@@ -94,7 +94,8 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
     documents.serveJson('/good/client.json', documentFor(url));
     const { params, pkce } = request(url, { scope: 'openid profile offline_access' });
 
-    const location = await authorize(t.browser(), params, user);
+    const browser = t.browser();
+    const location = await authorize(browser, params, user);
     expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
     const code = location.searchParams.get('code')!;
     const tokens = (await oauth.exchange(t.http(), asPartner(url), { code, verifier: pkce.verifier }).expect(200)).body;
@@ -103,6 +104,10 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
     const userinfo = await t.http().get('/oauth/userinfo').set('Authorization', `Bearer ${tokens.access_token}`);
     expect(userinfo.status).toBe(200);
     expect(userinfo.body.sub).toBe(user.id);
+
+    // The account page names the app as the consent page did, with the host vouching for it.
+    const account = await browser.get('/account').expect(200);
+    expect(account.text).toContain(`Doc Partner (from ${new URL(url).host})`);
 
     const refreshed = (await oauth.refresh(t.http(), asPartner(url), tokens.refresh_token).expect(200)).body;
     expect(refreshed.access_token).toEqual(expect.any(String));
