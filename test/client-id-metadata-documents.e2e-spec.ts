@@ -141,6 +141,14 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
     expect(res.text).toContain(`Claude &lt;b&gt;</span> <span class="client-host">(from <strong>${host}</strong>)`);
   });
 
+  it('resolves a host name itself and fetches from the address it checked', async () => {
+    const url = documents.url('/by-name/client.json').replace('127.0.0.1', 'localhost');
+    documents.serveJson('/by-name/client.json', documentFor(url));
+    const res = await authorizeAs(url);
+    expect(res.status).toBe(200);
+    expect(documents.hits('/by-name/client.json')).toBe(1);
+  });
+
   it('names the client by its host when the document gives no client_name', async () => {
     const url = documents.url('/nameless/client.json');
     documents.serveJson('/nameless/client.json', documentFor(url, { client_name: undefined }));

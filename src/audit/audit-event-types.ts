@@ -43,7 +43,8 @@ export type AuditDetail = Record<string, string | number | boolean | null | stri
  * Who did it and from where, as far as the caller knows: `actor` is `user:<id>` for a person
  * (signed in, or through a token a client holds for them), `client:<client_id>` for a client
  * acting for itself (its own credentials, a client_credentials token), `cli` for the
- * administration command line.
+ * administration command line, `metadata_document` for a client made or changed from its Client
+ * ID Metadata Document.
  */
 export interface AuditOrigin {
   actor?: string;
