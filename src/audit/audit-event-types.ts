@@ -49,7 +49,8 @@ export type AuditDetail = Record<string, string | number | boolean | null | stri
  * acting for itself (its own credentials, a client_credentials token), `cli` for the
  * administration command line, `registration` for whoever registers a client at the dynamic
  * registration endpoint (RFC 7591 §3). A self-registered client that reads, replaces or deletes
- * its own registration with its registration access token (RFC 7592) acts as `client:<client_id>`.
+ * its own registration with its registration access token (RFC 7592) acts as `client:<client_id>`;
+ * `metadata_document` stands for a client made or changed from its Client ID Metadata Document.
  */
 export interface AuditOrigin {
   actor?: string;

@@ -1,5 +1,4 @@
-import { aClient, fakeClientStore } from '../../test/helpers/fakes';
-import { ClientsService } from '../clients/clients.service';
+import { aClient, fakeClientResolver } from '../../test/helpers/fakes';
 import { InvalidRequestError, OAuthError } from '../common/oauth/oauth.error';
 import { RedirectableAuthorizationError } from '../common/oauth/redirectable-authorization.error';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
@@ -18,9 +17,7 @@ describe('AuthorizationRequestValidator', () => {
     requirePkce: false,
   });
   const robot = aClient({ clientId: 'robot', redirectUris: [CB], grantTypes: ['client_credentials'] });
-  const sut = new AuthorizationRequestValidator(
-    fakeClientStore(partner, single, legacy, publicClient, robot) as unknown as ClientsService,
-  );
+  const sut = new AuthorizationRequestValidator(fakeClientResolver(partner, single, legacy, publicClient, robot));
 
   const valid = {
     response_type: 'code',

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -15,6 +16,9 @@ import { parseTrustProxy } from '../common/http/trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+
+/** `true` and `false` as written; anything else is left for the validator to refuse. */
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
@@ -253,6 +257,29 @@ export class Environment {
   @Min(1, { message: 'must be a whole number, at least 1' })
   RATE_LIMIT_REGISTRATIONS = 20;
 
+  /**
+   * `on`: a client_id that is an https URL names a Client ID Metadata Document, fetched from it, so
+   * that a client unknown to the provider may use the authorization code flow as a public client
+   * (draft-ietf-oauth-client-id-metadata-document). `off`: only registered clients.
+   */
+  @IsIn(['off', 'on'], { message: 'must be off or on' })
+  CLIENT_ID_METADATA_DOCUMENTS: 'off' | 'on' = 'off';
+
+  /**
+   * `true` lets metadata documents come from loopback addresses, and over plain http from
+   * 127.0.0.1, [::1] and localhost only: for development and tests, refused with NODE_ENV=production.
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  CLIENT_ID_METADATA_ALLOW_LOOPBACK = false;
+
+  /** Milliseconds a metadata document's fetch may take in all, connection included; a slower one is refused. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds from 100 to 30000' })
+  @Min(100, { message: 'must be a whole number of milliseconds from 100 to 30000' })
+  @Max(30000, { message: 'must be a whole number of milliseconds from 100 to 30000' })
+  CLIENT_ID_METADATA_TIMEOUT_MS = 5000;
+
   /** Node processes serving the port (node:cluster, src/cluster.ts): 1 serves from this process; more fork workers. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number from 1 to 64' })
@@ -279,6 +306,9 @@ export function validateEnvironment(raw: Record<string, unknown>): ProviderEnvir
   }
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     problems.push('SESSION_SECRET: is required when NODE_ENV=production');
+  }
+  if (env.NODE_ENV === 'production' && env.CLIENT_ID_METADATA_ALLOW_LOOPBACK === true) {
+    problems.push('CLIENT_ID_METADATA_ALLOW_LOOPBACK: must not be true when NODE_ENV=production');
   }
   if (!problems.some((p) => p.startsWith('HTTP_')) && env.HTTP_HEADERS_TIMEOUT > env.HTTP_REQUEST_TIMEOUT) {
     problems.push('HTTP_HEADERS_TIMEOUT: must be at most HTTP_REQUEST_TIMEOUT');

@@ -18,6 +18,7 @@ import { UsersChangeCounter1795856000000 } from './1795856000000-UsersChangeCoun
 import { SessionMetadata1795857000000 } from './1795857000000-SessionMetadata';
 import { CreateApis1795858000000 } from './1795858000000-CreateApis';
 import { DynamicRegistration1795860000000 } from './1795860000000-DynamicRegistration';
+import { WideClientIds1795861000000 } from './1795861000000-WideClientIds';
 
 /** In the order they run. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   SessionMetadata1795857000000,
   CreateApis1795858000000,
   DynamicRegistration1795860000000,
+  WideClientIds1795861000000,
 ];
