@@ -1,7 +1,12 @@
 import { IsString } from 'class-validator';
 import { aClient } from '../../test/helpers/fakes';
 import { GrantType } from '../common/oauth/grant-types';
-import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../common/oauth/oauth.error';
+import {
+  InvalidRequestError,
+  InvalidTargetError,
+  UnauthorizedClientError,
+  UnsupportedGrantTypeError,
+} from '../common/oauth/oauth.error';
 import { GrantHandler } from './grant-types/grant-handler';
 import { TokensService } from './tokens.service';
 
@@ -71,9 +76,17 @@ describe('TokensService', () => {
     await expect(sut.exchange({ grant_type: 'authorization_code', code: ['c', 'd'] }, client, '1')).rejects.toThrow(
       InvalidRequestError,
     );
+    expect(code.handle).not.toHaveBeenCalled();
+  });
+
+  it('takes a repeated resource as RFC 8707 §2 allows, and two different ones as invalid_target', async () => {
     await expect(
-      sut.exchange({ grant_type: 'authorization_code', code: 'c', resource: ['a', 'b'] }, client, '1'),
-    ).rejects.toThrow(InvalidRequestError);
+      sut.exchange(
+        { grant_type: 'authorization_code', code: 'c', resource: ['https://a.example', 'https://b.example'] },
+        client,
+        '1',
+      ),
+    ).rejects.toThrow(InvalidTargetError);
     expect(code.handle).not.toHaveBeenCalled();
   });
 
