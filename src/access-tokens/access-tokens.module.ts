@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApisModule } from '../apis/apis.module';
 import { ClientsModule } from '../clients/clients.module';
 import { GrantsModule } from '../grants/grants.module';
 import { KeysModule } from '../keys/keys.module';
@@ -10,10 +11,12 @@ import { RevokedAccessTokenEntity } from './revoked-access-token.entity';
 
 /**
  * Access tokens: issuing them and checking those presented to the provider's own APIs, which
- * asks the clients and grants modules whether a token's client and grant still stand.
+ * asks the clients and grants modules whether a token's client and grant still stand, and the
+ * APIs module how long a token for an API lives.
  */
 @Module({
   imports: [
+    ApisModule,
     KeysModule,
     ClientsModule,
     GrantsModule,

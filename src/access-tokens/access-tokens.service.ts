@@ -4,6 +4,8 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
+import { ApisService } from '../apis/apis.service';
+import { Target } from '../apis/resource-target';
 import { ClientsService } from '../clients/clients.service';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { jwsHeader } from '../common/crypto/jws-header';
@@ -28,7 +30,16 @@ export interface AccessTokenSubject {
   clientId: string;
   scope: string;
   grantId?: string;
+  /** The API the token is for (RFC 8707): its `aud` and lifetime; undefined: the provider itself. */
+  target?: Target;
 }
+
+/** Which audiences verify() accepts. */
+export type Audience =
+  /** The provider's own endpoints (userinfo, the administration API): tokens for the issuer only. */
+  | 'provider'
+  /** Introspection and revocation: a token for the issuer or for any registered API. */
+  | 'any';
 
 /** Issues and checks access tokens: JWTs following RFC 9068, signed with the active key. */
 @Injectable()
@@ -55,6 +66,7 @@ export class AccessTokensService {
     private readonly grants: GrantStore,
     @InjectRepository(RevokedAccessTokenEntity) revoked: Repository<RevokedAccessTokenEntity>,
     private readonly counters: ChangeCounters,
+    private readonly apis: ApisService,
   ) {
     this.revokedByJti = new RowReader(revoked, ['jti']);
     this.notRevoked = new HeldUntilChange(counters, ['revocations'], VERIFIED_TOKENS_KEPT);
@@ -64,30 +76,37 @@ export class AccessTokensService {
     this.alg = config.get('ACCESS_TOKEN_SIGNING_ALG', { infer: true });
   }
 
+  /**
+   * A token for the provider itself (`aud` the issuer, ACCESS_TOKEN_TTL), or for the subject's
+   * target API (RFC 8707 §2: `aud` the API's identifier, the API's access_token_ttl).
+   */
   async issue(subject: AccessTokenSubject): Promise<IssuedAccessToken> {
     const iat = Math.floor(Date.now() / 1000);
+    const ttl = subject.target?.accessTokenTtl ?? this.ttl;
     const claims: AccessTokenClaims = {
       iss: this.issuer,
       sub: subject.sub,
-      aud: this.issuer,
+      aud: subject.target?.identifier ?? this.issuer,
       client_id: subject.clientId,
       scope: subject.scope,
       jti: randomUUID(),
       iat,
-      exp: iat + this.ttl,
+      exp: iat + ttl,
       ...(subject.grantId && { gid: subject.grantId }),
     };
     // RFC 9068 §2.1: typed, so that no other JWT signed with the same key passes for an access token.
     const token = await this.signer.sign(this.alg, claims, 'at+jwt');
-    return { token, claims, expiresIn: this.ttl };
+    return { token, claims, expiresIn: ttl };
   }
 
   /**
    * The claims of a token that is genuine (signed with a key that still verifies), unexpired, no
-   * longer-lived than this provider issues, issued here as an access token with well-formed
-   * claims, and whose client (as it is now) and grant still stand; else InvalidTokenError.
+   * longer-lived than this provider issues for its audience, issued here as an access token with
+   * well-formed claims, for an audience `audience` accepts, and whose client (as it is now) and
+   * grant still stand; else InvalidTokenError. A token for an API is never accepted by the
+   * provider's own endpoints (RFC 8707 §1: audience restriction), whatever its scope.
    */
-  async verify(token: string): Promise<AccessTokenClaims> {
+  async verify(token: string, audience: Audience = 'provider'): Promise<AccessTokenClaims> {
     const invalid = (detail: string) => new InvalidTokenError('the access token is invalid or has expired', detail);
     const header = jwsHeader(token);
     const kid = header?.kid;
@@ -100,24 +119,37 @@ export class AccessTokensService {
     if (!claims) {
       let payload: object;
       try {
+        // The audience is checked below: the issuer, or a registered API.
         payload = this.jwt.verify<object>(token, {
           publicKey: key.key as never,
           algorithms: [key.alg],
           issuer: this.issuer,
-          audience: this.issuer,
         });
       } catch (error) {
         throw invalid((error as Error).message);
       }
       if (!isAccessTokenClaims(payload)) throw invalid('malformed claims');
-      const problem = lifetimeProblem(payload, this.ttl, this.clockTolerance);
+      const lifetime = await this.lifetimeFor(payload.aud);
+      if (lifetime === undefined) throw invalid('audience is neither the issuer nor a registered API');
+      const problem = lifetimeProblem(payload, lifetime, this.clockTolerance);
       if (problem) throw invalid(problem);
       claims = payload;
       this.remember(token, claims);
     }
+    if (audience === 'provider' && claims.aud !== this.issuer) throw invalid('a token for an API, not this provider');
     const problem = standingProblem(claims, await this.standing(claims));
     if (problem) throw invalid(problem);
     return claims;
+  }
+
+  /**
+   * The longest an access token for this audience is issued for: ACCESS_TOKEN_TTL for the issuer,
+   * the API's access_token_ttl (at most a day, ACCESS_TOKEN_TTL_BOUNDS) for a registered API;
+   * undefined for any other audience, which this provider never issues tokens for.
+   */
+  private async lifetimeFor(aud: string): Promise<number | undefined> {
+    if (aud === this.issuer) return this.ttl;
+    return (await this.apis.registered(aud))?.accessTokenTtl;
   }
 
   /**

@@ -3,9 +3,13 @@ import { ApiEntity, ApiScope } from './entities/api.entity';
 /** Every API as read at one moment, with each scope found by its name. */
 export class ApiRegistry {
   private readonly byScope = new Map<string, { api: ApiEntity; scope: ApiScope }>();
+  private readonly byIdentifier = new Map<string, ApiEntity>();
 
   constructor(readonly apis: ApiEntity[]) {
-    for (const api of apis) for (const scope of api.scopes) this.byScope.set(scope.name, { api, scope });
+    for (const api of apis) {
+      this.byIdentifier.set(api.identifier, api);
+      for (const scope of api.scopes) this.byScope.set(scope.name, { api, scope });
+    }
   }
 
   /** Every scope some API defines, in the order of the APIs' identifiers. */
@@ -16,5 +20,10 @@ export class ApiRegistry {
   /** The API that defines this scope and the scope itself, if any does. */
   scope(name: string): { api: ApiEntity; scope: ApiScope } | undefined {
     return this.byScope.get(name);
+  }
+
+  /** The API with exactly this identifier, if any. */
+  api(identifier: string): ApiEntity | undefined {
+    return this.byIdentifier.get(identifier);
   }
 }

@@ -3,16 +3,22 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { AuditService } from '../audit/audit.service';
-import { InvalidRequestError, NotFoundError } from '../common/oauth/oauth.error';
+import { InvalidRequestError, InvalidTargetError, NotFoundError } from '../common/oauth/oauth.error';
 import { BUILT_IN_SCOPES, SUPPORTED_SCOPES, describeScope } from '../common/oauth/scope-descriptions';
 import { ApiStore } from './api.store';
 import { apiIdentifierProblem } from './api-identifier';
 import { ApiView, apiView } from './api.view';
 import { ApiChangesDto, ApiMetadataDto } from './dto/api-metadata.dto';
 import { ApiEntity, ApiScope } from './entities/api.entity';
+import { Target } from './resource-target';
 
-/** How many registered clients hold any of these scopes, counted in the transaction of the change. */
-export type ScopeHolders = (manager: EntityManager, scopes: string[]) => Promise<number>;
+/** How many registered clients depend on an API, counted in the transaction of the change. */
+export interface ApiHolders {
+  /** How many clients hold any of these scopes. */
+  holdingScopes(manager: EntityManager, scopes: string[]): Promise<number>;
+  /** How many clients have the API with this identifier as their default resource. */
+  defaultingTo(manager: EntityManager, identifier: string): Promise<number>;
+}
 
 /** The default access-token lifetime of an API, in seconds. */
 const DEFAULT_ACCESS_TOKEN_TTL = 3600;
@@ -24,15 +30,18 @@ const DEFAULT_ACCESS_TOKEN_TTL = 3600;
 @Injectable()
 export class ApisService {
   /** Set by the clients feature, which knows what clients hold (ClientsService). */
-  private holders: ScopeHolders = () => Promise.resolve(0);
+  private holders: ApiHolders = { holdingScopes: () => Promise.resolve(0), defaultingTo: () => Promise.resolve(0) };
 
   constructor(
     private readonly apis: ApiStore,
     private readonly audit: AuditService,
   ) {}
 
-  /** Lets the clients feature say which scopes are still held, so none is withdrawn from under a client. */
-  countHoldersWith(holders: ScopeHolders): void {
+  /**
+   * Lets the clients feature say which scopes are still held and which APIs are clients' default
+   * resource, so that neither is withdrawn from under a client.
+   */
+  countHoldersWith(holders: ApiHolders): void {
     this.holders = holders;
   }
 
@@ -95,16 +104,22 @@ export class ApisService {
     return apiView(saved);
   }
 
-  /** Deletes the API, unless a client still holds one of its scopes. */
+  /** Deletes the API, unless a client still holds one of its scopes or has it as its default resource. */
   async delete(id: string, by: AuditOrigin = {}): Promise<void> {
     const api = await this.require(id);
-    const deleted = await this.apis.delete(id, (manager) =>
-      this.refuseIfHeld(
+    const deleted = await this.apis.delete(id, async (manager) => {
+      await this.refuseIfHeld(
         manager,
         api.scopes.map((scope) => scope.name),
         'delete the API',
-      ),
-    );
+      );
+      const defaulting = await this.holders.defaultingTo(manager, api.identifier);
+      if (defaulting > 0) {
+        throw new InvalidRequestError(
+          `cannot delete the API: ${defaulting} ${defaulting === 1 ? 'client has' : 'clients have'} it as default_resource`,
+        );
+      }
+    });
     if (!deleted) throw new NotFoundError('no such API');
     await this.audit.record({ type: 'api.deleted', ...by, detail: this.detail(api) });
   }
@@ -113,6 +128,22 @@ export class ApisService {
   async unknownScopes(scopes: string[]): Promise<string[]> {
     const registry = await this.apis.registry();
     return scopes.filter((scope) => !BUILT_IN_SCOPES.includes(scope) && !registry.scope(scope));
+  }
+
+  /**
+   * The API a request names as its resource (RFC 8707 §2), as registered now; undefined for none.
+   * A resource that names no registered API is `invalid_target`.
+   */
+  async target(resource: string | undefined): Promise<Target> {
+    if (resource === undefined) return undefined;
+    const api = await this.registered(resource);
+    if (!api) throw new InvalidTargetError('resource is not a registered API', resource);
+    return api;
+  }
+
+  /** The API with exactly this identifier, as registered now, if any. */
+  async registered(identifier: string): Promise<ApiEntity | undefined> {
+    return (await this.apis.registry()).api(identifier);
   }
 
   /** The scopes discovery publishes: the OpenID ones and every API's. */
@@ -162,7 +193,7 @@ export class ApisService {
   /** Refuses to `act` while a client holds one of these scopes: its requests would fail from then on. */
   private async refuseIfHeld(manager: EntityManager, scopes: string[], act: string): Promise<void> {
     if (scopes.length === 0) return;
-    const count = await this.holders(manager, scopes);
+    const count = await this.holders.holdingScopes(manager, scopes);
     if (count > 0) {
       throw new InvalidRequestError(
         `cannot ${act}: ${count} ${count === 1 ? 'client holds' : 'clients hold'} one of its scopes (${scopes.join(' ')})`,

@@ -36,6 +36,7 @@ export class AuthCodesService {
       redirectUri: request.redirectUri,
       redirectUriSent: request.redirectUriSent,
       scope,
+      resource: request.resource ?? null,
       codeChallenge: request.codeChallenge ?? null,
       nonce: request.nonce ?? null,
       authTime: new Date(user.authTime * 1000),
@@ -47,7 +48,7 @@ export class AuthCodesService {
       userId: user.id,
       clientId: request.client.clientId,
       ip,
-      detail: { scope },
+      detail: { scope, ...(request.resource && { resource: request.resource }) },
     });
     return code;
   }

@@ -7,6 +7,8 @@ export interface AuthorizationRequest {
   redirectUri: string;
   redirectUriSent: boolean;
   scope: string[];
+  /** The API the request is for (RFC 8707): its `resource`, or the client's default; undefined: the provider itself. */
+  resource?: string;
   state?: string;
   codeChallenge?: string;
   nonce?: string;
@@ -28,6 +30,7 @@ export function authorizationRequestParams(request: AuthorizationRequest): Recor
     client_id: request.client.clientId,
     redirect_uri: request.redirectUriSent ? request.redirectUri : undefined,
     scope: request.scope.join(' '),
+    resource: request.resource,
     state: request.state,
     code_challenge: request.codeChallenge,
     code_challenge_method: request.codeChallenge ? 'S256' : undefined,

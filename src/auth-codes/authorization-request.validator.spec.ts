@@ -1,4 +1,4 @@
-import { aClient, fakeClientStore } from '../../test/helpers/fakes';
+import { aClient, anApi, fakeApis, fakeClientStore } from '../../test/helpers/fakes';
 import { ClientsService } from '../clients/clients.service';
 import { InvalidRequestError, OAuthError } from '../common/oauth/oauth.error';
 import { RedirectableAuthorizationError } from '../common/oauth/redirectable-authorization.error';
@@ -6,6 +6,7 @@ import { AuthorizationRequestValidator } from './authorization-request.validator
 
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 const CB = 'https://partner.example/cb';
+const API = 'https://api.example';
 
 describe('AuthorizationRequestValidator', () => {
   const partner = aClient({ redirectUris: [CB, 'https://partner.example/other'], scope: 'openid api' });
@@ -20,6 +21,7 @@ describe('AuthorizationRequestValidator', () => {
   const robot = aClient({ clientId: 'robot', redirectUris: [CB], grantTypes: ['client_credentials'] });
   const sut = new AuthorizationRequestValidator(
     fakeClientStore(partner, single, legacy, publicClient, robot) as unknown as ClientsService,
+    fakeApis(anApi(API, ['api']), anApi('https://other.example', ['reports'])),
   );
 
   const valid = {
@@ -145,6 +147,43 @@ describe('AuthorizationRequestValidator', () => {
     it('requires max_age to be a whole number of seconds', async () => {
       expect(await redirected({ max_age: '-1' })).toMatchObject({ error: 'invalid_request' });
       await expect(validate({ max_age: '300' })).resolves.toMatchObject({ maxAge: 300 });
+    });
+  });
+
+  describe('resource indicators (RFC 8707 §2)', () => {
+    it('takes a registered API as resource, the same value repeated as one, and OpenID scopes beside its own', async () => {
+      await expect(validate({ resource: API, scope: 'openid api' })).resolves.toMatchObject({
+        resource: API,
+        scope: ['openid', 'api'],
+      });
+      await expect(validate({ resource: [API, API] })).resolves.toMatchObject({ resource: API });
+    });
+
+    it('asks, without scope, for the registered scopes that go with the resource', async () => {
+      await expect(validate({ resource: API, scope: undefined })).resolves.toMatchObject({ scope: ['openid', 'api'] });
+    });
+
+    it('refuses with invalid_target an unknown, malformed or fragment resource, and two different ones', async () => {
+      for (const resource of ['https://unknown.example', 'not a uri', `${API}#f`, '', [API, 'https://other.example']]) {
+        expect(await redirected({ resource })).toEqual({ error: 'invalid_target', state: 'xyz' });
+      }
+    });
+
+    it('refuses with invalid_target a scope of another API than the resource', async () => {
+      expect(await redirected({ resource: 'https://other.example', scope: 'openid api' })).toMatchObject({
+        error: 'invalid_target',
+      });
+    });
+
+    it('uses the client’s default resource when the request names none', async () => {
+      const defaulted = aClient({ clientId: 'defaulted', redirectUris: [CB], defaultResource: API });
+      const withDefault = new AuthorizationRequestValidator(
+        fakeClientStore(defaulted) as unknown as ClientsService,
+        fakeApis(anApi(API, ['api'])),
+      );
+      await expect(
+        withDefault.validate({ ...valid, client_id: 'defaulted', scope: 'openid api' }),
+      ).resolves.toMatchObject({ resource: API });
     });
   });
 });

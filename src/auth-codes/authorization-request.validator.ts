@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { ApisService } from '../apis/apis.service';
+import { resourceParameter } from '../apis/resource-parameter';
+import { scopeElsewhere, scopeForTarget, Target } from '../apis/resource-target';
 import { ClientsService } from '../clients/clients.service';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { redirectUriMatches } from '../clients/redirect-uri';
 import {
   InvalidRequestError,
   InvalidScopeError,
+  InvalidTargetError,
   OAuthError,
   RequestNotSupportedError,
   RequestUriNotSupportedError,
@@ -30,7 +34,10 @@ const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
  */
 @Injectable()
 export class AuthorizationRequestValidator {
-  constructor(private readonly clients: ClientsService) {}
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly apis: ApisService,
+  ) {}
 
   async validate(params: Record<string, unknown>): Promise<AuthorizationRequest> {
     const { client, redirectUri, redirectUriSent } = await this.clientAndRedirectUri(params);
@@ -40,10 +47,12 @@ export class AuthorizationRequestValidator {
     const state = typeof stateValue === 'string' && !CONTROL_CHARACTER.test(stateValue) ? stateValue : undefined;
     const fail = (error: OAuthError) => new RedirectableAuthorizationError(error, redirectUri, state);
 
-    for (const [name, value] of Object.entries(params)) {
+    // RFC 8707 §2 lets `resource` be repeated; every other parameter is given once (RFC 6749 §3.1).
+    const { resource: resourceValue, ...others } = params;
+    for (const [name, value] of Object.entries(others)) {
       if (typeof value !== 'string') throw fail(new InvalidRequestError(`${name} must be given once`));
     }
-    const p = params as Record<string, string | undefined>;
+    const p = others as Record<string, string | undefined>;
 
     if (!p.response_type) throw fail(new InvalidRequestError('response_type is required'));
     // RFC 9700 §2.1.2: only the code flow; implicit and hybrid responses are refused.
@@ -57,8 +66,14 @@ export class AuthorizationRequestValidator {
     if (p.request !== undefined) throw fail(new RequestNotSupportedError('request objects are not supported'));
     if (p.request_uri !== undefined) throw fail(new RequestUriNotSupportedError('request_uri is not supported'));
 
-    const scope = this.scope(client, p.scope);
+    // RFC 8707 §2: the API the request is for, and only scopes that go with it.
+    const target = await this.target(client, resourceValue).catch((error: unknown) => {
+      throw error instanceof OAuthError ? fail(error) : error;
+    });
+    const scope = this.scope(client, p.scope, target);
     if (typeof scope === 'string') throw fail(new InvalidScopeError(scope));
+    const elsewhere = scopeElsewhere(target, scope);
+    if (elsewhere) throw fail(new InvalidTargetError(elsewhere));
 
     if (p.code_challenge === undefined) {
       if (p.code_challenge_method !== undefined) throw fail(new InvalidRequestError('code_challenge is missing'));
@@ -92,6 +107,7 @@ export class AuthorizationRequestValidator {
       redirectUri,
       redirectUriSent,
       scope,
+      resource: target?.identifier,
       state: p.state,
       codeChallenge: p.code_challenge,
       nonce: p.nonce,
@@ -121,11 +137,20 @@ export class AuthorizationRequestValidator {
     return { client, redirectUri: given, redirectUriSent: true };
   }
 
-  /** The requested scope, the client's registered scope when none is asked for, or why it is refused. */
-  private scope(client: ClientEntity, requested: string | undefined): string[] | string {
+  /** The API the request names as its resource, else the client's default resource, else none. */
+  private async target(client: ClientEntity, resource: unknown): Promise<Target> {
+    return this.apis.target(resourceParameter(resource) ?? client.defaultResource ?? undefined);
+  }
+
+  /**
+   * The requested scope, or why it is refused; when none is asked for, the client's registered
+   * scope, of it only what goes with the target when there is one (resource-target.ts).
+   */
+  private scope(client: ClientEntity, requested: string | undefined, target: Target): string[] | string {
     const allowed = parseScope(client.scope) ?? [];
     if (requested === undefined || requested === '') {
-      return allowed.length > 0 ? allowed : 'scope is required';
+      const fallback = scopeForTarget(target, allowed);
+      return fallback.length > 0 ? fallback : 'scope is required';
     }
     const tokens = parseScope(requested);
     if (!tokens) return 'scope is malformed';

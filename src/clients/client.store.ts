@@ -68,6 +68,11 @@ export class ClientStore {
     return clients.filter((client) => client.scope.split(' ').some((scope) => wanted.has(scope))).length;
   }
 
+  /** How many clients have the API with this identifier as their default resource, as `manager`'s transaction sees them. */
+  countDefaultingTo(manager: EntityManager, identifier: string): Promise<number> {
+    return manager.countBy(ClientEntity, { defaultResource: identifier });
+  }
+
   /**
    * Inserts or updates the client and counts a change to clients, in one transaction: once the
    * promise resolves, no instance answers the client as it was. Answers the client as saved.

@@ -13,6 +13,7 @@ export function clientView(client: ClientEntity) {
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     require_pkce: client.requirePkce,
     resource_server: client.resourceServer,
+    default_resource: client.defaultResource ?? null,
     client_id_issued_at: Math.floor(client.createdAt.getTime() / 1000),
   };
 }

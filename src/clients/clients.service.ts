@@ -23,9 +23,12 @@ export class ClientsService implements OnModuleInit {
     private readonly apis: ApisService,
   ) {}
 
-  /** No API is deleted, nor loses a scope, while a client holds one of its scopes. */
+  /** No API is deleted, nor loses a scope, while a client holds one of its scopes or has it as default resource. */
   onModuleInit(): void {
-    this.apis.countHoldersWith((manager, scopes) => this.clients.countHolding(manager, scopes));
+    this.apis.countHoldersWith({
+      holdingScopes: (manager, scopes) => this.clients.countHolding(manager, scopes),
+      defaultingTo: (manager, identifier) => this.clients.countDefaultingTo(manager, identifier),
+    });
   }
 
   /** Registers a client; the answer carries its secret, this once. */
@@ -40,6 +43,7 @@ export class ClientsService implements OnModuleInit {
       tokenEndpointAuthMethod: metadata.token_endpoint_auth_method ?? 'client_secret_basic',
       requirePkce: metadata.require_pkce ?? true,
       resourceServer: metadata.resource_server ?? false,
+      defaultResource: metadata.default_resource ?? null,
     });
     if (!client.name) throw new InvalidClientMetadataError('name is required');
     const secret = this.assignSecret(client);
@@ -80,6 +84,7 @@ export class ClientsService implements OnModuleInit {
     client.tokenEndpointAuthMethod = metadata.token_endpoint_auth_method ?? client.tokenEndpointAuthMethod;
     client.requirePkce = metadata.require_pkce ?? client.requirePkce;
     client.resourceServer = metadata.resource_server ?? client.resourceServer;
+    if (metadata.default_resource !== undefined) client.defaultResource = metadata.default_resource;
     const secret = wasPublic !== client.isPublic ? this.changeCredentials(client) : undefined;
     await this.check(client);
     const view = clientView(await this.clients.save(client));
@@ -170,5 +175,10 @@ export class ClientsService implements OnModuleInit {
     if (scopes === null) throw new InvalidClientMetadataError('scope is not a list of scope tokens');
     const [unknown] = await this.apis.unknownScopes(scopes);
     if (unknown) throw new InvalidClientMetadataError(`scope ${unknown} is defined by no API`);
+    if (client.defaultResource !== null && !(await this.apis.registered(client.defaultResource))) {
+      throw new InvalidClientMetadataError(
+        `default_resource ${JSON.stringify(client.defaultResource)} is not the identifier of a registered API`,
+      );
+    }
   }
 }

@@ -21,6 +21,10 @@ export class GrantEntity {
   @Column({ type: 'text' })
   scope: string;
 
+  /** The API its access tokens are for (RFC 8707), as the code was; null: the provider itself. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  resource: string | null;
+
   @Column({ name: 'auth_time', type: 'datetime' })
   authTime: Date;
 

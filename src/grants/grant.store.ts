@@ -11,7 +11,7 @@ import { GrantEntity } from './grant.entity';
 const GRANTS_HELD = 10_000;
 
 /** A grant as it is first stored: active. */
-export type NewGrant = Pick<GrantEntity, 'id' | 'clientId' | 'userId' | 'scope' | 'authTime'>;
+export type NewGrant = Pick<GrantEntity, 'id' | 'clientId' | 'userId' | 'scope' | 'resource' | 'authTime'>;
 
 /**
  * Where grants are kept. A grant never changes but to be revoked (a counted revocation) or

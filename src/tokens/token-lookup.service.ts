@@ -14,7 +14,7 @@ export type FoundToken =
 
 /**
  * Finds what a presented token is, for revocation and introspection: a live
- * access token of this provider, or a live refresh token of the asking client.
+ * access token issued here, for the provider or one of its APIs, or a live refresh token of the asking client.
  * The hint only decides which kind is tried first.
  */
 @Injectable()
@@ -37,7 +37,8 @@ export class TokenLookupService {
   private async access(token: string): Promise<FoundToken | null> {
     if (token.split('.').length !== 3) return null;
     try {
-      return { kind: 'access_token', claims: await this.accessTokens.verify(token) };
+      // Tokens for the registered APIs too (RFC 8707): those are what resource servers introspect.
+      return { kind: 'access_token', claims: await this.accessTokens.verify(token, 'any') };
     } catch (error) {
       if (error instanceof InvalidTokenError) return null;
       throw error;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokensService } from '../access-tokens/access-tokens.service';
+import { accessTokenScope, Target } from '../apis/resource-target';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { GrantEntity } from '../grants/grant.entity';
 import { IdTokensService } from '../id-tokens/id-tokens.service';
@@ -35,25 +36,33 @@ export class TokenResponseFactory {
     if (token) await this.refreshTokens.issue(manager, grant, token);
   }
 
+  /**
+   * The tokens for `scope` (what the request is granted). With a target API (RFC 8707), the access
+   * token is for that API and carries only its scopes, and the answer's `scope` is the access
+   * token's (RFC 6749 §5.1); the OpenID scopes still decide the ID token.
+   */
   async respond(
     grant: GrantEntity,
     client: ClientEntity,
-    options: { scope: string; nonce?: string | null; refreshToken?: string },
+    options: { scope: string; nonce?: string | null; refreshToken?: string; target?: Target },
   ): Promise<TokenResponse> {
+    const granted = options.scope.split(' ');
+    const scope = accessTokenScope(options.target, granted).join(' ');
     const access = await this.accessTokens.issue({
       sub: grant.userId,
       clientId: client.clientId,
-      scope: options.scope,
+      scope,
       grantId: grant.id,
+      target: options.target,
     });
     const response: TokenResponse = {
       access_token: access.token,
       token_type: 'Bearer',
       expires_in: access.expiresIn,
-      scope: options.scope,
+      scope,
       ...(options.refreshToken && { refresh_token: options.refreshToken }),
     };
-    if (options.scope.split(' ').includes('openid')) {
+    if (granted.includes('openid')) {
       response.id_token = await this.idTokens.issue({
         sub: grant.userId,
         clientId: client.clientId,
@@ -65,9 +74,18 @@ export class TokenResponseFactory {
     return response;
   }
 
-  /** RFC 6749 §4.4.3: an access token for the client itself, no refresh token; RFC 9068 §2.2: the client is the subject. */
-  async forClient(client: ClientEntity, scope: string): Promise<TokenResponse> {
-    const access = await this.accessTokens.issue({ sub: client.clientId, clientId: client.clientId, scope });
-    return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope };
+  /**
+   * RFC 6749 §4.4.3: an access token for the client itself, no refresh token; RFC 9068 §2.2: the
+   * client is the subject. For a target API, of `scope` only the API's scopes.
+   */
+  async forClient(client: ClientEntity, scope: string, target?: Target): Promise<TokenResponse> {
+    const carried = accessTokenScope(target, scope.split(' ').filter(Boolean)).join(' ');
+    const access = await this.accessTokens.issue({
+      sub: client.clientId,
+      clientId: client.clientId,
+      scope: carried,
+      target,
+    });
+    return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope: carried };
   }
 }

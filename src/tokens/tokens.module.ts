@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokensModule } from '../access-tokens/access-tokens.module';
+import { ApisModule } from '../apis/apis.module';
 import { AuthCodesModule } from '../auth-codes/auth-codes.module';
 import { ClientsModule } from '../clients/clients.module';
 import { GrantsModule } from '../grants/grants.module';
@@ -28,6 +29,7 @@ const GRANTS = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGran
   imports: [
     TypeOrmModule.forFeature([RefreshTokenEntity]),
     AccessTokensModule,
+    ApisModule,
     AuthCodesModule,
     ClientsModule,
     GrantsModule,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { resourceParameter } from '../apis/resource-parameter';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { GRANT_TYPES, GrantType } from '../common/oauth/grant-types';
 import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../common/oauth/oauth.error';
@@ -34,12 +35,21 @@ export class TokensService {
     return handler.handle(this.parameters(handler, body), client, ip);
   }
 
-  /** RFC 6749 §3.2: parameters sent once each and well formed; undeclared ones are ignored. */
+  /**
+   * RFC 6749 §3.2: parameters sent once each and well formed; undeclared ones are ignored. RFC 8707
+   * §2 lets `resource` be repeated: it becomes the one resource named, or `invalid_target`.
+   */
   private parameters<P extends object>(handler: GrantHandler<P>, body: Record<string, unknown>): P {
-    for (const [name, value] of Object.entries(body)) {
+    const { resource, ...others } = body;
+    for (const [name, value] of Object.entries(others)) {
       if (typeof value !== 'string') throw new InvalidRequestError(`${name} must be given once`);
     }
-    const params = plainToInstance(handler.parameters, body, { excludeExtraneousValues: false });
+    const named = resourceParameter(resource);
+    const params = plainToInstance(
+      handler.parameters,
+      { ...others, ...(named !== undefined && { resource: named }) },
+      { excludeExtraneousValues: false },
+    );
     const errors = validateSync(params, { whitelist: true, forbidUnknownValues: true });
     if (errors.length > 0)
       throw new InvalidRequestError(Object.values(errors[0].constraints ?? {})[0] ?? 'invalid parameters');

@@ -1,5 +1,9 @@
 import { ConfigService } from '@nestjs/config';
 import { EntityManager } from 'typeorm';
+import { ApiRegistry } from '../../src/apis/api-registry';
+import { ApiStore } from '../../src/apis/api.store';
+import { ApisService } from '../../src/apis/apis.service';
+import { ApiEntity } from '../../src/apis/entities/api.entity';
 import { AuditRecord, AuditService } from '../../src/audit/audit.service';
 import { AuthorizationCodeStore, NewAuthorizationCode } from '../../src/auth-codes/authorization-code.store';
 import { AuthorizationCodeEntity } from '../../src/auth-codes/entities/authorization-code.entity';
@@ -31,9 +35,28 @@ export function aClient(fields: Partial<ClientEntity> = {}): ClientEntity {
     tokenEndpointAuthMethod: 'client_secret_basic',
     requirePkce: true,
     resourceServer: false,
+    defaultResource: null,
     credentialsChangedAt: null,
     ...fields,
   });
+}
+
+/** An API (resource server) defining `scopes`, with tokens living an hour. */
+export function anApi(identifier: string, scopes: string[]): ApiEntity {
+  return Object.assign(new ApiEntity(), {
+    id: identifier,
+    identifier,
+    name: identifier,
+    scopes: scopes.map((name) => ({ name, description: name })),
+    accessTokenTtl: 3600,
+    tokenFormat: 'jwt',
+  });
+}
+
+/** The APIs service, reading a registry of these APIs. */
+export function fakeApis(...apis: ApiEntity[]): ApisService {
+  const store = { registry: () => Promise.resolve(new ApiRegistry(apis)) } as unknown as ApiStore;
+  return new ApisService(store, fakeAudit());
 }
 
 /** An active user who is not an administrator, with `fields` over that. */
@@ -92,6 +115,7 @@ export class FakeGrantStore implements Pick<GrantStore, keyof GrantStore> {
       clientId: 'partner',
       userId: 'user-1',
       scope: 'openid api',
+      resource: null,
       authTime: new Date(),
       revokedAt: null,
       createdAt: new Date(Date.now() - ageMs),

@@ -24,6 +24,10 @@ export class AuthorizationCodeEntity {
   @Column({ type: 'text' })
   scope: string;
 
+  /** The API the code is for (RFC 8707), the request's resource or the client's default; null: the provider itself. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  resource: string | null;
+
   /** PKCE S256 challenge (RFC 7636); null when the request carried none. */
   @Column({ name: 'code_challenge', type: 'varchar', length: 128, nullable: true })
   codeChallenge: string | null;

@@ -66,6 +66,15 @@ export class ClientMetadataDto {
   @IsBoolean()
   require_pkce?: boolean;
 
+  /**
+   * The identifier of a registered API, for requests that name no resource (RFC 8707); null
+   * removes it. Without one, such requests get tokens for the provider itself.
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  default_resource?: string | null;
+
   /** Defaults to false. A resource server may introspect every client's access tokens (RFC 7662 §2.2). */
   @IsOptional()
   @IsBoolean()

@@ -43,6 +43,13 @@ export class ClientEntity {
   resourceServer: boolean;
 
   /**
+   * The API (its identifier) a request of this client is for when it names no resource (RFC 8707);
+   * null: such a request is for the provider itself, as before resource indicators.
+   */
+  @Column({ name: 'default_resource', type: 'varchar', length: 255, nullable: true })
+  defaultResource: string | null;
+
+  /**
    * When the client last got a new secret or changed between confidential and public; access
    * tokens issued in an earlier second stop verifying (access-token-standing.ts).
    */

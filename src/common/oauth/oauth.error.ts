@@ -51,6 +51,11 @@ export class InvalidScopeError extends OAuthError {
   readonly error = 'invalid_scope';
 }
 
+/** RFC 8707 §2: the resource named is invalid, unknown or malformed, or does not go with the scope asked for. */
+export class InvalidTargetError extends OAuthError {
+  readonly error = 'invalid_target';
+}
+
 /** RFC 6749 §4.1.2.1 */
 export class AccessDeniedError extends OAuthError {
   readonly error = 'access_denied';

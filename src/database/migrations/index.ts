@@ -17,6 +17,7 @@ import { AuditEventsTypeCreatedAt1795854000000 } from './1795854000000-AuditEven
 import { UsersChangeCounter1795856000000 } from './1795856000000-UsersChangeCounter';
 import { SessionMetadata1795857000000 } from './1795857000000-SessionMetadata';
 import { CreateApis1795858000000 } from './1795858000000-CreateApis';
+import { ResourceIndicators1795859000000 } from './1795859000000-ResourceIndicators';
 
 /** In the order they run. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   UsersChangeCounter1795856000000,
   SessionMetadata1795857000000,
   CreateApis1795858000000,
+  ResourceIndicators1795859000000,
 ];

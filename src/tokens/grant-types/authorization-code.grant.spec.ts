@@ -3,6 +3,7 @@ import {
   aClient,
   aUser,
   configOf,
+  fakeApis,
   fakeAudit,
   FakeAuthorizationCodeStore,
   FakeGrantStore,
@@ -51,6 +52,7 @@ describe('AuthorizationCodeGrant', () => {
       { firstRefreshToken: () => 'rt', storeRefreshToken, respond } as unknown as TokenResponseFactory,
       fakeTransactions(),
       audit,
+      fakeApis(),
     );
   });
 
@@ -115,6 +117,7 @@ describe('AuthorizationCodeGrant', () => {
       { firstRefreshToken: () => 'rt', storeRefreshToken, respond } as unknown as TokenResponseFactory,
       fakeTransactions({ answersLost: true }),
       audit,
+      fakeApis(),
     );
     const code = await issue();
     await expect(redeem(code)).resolves.toMatchObject({ scope: 'openid api', refresh_token: 'rt' });

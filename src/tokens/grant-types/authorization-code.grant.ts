@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApisService } from '../../apis/apis.service';
 import { AuditRecord, AuditService } from '../../audit/audit.service';
 import { AuthCodesService } from '../../auth-codes/auth-codes.service';
 import { ClientEntity } from '../../clients/entities/client.entity';
@@ -13,6 +14,7 @@ import { UsersService } from '../../users/users.service';
 import { TokenResponse } from '../token-response';
 import { TokenResponseFactory } from '../token-response.factory';
 import { GrantHandler } from './grant-handler';
+import { grantTarget } from './grant-target';
 
 export class AuthorizationCodeParams {
   @IsString()
@@ -28,6 +30,11 @@ export class AuthorizationCodeParams {
   @IsString()
   @MaxLength(128)
   code_verifier?: string;
+
+  /** RFC 8707 §2.2: must name the resource authorized (TokensService has checked its form). */
+  @IsOptional()
+  @IsString()
+  resource?: string;
 }
 
 const PKCE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -48,6 +55,7 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
     private readonly responses: TokenResponseFactory,
     private readonly transactions: TransactionsService,
     private readonly audit: AuditService,
+    private readonly apis: ApisService,
   ) {}
 
   async handle(params: AuthorizationCodeParams, client: ClientEntity, ip: string): Promise<TokenResponse> {
@@ -87,6 +95,7 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
     }
     // A user disabled since consenting gives no grant (UserAccountsService ends those given before).
     if (!(await this.users.findActive(code.userId))) throw invalid('user gone or disabled');
+    const target = await grantTarget(this.apis, code.resource, params.resource);
 
     // Consuming the code and storing what it yields happen in one transaction: never both, never neither.
     // The grant's id and refresh token are made once: an attempt run again (TransactionsService) stores the same.
@@ -99,6 +108,7 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
         clientId: client.clientId,
         userId: code.userId,
         scope: code.scope,
+        resource: code.resource,
         authTime: code.authTime,
       });
       await this.responses.storeRefreshToken(manager, grant, refreshToken);
@@ -109,11 +119,17 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
       scope: code.scope,
       nonce: code.nonce,
       refreshToken,
+      target,
     });
     await this.audit.record({
       type: 'token.issued',
       ...audit,
-      detail: { grant_type: this.grantType, scope: code.scope, grant_id: grantId },
+      detail: {
+        grant_type: this.grantType,
+        scope: code.scope,
+        grant_id: grantId,
+        ...(target && { resource: target.identifier }),
+      },
     });
     return response;
   }

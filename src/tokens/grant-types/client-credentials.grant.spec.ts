@@ -1,4 +1,4 @@
-import { aClient, fakeAudit } from '../../../test/helpers/fakes';
+import { aClient, fakeApis, fakeAudit } from '../../../test/helpers/fakes';
 import { InvalidScopeError, UnauthorizedClientError } from '../../common/oauth/oauth.error';
 import { TokenResponseFactory } from '../token-response.factory';
 import { ClientCredentialsGrant } from './client-credentials.grant';
@@ -14,12 +14,12 @@ describe('ClientCredentialsGrant', () => {
     forClient = jest.fn((_client, scope: string) =>
       Promise.resolve({ access_token: 'at', token_type: 'Bearer', expires_in: 300, scope }),
     );
-    sut = new ClientCredentialsGrant({ forClient } as unknown as TokenResponseFactory, audit);
+    sut = new ClientCredentialsGrant({ forClient } as unknown as TokenResponseFactory, audit, fakeApis());
   });
 
   it('gives the client its whole registered scope when it asks for none (RFC 6749 §3.3)', async () => {
     await expect(sut.handle({}, client, '10.0.0.1')).resolves.toMatchObject({ scope: 'api:read api:write' });
-    expect(forClient).toHaveBeenCalledWith(client, 'api:read api:write');
+    expect(forClient).toHaveBeenCalledWith(client, 'api:read api:write', undefined);
   });
 
   it('treats an empty scope as no scope', async () => {
@@ -30,7 +30,7 @@ describe('ClientCredentialsGrant', () => {
 
   it('gives exactly the scope asked for when the client may have it', async () => {
     await expect(sut.handle({ scope: 'api:read' }, client, '10.0.0.1')).resolves.toMatchObject({ scope: 'api:read' });
-    expect(forClient).toHaveBeenCalledWith(client, 'api:read');
+    expect(forClient).toHaveBeenCalledWith(client, 'api:read', undefined);
   });
 
   it('refuses a scope wider than the registration with invalid_scope (RFC 6749 §5.2)', async () => {

@@ -3,6 +3,7 @@ import {
   aClient,
   aUser,
   configOf,
+  fakeApis,
   fakeAudit,
   FakeGrantStore,
   fakeRespond,
@@ -49,6 +50,7 @@ describe('RefreshTokenGrant', () => {
       { findActive: () => Promise.resolve(user) } as unknown as UsersService,
       { respond } as unknown as TokenResponseFactory,
       audit,
+      fakeApis(),
     );
     grant = grants.add({ id: 'grant-1', scope: 'openid profile api' });
   });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApisService } from '../../apis/apis.service';
 import { AuditService } from '../../audit/audit.service';
 import { ClientEntity } from '../../clients/entities/client.entity';
 import { InvalidGrantError, InvalidScopeError } from '../../common/oauth/oauth.error';
@@ -11,6 +12,7 @@ import { RefreshTokensService } from '../refresh-tokens.service';
 import { TokenResponseFactory } from '../token-response.factory';
 import { TokenResponse } from '../token-response';
 import { GrantHandler } from './grant-handler';
+import { grantTarget } from './grant-target';
 
 export class RefreshTokenParams {
   @IsString()
@@ -21,6 +23,11 @@ export class RefreshTokenParams {
   @IsString()
   @MaxLength(2000)
   scope?: string;
+
+  /** RFC 8707 §2.2: may name the grant's resource, nothing else (TokensService has checked its form). */
+  @IsOptional()
+  @IsString()
+  resource?: string;
 }
 
 /**
@@ -29,6 +36,8 @@ export class RefreshTokenParams {
  * what the client's registration or the user has lost since. Without `scope`, the new access token
  * gets all of that; a `scope` naming anything else, a lost scope too, is refused (invalid_scope);
  * and a grant with nothing left, or whose user is gone or disabled, is refused as invalid_grant.
+ * The access token is for the grant's resource (RFC 8707), with or without `resource`, which may
+ * name that resource only: a refresh token never yields a token for another audience.
  */
 @Injectable()
 export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
@@ -41,6 +50,7 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
     private readonly users: UsersService,
     private readonly responses: TokenResponseFactory,
     private readonly audit: AuditService,
+    private readonly apis: ApisService,
   ) {}
 
   async handle(params: RefreshTokenParams, client: ClientEntity, ip: string): Promise<TokenResponse> {
@@ -70,6 +80,7 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
     if (this.refreshTokens.grantEnds(grant).getTime() <= now) throw invalid('grant past its absolute lifetime');
     const user = await this.users.findActive(token.userId);
     if (!user) throw invalid('user gone or disabled');
+    const target = await grantTarget(this.apis, grant.resource, params.resource);
 
     // The token carries what the grant covered at its last refresh; what was lost since is lost for good.
     const clientScope = new Set(parseScope(client.scope));
@@ -94,6 +105,7 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
     const response = await this.responses.respond(grant, client, {
       scope: requested.join(' '),
       refreshToken,
+      target,
     });
     await this.audit.record({ type: 'token.refreshed', ...audit, detail: { ...audit.detail, scope: response.scope } });
     return response;
