@@ -16,7 +16,7 @@ export class AuditEventEntity {
   type: AuditEventType;
 
   /** Who did it (see AuditOrigin); null when nobody known, such as a failed login. */
-  @Column({ type: 'varchar', length: 100, nullable: true })
+  @Column({ type: 'varchar', length: 300, nullable: true })
   actor: string | null;
 
   @Index('IDX_audit_events_user_id')
@@ -24,7 +24,7 @@ export class AuditEventEntity {
   userId: string | null;
 
   @Index('IDX_audit_events_client_id')
-  @Column({ name: 'client_id', type: 'varchar', length: 64, nullable: true })
+  @Column({ name: 'client_id', type: 'varchar', length: 255, nullable: true })
   clientId: string | null;
 
   @Column({ type: 'varchar', length: 64, nullable: true })

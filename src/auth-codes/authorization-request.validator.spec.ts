@@ -1,5 +1,4 @@
-import { aClient, anApi, fakeApis, fakeClientStore } from '../../test/helpers/fakes';
-import { ClientsService } from '../clients/clients.service';
+import { aClient, anApi, fakeApis, fakeClientResolver } from '../../test/helpers/fakes';
 import { InvalidRequestError, OAuthError } from '../common/oauth/oauth.error';
 import { RedirectableAuthorizationError } from '../common/oauth/redirectable-authorization.error';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
@@ -20,7 +19,7 @@ describe('AuthorizationRequestValidator', () => {
   });
   const robot = aClient({ clientId: 'robot', redirectUris: [CB], grantTypes: ['client_credentials'] });
   const sut = new AuthorizationRequestValidator(
-    fakeClientStore(partner, single, legacy, publicClient, robot) as unknown as ClientsService,
+    fakeClientResolver(partner, single, legacy, publicClient, robot),
     fakeApis(anApi(API, ['api']), anApi('https://other.example', ['reports'])),
   );
 
@@ -178,7 +177,7 @@ describe('AuthorizationRequestValidator', () => {
     it('uses the client’s default resource when the request names none', async () => {
       const defaulted = aClient({ clientId: 'defaulted', redirectUris: [CB], defaultResource: API });
       const withDefault = new AuthorizationRequestValidator(
-        fakeClientStore(defaulted) as unknown as ClientsService,
+        fakeClientResolver(defaulted),
         fakeApis(anApi(API, ['api'])),
       );
       await expect(

@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { ApisService } from '../apis/apis.service';
 import { resourceParameter } from '../apis/resource-parameter';
 import { scopeElsewhere, scopeForTarget, Target } from '../apis/resource-target';
-import { ClientsService } from '../clients/clients.service';
+import { ClientResolver } from '../clients/client-resolver';
 import { ClientEntity } from '../clients/entities/client.entity';
+import { isClientIdUrl } from '../clients/metadata-documents/client-id-url';
+import { MetadataDocumentError } from '../clients/metadata-documents/metadata-document.error';
 import { redirectUriMatches } from '../clients/redirect-uri';
 import {
   InvalidRequestError,
@@ -35,7 +37,7 @@ const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
 @Injectable()
 export class AuthorizationRequestValidator {
   constructor(
-    private readonly clients: ClientsService,
+    private readonly clients: ClientResolver,
     private readonly apis: ApisService,
   ) {}
 
@@ -122,7 +124,7 @@ export class AuthorizationRequestValidator {
     if (typeof clientId !== 'string' || clientId === '') {
       throw new InvalidRequestError('The request names no client, or names one more than once.');
     }
-    const client = clientId.length <= 64 ? await this.clients.findById(clientId) : null;
+    const client = await this.client(clientId);
     if (!client) throw new InvalidRequestError('The application that sent you here is not registered.');
 
     if (given === undefined) {
@@ -135,6 +137,19 @@ export class AuthorizationRequestValidator {
       throw new InvalidRequestError('The address the application asked to send you back to is not registered for it.');
     }
     return { client, redirectUri: given, redirectUriSent: true };
+  }
+
+  /** The client named, or null; a refused metadata document is shown to the user with its reason. */
+  private async client(clientId: string): Promise<ClientEntity | null> {
+    if (clientId.length > 64 && !isClientIdUrl(clientId)) return null;
+    try {
+      return await this.clients.findForRequest(clientId);
+    } catch (error) {
+      if (!(error instanceof MetadataDocumentError)) throw error;
+      throw new InvalidRequestError(
+        `The application that sent you here describes itself at ${clientId}, and that description cannot be used: ${error.reason}.`,
+      );
+    }
   }
 
   /** The API the request names as its resource, else the client's default resource, else none. */

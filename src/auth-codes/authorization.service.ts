@@ -4,6 +4,7 @@ import { ApisService } from '../apis/apis.service';
 import { AuditService } from '../audit/audit.service';
 import { loginPage, LoginRequiredError } from '../common/http/login-required.error';
 import { SessionUser } from '../auth/session.types';
+import { clientIdUrlHost } from '../clients/metadata-documents/client-id-url';
 import {
   AccessDeniedError,
   ConsentRequiredOAuthError,
@@ -25,6 +26,11 @@ import { RedirectableAuthorizationError } from '../common/oauth/redirectable-aut
 export interface ConsentPage {
   title: string;
   clientName: string;
+  /**
+   * The host of the client's metadata document URL, for a client known only by one: the name is the
+   * document's own word, the host is what vouches for it ("claude.ai", not "claude-ai.example").
+   */
+  clientHost?: string;
   /** Who is signed in: the account's name, or its username. */
   signedInAs: string;
   scopes: { name: string; description: string }[];
@@ -145,9 +151,11 @@ export class AuthorizationService {
 
   /** Each scope in the words of the API that defines it, or the provider's own. */
   private async consentPage(request: AuthorizationRequest, signedInAs: string): Promise<ConsentPage> {
+    const clientHost = clientIdUrlHost(request.client.clientId);
     return {
-      title: `Allow ${request.client.name}?`,
+      title: `Allow ${request.client.name}${clientHost ? ` (from ${clientHost})` : ''}?`,
       clientName: request.client.name,
+      clientHost,
       signedInAs,
       scopes: await this.apis.describe(request.scope),
       params: Object.entries(authorizationRequestParams(request)).map(([name, value]) => ({ name, value })),

@@ -1,4 +1,4 @@
-import { aClient, fakeClientStore } from '../../test/helpers/fakes';
+import { aClient, fakeClientResolver } from '../../test/helpers/fakes';
 import { sha256 } from '../common/crypto/tokens';
 import { InvalidClientError, InvalidRequestError } from '../common/oauth/oauth.error';
 import { ClientAuthenticationService, ClientCredentialsSource } from './client-authentication.service';
@@ -15,7 +15,7 @@ describe('ClientAuthenticationService', () => {
     tokenEndpointAuthMethod: 'client_secret_post',
   });
   const publicClient = aClient({ clientId: 'spa', secretHash: null, tokenEndpointAuthMethod: 'none' });
-  const sut = new ClientAuthenticationService(fakeClientStore(viaBasic, viaPost, publicClient));
+  const sut = new ClientAuthenticationService(fakeClientResolver(viaBasic, viaPost, publicClient));
 
   const authenticate = (source: Partial<ClientCredentialsSource>) =>
     sut.authenticate({ body: {}, query: {}, ...source });

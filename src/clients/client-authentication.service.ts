@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { safeEqual, sha256 } from '../common/crypto/tokens';
 import { InvalidClientError, InvalidRequestError } from '../common/oauth/oauth.error';
-import { ClientStore } from './client.store';
+import { ClientResolver } from './client-resolver';
 import { ClientEntity, TokenEndpointAuthMethod } from './entities/client.entity';
+import { MetadataDocumentError } from './metadata-documents/metadata-document.error';
 
 export interface ClientCredentialsSource {
   authorization?: string;
@@ -22,15 +23,18 @@ const NO_SECRET_HASH = sha256('');
 /** Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3, §3.2.1). */
 @Injectable()
 export class ClientAuthenticationService {
-  constructor(private readonly clients: ClientStore) {}
+  constructor(private readonly clients: ClientResolver) {}
 
   async authenticate(source: ClientCredentialsSource): Promise<ClientEntity> {
     const presented = this.credentials(source);
-    const client = await this.clients.findById(presented.clientId);
-    const fail = (detail: string) =>
-      new InvalidClientError('client authentication failed', detail, {
-        usedBasic: presented.method === 'client_secret_basic',
+    const usedBasic = presented.method === 'client_secret_basic';
+    const fail = (detail: string) => new InvalidClientError('client authentication failed', detail, { usedBasic });
+    const client = await this.clients.findForRequest(presented.clientId).catch((error: unknown) => {
+      if (!(error instanceof MetadataDocumentError)) throw error;
+      throw new InvalidClientError(`the client's metadata document is refused: ${error.reason}`, undefined, {
+        usedBasic,
       });
+    });
     const secretOk = safeEqual(sha256(presented.secret ?? ''), client?.secretHash ?? NO_SECRET_HASH);
     if (!client) throw fail('unknown client');
     if (client.tokenEndpointAuthMethod !== presented.method) {

@@ -82,6 +82,15 @@ export class ClientStore {
   }
 
   /**
+   * Inserts a new client, never changing one, and counts a change to clients, in one transaction.
+   * A client_id the database holds already (on MySQL, in any letter case) is refused with its
+   * unique-violation error (isUniqueViolation).
+   */
+  async insert(client: ClientEntity): Promise<void> {
+    await this.counters.counted('clients', (manager) => manager.insert(ClientEntity, client));
+  }
+
+  /**
    * Deletes the client with this id, and by the foreign keys its codes, grants and tokens, and
    * counts a change to clients, in one transaction. False if there was no such client.
    */

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -15,6 +16,9 @@ import { parseTrustProxy } from '../common/http/trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+
+/** `true` and `false` as written; anything else is left for the validator to refuse. */
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
@@ -238,6 +242,29 @@ export class Environment {
   @Min(1, { message: 'must be a whole number of seconds from 1 to 3600' })
   @Max(3600, { message: 'must be a whole number of seconds from 1 to 3600' })
   LOGIN_BACKOFF_MAX_DELAY = 300;
+
+  /**
+   * `on`: a client_id that is an https URL names a Client ID Metadata Document, fetched from it, so
+   * that a client unknown to the provider may use the authorization code flow as a public client
+   * (draft-ietf-oauth-client-id-metadata-document). `off`: only registered clients.
+   */
+  @IsIn(['off', 'on'], { message: 'must be off or on' })
+  CLIENT_ID_METADATA_DOCUMENTS: 'off' | 'on' = 'off';
+
+  /**
+   * `true` lets metadata documents come from loopback addresses, and over plain http from
+   * 127.0.0.1, [::1] and localhost only: for development and tests, never in production.
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  CLIENT_ID_METADATA_ALLOW_LOOPBACK = false;
+
+  /** Milliseconds a metadata document's fetch may take in all, connection included; a slower one is refused. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds from 100 to 30000' })
+  @Min(100, { message: 'must be a whole number of milliseconds from 100 to 30000' })
+  @Max(30000, { message: 'must be a whole number of milliseconds from 100 to 30000' })
+  CLIENT_ID_METADATA_TIMEOUT_MS = 5000;
 
   /** Node processes serving the port (node:cluster, src/cluster.ts): 1 serves from this process; more fork workers. */
   @Transform(toInt)

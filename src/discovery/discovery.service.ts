@@ -65,6 +65,10 @@ export class DiscoveryService {
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
       authorization_response_iss_parameter_supported: true,
+      // draft-ietf-oauth-client-id-metadata-document §5: a client_id may be a metadata document's URL.
+      ...(config.get('CLIENT_ID_METADATA_DOCUMENTS', { infer: true }) === 'on' && {
+        client_id_metadata_document_supported: true,
+      }),
     };
   }
 

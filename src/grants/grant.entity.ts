@@ -11,7 +11,7 @@ export class GrantEntity {
   id: string;
 
   @Index('IDX_grants_client_id')
-  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
   clientId: string;
 
   @Index('IDX_grants_user_id')

@@ -7,6 +7,7 @@ import { ApiEntity } from '../../src/apis/entities/api.entity';
 import { AuditRecord, AuditService } from '../../src/audit/audit.service';
 import { AuthorizationCodeStore, NewAuthorizationCode } from '../../src/auth-codes/authorization-code.store';
 import { AuthorizationCodeEntity } from '../../src/auth-codes/entities/authorization-code.entity';
+import { ClientResolver } from '../../src/clients/client-resolver';
 import { ClientStore } from '../../src/clients/client.store';
 import { ClientEntity } from '../../src/clients/entities/client.entity';
 import { ProviderEnvironment } from '../../src/config/environment';
@@ -224,6 +225,12 @@ export class FakeAuthorizationCodeStore implements Pick<AuthorizationCodeStore, 
 export function fakeClientStore(...clients: ClientEntity[]): ClientStore {
   const byId = new Map(clients.map((c) => [c.clientId, c]));
   return { findById: (id: string) => Promise.resolve(byId.get(id) ?? null) } as unknown as ClientStore;
+}
+
+/** A ClientResolver that knows these registered clients and no metadata document. */
+export function fakeClientResolver(...clients: ClientEntity[]): ClientResolver {
+  const store = fakeClientStore(...clients);
+  return { findForRequest: (id: string) => store.findById(id) } as unknown as ClientResolver;
 }
 
 /** A TokenResponseFactory's respond(): the answer the grant gives, with placeholder tokens. */

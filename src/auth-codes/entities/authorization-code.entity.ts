@@ -7,7 +7,7 @@ export class AuthorizationCodeEntity {
   codeHash: string;
 
   @Index('IDX_authorization_codes_client_id')
-  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
   clientId: string;
 
   @Index('IDX_authorization_codes_user_id')

@@ -6,7 +6,7 @@ export class ConsentEntity {
   @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
   userId: string;
 
-  @PrimaryColumn({ name: 'client_id', type: 'varchar', length: 64 })
+  @PrimaryColumn({ name: 'client_id', type: 'varchar', length: 255 })
   clientId: string;
 
   @Column({ type: 'text' })

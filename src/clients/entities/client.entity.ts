@@ -4,7 +4,8 @@ export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_pos
 
 @Entity('clients')
 export class ClientEntity {
-  @PrimaryColumn({ name: 'client_id', type: 'varchar', length: 64 })
+  /** A registered client's random id, or the URL of a Client ID Metadata Document (at most 255 characters). */
+  @PrimaryColumn({ name: 'client_id', type: 'varchar', length: 255 })
   clientId: string;
 
   /** SHA-256 (hex) of the client secret; null for public clients. The secret itself is never stored. */

@@ -15,7 +15,7 @@ export class RefreshTokenEntity {
   @Column({ name: 'grant_id', type: 'varchar', length: 36 })
   grantId: string;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
   clientId: string;
 
   @Column({ name: 'user_id', type: 'varchar', length: 36 })
