@@ -39,8 +39,10 @@ async function startLoopback({ port, host }) {
     const url = new URL(req.url, `http://${req.headers.host}`);
     if (url.pathname === '/client-metadata.json' && document) {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'max-age=60' });
-      return res.end(JSON.stringify(document));
+      return res.end(JSON.stringify(document()));
     }
+    // A browser asks for an icon after the callback page: there is none, and nothing is wrong.
+    if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
     if (url.pathname !== '/callback' || !expected) return res.writeHead(404).end();
     const params = url.searchParams;
     // The answer must be to this client's own request (state), from the provider it went to (RFC 9207 `iss`).
@@ -67,7 +69,7 @@ async function startLoopback({ port, host }) {
   const origin = `http://${host}:${http.address().port}`;
   return {
     origin,
-    serve: (metadata) => (document = metadata),
+    serve: (metadataDocument) => (document = metadataDocument),
     expect: (state, issuer) => (expected = { state, issuer }),
     code,
     close: () =>
@@ -97,7 +99,17 @@ class ExampleOAuthProvider {
       // A public client: PKCE instead of a secret (RFC 8252 §8.4).
       token_endpoint_auth_method: 'none',
     };
-    if (mode === 'cimd') loopback.serve({ client_id: this.metadataDocumentUrl, ...this.clientMetadata });
+    if (mode === 'cimd') loopback.serve(() => this.metadataDocument());
+  }
+
+  /**
+   * The Client ID Metadata Document: its client_id is its own URL. The provider lets the client
+   * ask only for the scopes it lists; this one lists what the MCP server says it needs (RFC 9728
+   * `scopes_supported`), as the SDK does when it registers the client with --dcr.
+   */
+  metadataDocument() {
+    const scope = this.discovery?.resourceMetadata?.scopes_supported?.join(' ');
+    return { client_id: this.metadataDocumentUrl, ...this.clientMetadata, ...(scope && { scope }) };
   }
 
   state() {

@@ -103,8 +103,11 @@ describeInBrowser('browser: an MCP client signs its user in for an MCP server', 
       const clientId = url.searchParams.get('client_id')!;
       expect(clientId).toBe(new URL('/client-metadata.json', url.searchParams.get('redirect_uri')!).href);
 
-      // The provider fetched the document: the consent page names the client as the document does.
-      expect(await signInAndAllow(url.href, user)).toBe('MCP Example Client wants to use your account');
+      // The provider fetched the document: the consent page names the client as the document does, and where it lives.
+      const documentHost = new URL(clientId).host;
+      expect(await signInAndAllow(url.href, user)).toBe(
+        `MCP Example Client (from ${documentHost}) wants to use your account`,
+      );
       await expect(client.answer).resolves.toEqual({ sub: user.id, client_id: clientId, scope });
     } finally {
       await client.close();
