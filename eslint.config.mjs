@@ -20,6 +20,7 @@ const FEATURES = {
   keys: ['audit'],
   apis: ['audit'],
   clients: ['apis', 'audit', 'rate-limit'],
+  registration: ['audit', 'clients', 'rate-limit'],
   'id-tokens': ['keys'],
   'access-tokens': ['apis', 'clients', 'grants', 'keys'],
   accounts: ['audit', 'auth', 'clients', 'grants', 'users'],

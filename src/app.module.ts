@@ -19,6 +19,7 @@ import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
 import { LoggingModule } from './logging/logging.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { RegistrationModule } from './registration/registration.module';
 import { RetentionModule } from './retention/retention.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UserInfoModule } from './userinfo/userinfo.module';
@@ -35,6 +36,7 @@ import { UsersModule } from './users/users.module';
     AuthModule,
     KeysModule,
     ClientsModule,
+    RegistrationModule,
     AuthCodesModule,
     AccountsModule,
     TokensModule,

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { bearerCredential } from '../common/http/bearer-credential';
 import { InsufficientScopeError, InvalidTokenError } from '../common/oauth/oauth.error';
 import { AccessTokenClaims } from './access-token.claims';
 import { AccessTokensService } from './access-tokens.service';
@@ -18,13 +19,13 @@ export class BearerTokenGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<BearerRequest>();
-    const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(request.headers.authorization ?? '');
-    if (!match) {
+    const token = bearerCredential(request.headers.authorization);
+    if (!token) {
       throw new InvalidTokenError('a bearer access token is required', undefined, {
         tokenMissing: !request.headers.authorization,
       });
     }
-    request.accessToken = await this.tokens.verify(match[1]);
+    request.accessToken = await this.tokens.verify(token);
 
     const required = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_SCOPE, [
       context.getHandler(),

@@ -14,9 +14,13 @@ export const AUDIT_EVENT_TYPES = [
   /** RFC 9700 §4.14.2: a rotated refresh token presented again; its grant is revoked. */
   'refresh_token.reuse_detected',
   'client.created',
+  /** A client registered itself at the dynamic registration endpoint (RFC 7591); `actor` is `registration`. */
+  'client.registered',
   'client.updated',
   'client.deleted',
   'client.secret_rotated',
+  /** An initial access token for dynamic client registration made (CLI registration-token:create). */
+  'registration_token.created',
   /** APIs (resource servers) administered; `detail` names the identifier. */
   'api.created',
   'api.updated',
@@ -43,7 +47,9 @@ export type AuditDetail = Record<string, string | number | boolean | null | stri
  * Who did it and from where, as far as the caller knows: `actor` is `user:<id>` for a person
  * (signed in, or through a token a client holds for them), `client:<client_id>` for a client
  * acting for itself (its own credentials, a client_credentials token), `cli` for the
- * administration command line.
+ * administration command line, `registration` for whoever registers a client at the dynamic
+ * registration endpoint (RFC 7591 §3). A self-registered client that reads, replaces or deletes
+ * its own registration with its registration access token (RFC 7592) acts as `client:<client_id>`.
  */
 export interface AuditOrigin {
   actor?: string;

@@ -7,6 +7,7 @@ import { ClientsModule } from '../clients/clients.module';
 import { validateEnvironment } from '../config/environment';
 import { DatabaseModule } from '../database/database.module';
 import { KeysModule } from '../keys/keys.module';
+import { InitialAccessTokensModule } from '../registration/initial-access-tokens.module';
 import { UsersModule } from '../users/users.module';
 
 /** The modules the administration CLI drives: the same services, on the same DATABASE_URL, as the server. */
@@ -20,6 +21,7 @@ import { UsersModule } from '../users/users.module';
     ClientsModule,
     ApisModule,
     KeysModule,
+    InitialAccessTokensModule,
   ],
 })
 export class CliModule {}

@@ -11,6 +11,7 @@ import { describe } from '../common/http/strict-validation.pipe';
 import { DEFAULT_GRANT_TYPES } from '../common/oauth/grant-types';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { KeysService } from '../keys/keys.service';
+import { InitialAccessTokensService } from '../registration/initial-access-tokens.service';
 import { ConfigService } from '@nestjs/config';
 import { ProviderEnvironment } from '../config/environment';
 import { UserEntity } from '../users/entities/user.entity';
@@ -265,7 +266,31 @@ export const COMMANDS: Record<string, Command> = {
       return { json: { kid, keys, ...(withdrawn && { withdrawn }) }, text };
     },
   },
+  'registration-token:create': {
+    usage: 'registration-token:create [--expires-in SECONDS] [--description TEXT] [--json]',
+    // An initial access token for DYNAMIC_REGISTRATION=token: it registers clients until it expires (default: a day).
+    options: { 'expires-in': { type: 'string' }, description: { type: 'string' } },
+    async run(app, values) {
+      const given = (values['expires-in'] as string | undefined) ?? String(DAY);
+      const expiresIn = /^\d+$/.test(given) ? Number(given) : NaN;
+      if (!(expiresIn >= 1 && expiresIn <= 365 * DAY)) {
+        throw new CliError(`--expires-in must be a whole number of seconds from 1 to ${365 * DAY}`);
+      }
+      const description = values.description as string | undefined;
+      if (description !== undefined && (description.length > 255 || /[\x00-\x1f\x7f]/.test(description))) {
+        throw new CliError('--description must be at most 255 characters, without control characters');
+      }
+      const token = await app.get(InitialAccessTokensService).create(expiresIn, description, CLI);
+      const text = [
+        `registration_token: ${token.registration_token} (shown only now)`,
+        `expires at ${new Date(token.expires_at * 1000).toISOString()}; it registers any number of clients until then`,
+      ].join('\n');
+      return { json: { ...token }, text };
+    },
+  },
 };
+
+const DAY = 86_400;
 
 /** `name:description`: the name ends at the last ":" before the first space (scope names may hold ":"). */
 function apiScope(option: string): { name: string; description: string } {

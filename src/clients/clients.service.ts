@@ -2,9 +2,14 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ApisService } from '../apis/apis.service';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { AuditService } from '../audit/audit.service';
-import { randomToken, sha256 } from '../common/crypto/tokens';
+import { randomToken, safeEqual, sha256 } from '../common/crypto/tokens';
 import { DEFAULT_GRANT_TYPES } from '../common/oauth/grant-types';
-import { InvalidClientMetadataError, InvalidRedirectUriError, NotFoundError } from '../common/oauth/oauth.error';
+import {
+  InvalidClientMetadataError,
+  InvalidRedirectUriError,
+  InvalidTokenError,
+  NotFoundError,
+} from '../common/oauth/oauth.error';
 import { parseScope } from '../common/oauth/scope';
 import { ClientStore } from './client.store';
 import { ClientView, clientView } from './client.view';
@@ -13,6 +18,9 @@ import { ClientEntity } from './entities/client.entity';
 import { redirectUriProblem } from './redirect-uri';
 
 export type ClientWithSecret = ClientView & { client_secret?: string };
+
+/** A client registered at the dynamic registration endpoint, with the credentials it is shown this once. */
+export type SelfRegisteredClient = ClientWithSecret & { registration_access_token: string };
 
 /** Registration and administration of partner clients. `by` says who asks, for the audit trail. */
 @Injectable()
@@ -33,6 +41,45 @@ export class ClientsService implements OnModuleInit {
 
   /** Registers a client; the answer carries its secret, this once. */
   async create(metadata: ClientMetadataDto, by: AuditOrigin = {}): Promise<ClientWithSecret> {
+    return this.register(metadata, by, false);
+  }
+
+  /**
+   * Registers a client at the dynamic registration endpoint (RFC 7591 §3): as create(), and the
+   * client gets a registration access token (RFC 7592 §1.1), shown this once, stored as its SHA-256.
+   */
+  async selfRegister(metadata: ClientMetadataDto, by: AuditOrigin = {}): Promise<SelfRegisteredClient> {
+    const client = await this.register(metadata, by, true);
+    return { ...client, registration_access_token: client.registration_access_token! };
+  }
+
+  /**
+   * The client whose registration access token this is (RFC 7592 §3). Anything else, an unknown
+   * client, a client an administrator registered or another client's token, is the same
+   * invalid_token: the answer never tells whether the client exists.
+   */
+  async getSelfRegistered(clientId: string, registrationAccessToken?: string): Promise<ClientView> {
+    const client = await this.clients.read(clientId);
+    const digest = client?.registrationAccessTokenHash;
+    if (!digest || !registrationAccessToken || !safeEqual(sha256(registrationAccessToken), digest)) {
+      throw new InvalidTokenError('the registration access token is not valid for this client', undefined, {
+        tokenMissing: registrationAccessToken === undefined,
+      });
+    }
+    return clientView(client);
+  }
+
+  /** Whether `secret` is the client's current secret (RFC 7592 §2.2: a client may send it back, never choose it). */
+  async secretMatches(clientId: string, secret: string): Promise<boolean> {
+    const digest = (await this.clients.read(clientId))?.secretHash;
+    return !!digest && safeEqual(sha256(secret), digest);
+  }
+
+  private async register(
+    metadata: ClientMetadataDto,
+    by: AuditOrigin,
+    selfRegistered: boolean,
+  ): Promise<ClientWithSecret & { registration_access_token?: string }> {
     const client = Object.assign(new ClientEntity(), {
       clientId: randomToken(16),
       name: metadata.client_name ?? metadata.name,
@@ -47,15 +94,21 @@ export class ClientsService implements OnModuleInit {
     });
     if (!client.name) throw new InvalidClientMetadataError('name is required');
     const secret = this.assignSecret(client);
+    const registrationAccessToken = selfRegistered ? randomToken(32) : undefined;
+    client.registrationAccessTokenHash = registrationAccessToken ? sha256(registrationAccessToken) : null;
     await this.check(client);
     const view = clientView(await this.clients.save(client));
     await this.audit.record({
-      type: 'client.created',
+      type: selfRegistered ? 'client.registered' : 'client.created',
       ...by,
       clientId: client.clientId,
       detail: { grant_types: client.grantTypes, scope: client.scope },
     });
-    return { ...view, ...(secret && { client_secret: secret }) };
+    return {
+      ...view,
+      ...(secret && { client_secret: secret }),
+      ...(registrationAccessToken && { registration_access_token: registrationAccessToken }),
+    };
   }
 
   /** A page of clients; `q`, when given, is a substring of the name or the client_id. */

@@ -266,6 +266,20 @@ export class Environment {
   @Max(30000, { message: 'must be a whole number of milliseconds from 100 to 30000' })
   CLIENT_ID_METADATA_TIMEOUT_MS = 5000;
 
+  /**
+   * RFC 7591 dynamic client registration at /oauth/register (and RFC 7592 management of what it
+   * registered): `off` answers 404 there; `open` lets anyone register a client; `token` asks for an
+   * initial access token made by an administrator (CLI registration-token:create).
+   */
+  @IsIn(['off', 'open', 'token'], { message: 'must be off, open or token' })
+  DYNAMIC_REGISTRATION: 'off' | 'open' | 'token' = 'off';
+
+  /** Client registrations one client address may ask for per hour at /oauth/register. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number, at least 1' })
+  @Min(1, { message: 'must be a whole number, at least 1' })
+  RATE_LIMIT_REGISTRATIONS = 20;
+
   /** Node processes serving the port (node:cluster, src/cluster.ts): 1 serves from this process; more fork workers. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number from 1 to 64' })

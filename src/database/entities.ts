@@ -8,6 +8,7 @@ import { AuthorizationCodeEntity } from '../auth-codes/entities/authorization-co
 import { ClientEntity } from '../clients/entities/client.entity';
 import { GrantEntity } from '../grants/grant.entity';
 import { SigningKeyEntity } from '../keys/entities/signing-key.entity';
+import { InitialAccessTokenEntity } from '../registration/entities/initial-access-token.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
 import { UserEntity } from '../users/entities/user.entity';
 import { ChangeCounterEntity } from './change-counter.entity';
@@ -15,6 +16,7 @@ import { ChangeCounterEntity } from './change-counter.entity';
 export const ENTITIES = [
   UserEntity,
   ClientEntity,
+  InitialAccessTokenEntity,
   ApiEntity,
   ChangeCounterEntity,
   SigningKeyEntity,

@@ -34,6 +34,10 @@ export class DiscoveryService {
       revocation_endpoint: `${issuer}/oauth/revoke`,
       introspection_endpoint: `${issuer}/oauth/introspect`,
       end_session_endpoint: `${issuer}/logout`,
+      // RFC 8414 §2: published only where registration is open to clients, with or without a token.
+      ...(config.get('DYNAMIC_REGISTRATION', { infer: true }) !== 'off' && {
+        registration_endpoint: `${issuer}/oauth/register`,
+      }),
       scopes_supported: [],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],

@@ -19,6 +19,8 @@ export class RateLimits {
   readonly clientAuthFailures: Budget;
   /** Authenticated requests per client at those endpoints: a flood ceiling far above any partner's normal rate. */
   readonly clientRequests: Budget;
+  /** Dynamic client registrations per client address and hour (RFC 7591 §3): each one stores a client. */
+  readonly registrations: Budget;
 
   constructor(store: RateLimitStore, config: ConfigService<ProviderEnvironment, true>) {
     const failureWindow = config.get('RATE_LIMIT_FAILURE_WINDOW', { infer: true });
@@ -44,5 +46,6 @@ export class RateLimits {
       config.get('RATE_LIMIT_OAUTH', { infer: true }),
       config.get('RATE_LIMIT_WINDOW', { infer: true }),
     );
+    this.registrations = budget('registrations', config.get('RATE_LIMIT_REGISTRATIONS', { infer: true }), 3600);
   }
 }

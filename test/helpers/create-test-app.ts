@@ -41,6 +41,7 @@ export const GENEROUS_RATE_LIMITS = {
   RATE_LIMIT_LOGIN_FAILURES: '1000000',
   RATE_LIMIT_CLIENT_AUTH_FAILURES: '1000000',
   RATE_LIMIT_OAUTH: '1000000',
+  RATE_LIMIT_REGISTRATIONS: '1000000',
 };
 
 /** The same limits at their defaults, for the specs that prove the defaults. */

@@ -57,6 +57,14 @@ export class ClientEntity {
   @Column({ name: 'credentials_changed_at', type: 'datetime', precision: 3, nullable: true })
   credentialsChangedAt: Date | null;
 
+  /**
+   * SHA-256 (hex) of the registration access token (RFC 7592 §1.1) of a client registered at the
+   * dynamic registration endpoint, with which it reads, replaces and deletes its own registration;
+   * null for a client an administrator registered, which cannot be managed that way.
+   */
+  @Column({ name: 'registration_access_token_hash', type: 'varchar', length: 64, nullable: true })
+  registrationAccessTokenHash: string | null;
+
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
 

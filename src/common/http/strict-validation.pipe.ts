@@ -62,6 +62,14 @@ export function strictValidationPipe(toError: (description: string) => OAuthErro
   return pipe(toError, true);
 }
 
+/**
+ * class-validator on a JSON body whose unknown fields are dropped, not refused: RFC 7591 §2 has
+ * a registration endpoint ignore the client metadata it does not understand.
+ */
+export function lenientValidationPipe(toError: (description: string) => OAuthError): ValidationPipe {
+  return pipe(toError, false);
+}
+
 /** strictValidationPipe for input that is not client metadata (queries): a bad value is `invalid_request`. */
 export const invalidRequestPipe = strictValidationPipe((description) => new InvalidRequestError(description));
 

@@ -18,6 +18,7 @@ import { UsersChangeCounter1795856000000 } from './1795856000000-UsersChangeCoun
 import { SessionMetadata1795857000000 } from './1795857000000-SessionMetadata';
 import { CreateApis1795858000000 } from './1795858000000-CreateApis';
 import { ResourceIndicators1795859000000 } from './1795859000000-ResourceIndicators';
+import { DynamicRegistration1795860000000 } from './1795860000000-DynamicRegistration';
 import { WideClientIds1795861000000 } from './1795861000000-WideClientIds';
 
 /** In the order they run. */
@@ -42,5 +43,6 @@ export const MIGRATIONS = [
   SessionMetadata1795857000000,
   CreateApis1795858000000,
   ResourceIndicators1795859000000,
+  DynamicRegistration1795860000000,
   WideClientIds1795861000000,
 ];

@@ -1,0 +1,44 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { RegistrationMetadataDto } from './dto/registration-metadata.dto';
+import { registrationMetadataPipe } from './dto/registration-metadata.pipe';
+import { RegistrationEnabledGuard } from './registration-enabled.guard';
+import { Caller } from './registration-caller.decorator';
+import { RegistrationCaller, RegistrationService } from './registration.service';
+
+/**
+ * RFC 7591 §3 client registration endpoint and RFC 7592 §2 client configuration endpoint, while
+ * DYNAMIC_REGISTRATION is not off. Answers carry credentials, so no cache keeps them (RFC 7591 §3.2.1).
+ */
+@Controller('oauth/register')
+@UseGuards(RegistrationEnabledGuard)
+export class RegistrationController {
+  constructor(private readonly registration: RegistrationService) {}
+
+  @Post()
+  @Header('Cache-Control', 'no-store')
+  register(@Body(registrationMetadataPipe) body: RegistrationMetadataDto, @Caller() caller: RegistrationCaller) {
+    return this.registration.register(body, caller);
+  }
+
+  @Get(':client_id')
+  @Header('Cache-Control', 'no-store')
+  read(@Param('client_id') clientId: string, @Caller() caller: RegistrationCaller) {
+    return this.registration.read(clientId, caller);
+  }
+
+  @Put(':client_id')
+  @Header('Cache-Control', 'no-store')
+  replace(
+    @Param('client_id') clientId: string,
+    @Body(registrationMetadataPipe) body: RegistrationMetadataDto,
+    @Caller() caller: RegistrationCaller,
+  ) {
+    return this.registration.replace(clientId, body, caller);
+  }
+
+  @Delete(':client_id')
+  @HttpCode(204)
+  delete(@Param('client_id') clientId: string, @Caller() caller: RegistrationCaller) {
+    return this.registration.delete(clientId, caller);
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule } from '../clients/clients.module';
+import { InitialAccessTokensModule } from './initial-access-tokens.module';
+import { RegistrationEnabledGuard } from './registration-enabled.guard';
+import { RegistrationController } from './registration.controller';
+import { RegistrationService } from './registration.service';
+
+/** Dynamic client registration (RFC 7591) and client configuration (RFC 7592). Rate limits: RateLimitModule (global). */
+@Module({
+  imports: [ClientsModule, InitialAccessTokensModule],
+  controllers: [RegistrationController],
+  providers: [RegistrationService, RegistrationEnabledGuard],
+})
+export class RegistrationModule {}
