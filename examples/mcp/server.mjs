@@ -19,11 +19,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import {
-  AccessTokenError,
-  bearerToken,
-  createAccessTokenVerifier,
-} from '../resource-server/access-token-verifier.mjs';
+import { AccessTokenError, bearerToken, createAccessTokenVerifier } from '../resource-server/access-token-verifier.mjs';
 
 const MCP_PATH = '/mcp';
 

@@ -158,7 +158,9 @@ export function createAccessTokenVerifier({ issuer, audience, scopes = [], clock
       }
       const granted = new Set((payload.scope ?? '').split(' '));
       const needed = [...scopes, ...more];
-      if (!needed.every((scope) => granted.has(scope))) throw new AccessTokenError('insufficient_scope', { scope: needed });
+      if (!needed.every((scope) => granted.has(scope))) {
+        throw new AccessTokenError('insufficient_scope', { scope: needed });
+      }
       return payload;
     },
   };
