@@ -1,10 +1,11 @@
+import { decodeJwt } from 'jose';
 import { UserAccountsService } from '../src/accounts/user-accounts.service';
 import { AuditService } from '../src/audit/audit.service';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { KeysService } from '../src/keys/keys.service';
 import { RECENT_SIGN_IN_SECONDS } from '../src/console/recent-sign-in.service';
 import { ageSignIn, consoleBrowser, consolePages, shownSecret, submitForm } from './helpers/console';
-import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
+import { createTestApp, TEST_API, TestApp, uniqueName } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
 import { hiddenFields } from './helpers/oauth-client';
 import { issueCode } from './helpers/issue-code';
@@ -112,6 +113,29 @@ describe('admin console', () => {
       expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
       expect(res.headers['cache-control']).toBe('no-store');
     }
+  });
+
+  it('registers a client with a default resource, whose tokens are then for that API (RFC 8707)', async () => {
+    const browser = await consoleBrowser(t, admin);
+    const res = await submitForm(
+      browser,
+      '/console/clients/new',
+      '/console/clients',
+      {
+        name: uniqueName('Console Robot'),
+        redirect_uris: '',
+        grant_types: 'client_credentials',
+        scope: 'reports',
+        default_resource: TEST_API.identifier,
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+      200,
+    );
+    const shown = shownSecret(res.text);
+    const page = await browser.get(`/console/clients/${shown.client_id}`).expect(200);
+    expect(page.text).toContain(`value="${TEST_API.identifier}"`);
+    const tokens = await oauth.clientCredentials(t.http(), shown).expect(200);
+    expect(decodeJwt(tokens.body.access_token as string)).toMatchObject({ aud: TEST_API.identifier, scope: 'reports' });
   });
 
   it('registers a client and shows its secret once, which then works at the token endpoint', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Response } from 'supertest';
 import { ClientWithSecret } from '../src/clients/clients.service';
-import { createTestApp, TestApp } from './helpers/create-test-app';
+import { createTestApp, TEST_API, TestApp } from './helpers/create-test-app';
 import { databaseState, privateDatabase } from './helpers/database-state';
 import { authorize, basicAuth, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
 import * as oauth from './helpers/partner';
@@ -19,6 +19,15 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
 const params = { seed: SEED, numRuns: RUNS, endOnFailure: true };
 
 const ISSUER = 'http://localhost:3000';
+
+/** Resource indicators (RFC 8707): a registered API, an unknown one, and malformed ones. */
+const RESOURCES = [
+  TEST_API.identifier,
+  'https://unknown.example/api',
+  'urn:x',
+  '/relative',
+  `${TEST_API.identifier}#f`,
+];
 
 /** Known attack strings: injection, header splitting, encodings, look-alikes, prototype keys. */
 const FRAGMENTS = [
@@ -370,6 +379,7 @@ describe('fuzzing (fast-check)', () => {
           nonce: param(['n-0S6']),
           prompt: param(['none', 'login', 'consent', 'none login']),
           max_age: param(['0', '60', '-1', '1.5']),
+          resource: param(RESOURCES),
         }),
         more: extras(['decision', 'request', 'request_uri', 'response_mode', 'claims']),
         raw: rawSuffix,
@@ -478,6 +488,7 @@ describe('fuzzing (fast-check)', () => {
       'unauthorized_client',
       'unsupported_grant_type',
       'invalid_scope',
+      'invalid_target',
     ];
 
     it('refuses any request that is not a real grant, in the RFC 6749 §5.2 shape, and changes nothing', async () => {
@@ -499,6 +510,7 @@ describe('fuzzing (fast-check)', () => {
           scope: param(['openid', 'admin', 'openid profile email offline_access']),
           client_id: param([partner.client_id, publicClient.client_id, partner.client_id.toUpperCase()]),
           client_secret: param([partner.client_secret!, '']),
+          resource: param(RESOURCES),
         }),
         // Real values of another client, which must get nobody anything.
         stolen: fc.option(fc.constantFrom('refresh_token', 'code'), { nil: undefined }),

@@ -19,6 +19,14 @@ describe('client form', () => {
     });
   });
 
+  it('reads an emptied default resource as none, and shows none as an empty field', () => {
+    expect(clientMetadataFrom({ default_resource: '' }).default_resource).toBeNull();
+    expect(clientMetadataFrom({ default_resource: 'https://api.example' }).default_resource).toBe(
+      'https://api.example',
+    );
+    expect(clientFormValues({ default_resource: null }).default_resource).toBe('');
+  });
+
   it('shows a client with its grant types ticked and its authentication selected', () => {
     const sut = clientFormValues({
       name: 'App',

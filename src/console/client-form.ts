@@ -34,6 +34,8 @@ export function clientMetadataFrom(body: Record<string, unknown>): Record<string
     post_logout_redirect_uris: lines(body.post_logout_redirect_uris),
     grant_types: ticked(body.grant_types),
     scope: body.scope,
+    // An emptied field removes the default resource.
+    default_resource: body.default_resource === '' ? null : body.default_resource,
     token_endpoint_auth_method: body.token_endpoint_auth_method,
   };
 }
@@ -50,6 +52,7 @@ export function clientFormValues(metadata: Partial<Record<keyof ClientView, unkn
     redirect_uris: list(metadata.redirect_uris).join('\n'),
     post_logout_redirect_uris: list(metadata.post_logout_redirect_uris).join('\n'),
     scope: text(metadata.scope),
+    default_resource: text(metadata.default_resource),
     grantTypes: GRANT_TYPES.map((value) => ({ value, checked: grantTypes.includes(value) })),
     authMethods: AUTH_METHODS.map((value) => ({ value, label: AUTH_METHOD_LABELS[value], selected: value === method })),
   };

@@ -30,9 +30,13 @@ export function basicAuth(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 }
 
-export function authorizeUrl(params: Record<string, string | undefined>): string {
+/** Authorization request parameters; a list is sent as the parameter repeated (RFC 8707 §2 `resource`). */
+export type AuthorizeParams = Record<string, string | string[] | undefined>;
+
+export function authorizeUrl(params: AuthorizeParams): string {
   const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) query.append(k, v);
+  for (const [k, v] of Object.entries(params))
+    for (const value of v === undefined ? [] : [v].flat()) query.append(k, value);
   return `/oauth/authorize?${query}`;
 }
 
@@ -55,7 +59,7 @@ export async function signIn(browser: TestAgent, username: string, password: str
  */
 export async function authorize(
   browser: TestAgent,
-  params: Record<string, string | undefined>,
+  params: AuthorizeParams,
   user: { username: string; password: string },
   decision: 'allow' | 'deny' = 'allow',
 ): Promise<URL> {

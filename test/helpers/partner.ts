@@ -100,6 +100,16 @@ export function exchange(
   );
 }
 
+/** A client_credentials token request (RFC 6749 §4.4.2); `extra` adds `scope`, `resource` and the like. */
+export function clientCredentials(
+  http: Http,
+  client: PartnerClient | null,
+  extra: Params = {},
+  auth?: AuthOverride,
+): Test {
+  return token(http, client, { grant_type: 'client_credentials', ...extra }, auth);
+}
+
 /** Uses a refresh token (RFC 6749 §6). */
 export function refresh(
   http: Http,
@@ -137,7 +147,7 @@ function form(token: string | Params, hint?: string): Params {
   return typeof token === 'string' ? { token, token_type_hint: hint } : { ...token, token_type_hint: hint };
 }
 
-/** The error codes of RFC 6749 §4.1.2.1 and §5.2, RFC 7009 §2.2.1, RFC 6750 §3.1 and RFC 7591 §3.2.2. */
+/** The error codes of RFC 6749 §4.1.2.1 and §5.2, RFC 7009 §2.2.1, RFC 6750 §3.1, RFC 7591 §3.2.2 and RFC 8707 §2. */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -145,6 +155,7 @@ export type OAuthErrorCode =
   | 'unauthorized_client'
   | 'unsupported_grant_type'
   | 'invalid_scope'
+  | 'invalid_target'
   | 'access_denied'
   | 'unsupported_response_type'
   | 'server_error'
