@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { AuditService } from '../src/audit/audit.service';
 import { ClientsService } from '../src/clients/clients.service';
 import { DEFAULT_GRANT_TYPES } from '../src/common/oauth/grant-types';
+import { InitialAccessTokensService } from '../src/registration/initial-access-tokens.service';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
@@ -452,6 +455,49 @@ describe('administration CLI', () => {
         ),
         /scope superuser is defined by no API/,
       );
+    });
+  });
+
+  describe('registration-token:create', () => {
+    it('prints an initial access token once, valid for a day by default, stored as its digest, which the running app accepts', async () => {
+      const body = jsonOf(await cli('registration-token:create', '--description', 'Partner X', '--json'));
+      expect(body).toEqual({
+        registration_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        expires_at: expect.any(Number),
+      });
+      const token = body.registration_token as string;
+      const day = Date.now() / 1000 + 86_400;
+      expect(Math.abs((body.expires_at as number) - day)).toBeLessThan(600);
+      await expect(t.app.get(InitialAccessTokensService).verify(token)).resolves.toBeUndefined();
+      const [row] = await t.app
+        .get(DataSource)
+        .query('SELECT * FROM registration_tokens WHERE token_hash = ?', [
+          createHash('sha256').update(token).digest('hex'),
+        ]);
+      expect(row.description).toBe('Partner X');
+      expect(JSON.stringify(row)).not.toContain(token);
+      const { items } = await t.app
+        .get(AuditService)
+        .list({ type: 'registration_token.created', limit: 100, offset: 0 });
+      expect(items).toContainEqual(expect.objectContaining({ actor: 'cli' }));
+      expect(JSON.stringify(items)).not.toContain(token);
+    });
+
+    it('takes --expires-in in seconds, and shows the token without --json', async () => {
+      const body = jsonOf(await cli('registration-token:create', '--expires-in', '60', '--json'));
+      expect(Math.abs((body.expires_at as number) - (Date.now() / 1000 + 60))).toBeLessThan(600);
+      const run = await cli('registration-token:create');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^registration_token: [A-Za-z0-9_-]{43} \(shown only now\)$/m);
+    });
+
+    it('refuses an --expires-in that is no whole number of seconds from 1 to a year with one line', async () => {
+      for (const value of ['0', 'abc', '1.5', '-5', '31536001']) {
+        expectOneLineFailure(
+          await cli('registration-token:create', `--expires-in=${value}`, '--json'),
+          /--expires-in must be a whole number of seconds from 1 to 31536000/,
+        );
+      }
     });
   });
 

@@ -56,6 +56,11 @@ describe('start-up configuration', () => {
         { SESSION_SECRET: 'too-short' },
         /^SESSION_SECRET: must be at least 32 characters$/,
       ],
+      [
+        'DYNAMIC_REGISTRATION that is none of off, open, token',
+        { DYNAMIC_REGISTRATION: 'on' },
+        /^DYNAMIC_REGISTRATION: must be off, open or token$/,
+      ],
       ['two bad values, both on the one line', { PORT: 'abc', AUTH_CODE_TTL: '0' }, /^PORT: .*; AUTH_CODE_TTL: /],
     ])('%s', async (_, overrides, message) => {
       const started = Date.now();

@@ -228,6 +228,19 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
         expect(read.body).toEqual(res.body);
       });
 
+      it('takes back the whole answer of a read as a replacement, the fields only the provider sets ignored', async () => {
+        const client = await registered();
+        const read = await readRegistration(t.http(), client.client_id, client.registration_access_token).expect(200);
+        const res = await updateRegistration(t.http(), client.client_id, client.registration_access_token, {
+          ...read.body,
+          client_id_issued_at: 1,
+          client_secret_expires_at: 1,
+          registration_client_uri: 'https://attacker.example/',
+          registration_access_token: 'chosen-by-the-client',
+        }).expect(200);
+        expect(res.body).toEqual(read.body);
+      });
+
       it('gives a client that becomes confidential its secret in the answer, this once', async () => {
         const client = await registered({ token_endpoint_auth_method: 'none' });
         const res = await updateRegistration(
@@ -403,8 +416,12 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
     beforeAll(async () => (t = await createTestApp({ DYNAMIC_REGISTRATION: 'open', RATE_LIMIT_REGISTRATIONS: '3' })));
     afterAll(() => t.close());
 
-    it('refuses registrations past the budget of an address with 429 and Retry-After; other addresses still register', async () => {
-      for (let i = 0; i < 3; i++) await register(t.http(), metadata()).set('X-Forwarded-For', PARTNER_IP).expect(201);
+    it('refuses requests past the budget of an address, refused ones counted, with 429 and Retry-After; other addresses still register', async () => {
+      for (let i = 0; i < 2; i++) await register(t.http(), metadata()).set('X-Forwarded-For', PARTNER_IP).expect(201);
+      // A refused registration counts too.
+      await register(t.http(), metadata({ scope: 'admin' }))
+        .set('X-Forwarded-For', PARTNER_IP)
+        .expect(400);
       const before = await clientCount(t);
       const refused = await register(t.http(), metadata()).set('X-Forwarded-For', PARTNER_IP);
       oauth.expectOAuthError(refused, 429, 'temporarily_unavailable');

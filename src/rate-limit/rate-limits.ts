@@ -19,7 +19,7 @@ export class RateLimits {
   readonly clientAuthFailures: Budget;
   /** Authenticated requests per client at those endpoints: a flood ceiling far above any partner's normal rate. */
   readonly clientRequests: Budget;
-  /** Dynamic client registrations per client address and hour (RFC 7591 §3): each one stores a client. */
+  /** Requests to the dynamic registration endpoint per client address and hour (RFC 7591 §3): each may store a client. */
   readonly registrations: Budget;
 
   constructor(store: RateLimitStore, config: ConfigService<ProviderEnvironment, true>) {

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { RegistrationMetadataDto } from './dto/registration-metadata.dto';
 import { registrationMetadataPipe } from './dto/registration-metadata.pipe';
+import { RegistrationBudgetGuard } from './registration-budget.guard';
 import { RegistrationEnabledGuard } from './registration-enabled.guard';
 import { Caller } from './registration-caller.decorator';
 import { RegistrationCaller, RegistrationService } from './registration.service';
@@ -15,6 +16,7 @@ export class RegistrationController {
   constructor(private readonly registration: RegistrationService) {}
 
   @Post()
+  @UseGuards(RegistrationBudgetGuard)
   @Header('Cache-Control', 'no-store')
   register(@Body(registrationMetadataPipe) body: RegistrationMetadataDto, @Caller() caller: RegistrationCaller) {
     return this.registration.register(body, caller);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
 import { InitialAccessTokensModule } from './initial-access-tokens.module';
+import { RegistrationBudgetGuard } from './registration-budget.guard';
 import { RegistrationEnabledGuard } from './registration-enabled.guard';
 import { RegistrationController } from './registration.controller';
 import { RegistrationService } from './registration.service';
@@ -9,6 +10,6 @@ import { RegistrationService } from './registration.service';
 @Module({
   imports: [ClientsModule, InitialAccessTokensModule],
   controllers: [RegistrationController],
-  providers: [RegistrationService, RegistrationEnabledGuard],
+  providers: [RegistrationService, RegistrationEnabledGuard, RegistrationBudgetGuard],
 })
 export class RegistrationModule {}

@@ -5,9 +5,6 @@ import { ClientMetadataDto } from '../clients/dto/client-metadata.dto';
 import { DEFAULT_GRANT_TYPES } from '../common/oauth/grant-types';
 import { InvalidClientMetadataError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment } from '../config/environment';
-import { addressKey } from '../rate-limit/address-key';
-import { RateLimits } from '../rate-limit/rate-limits';
-import { refusal } from '../rate-limit/refusal';
 import { RegistrationMetadataDto } from './dto/registration-metadata.dto';
 import { InitialAccessTokensService } from './initial-access-tokens.service';
 import { checkSelfRegistration } from './self-registration-policy';
@@ -32,7 +29,6 @@ export class RegistrationService {
     config: ConfigService<ProviderEnvironment, true>,
     private readonly clients: ClientsService,
     private readonly initialTokens: InitialAccessTokensService,
-    private readonly limits: RateLimits,
   ) {
     this.mode = config.get('DYNAMIC_REGISTRATION', { infer: true });
     this.endpoint = `${config.get('ISSUER', { infer: true })}/oauth/register`;
@@ -40,8 +36,6 @@ export class RegistrationService {
 
   /** RFC 7591 §3: registers a client, whose credentials the answer shows this once. */
   async register(metadata: RegistrationMetadataDto, caller: RegistrationCaller) {
-    const wait = await this.limits.registrations.spend(addressKey(caller.ip));
-    if (wait > 0) throw refusal('Too many client registrations from this address', wait);
     if (this.mode === 'token') await this.initialTokens.verify(caller.token);
     checkSelfRegistration(metadata);
     const client = await this.clients.selfRegister(registered(metadata), { actor: 'registration', ip: caller.ip });
