@@ -3,6 +3,7 @@ import { ApisService } from '../apis/apis.service';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { AuditService } from '../audit/audit.service';
 import { ConsentsService } from '../auth-codes/consents.service';
+import { clientDisplayName } from '../clients/metadata-documents/client-id-url';
 import { ClientsService } from '../clients/clients.service';
 import { ChangeCounters } from '../database/change-counters.service';
 import { GrantStore } from '../grants/grant.store';
@@ -57,7 +58,7 @@ export class ConnectedAppsService {
         const grantTimes = theirs.map((g) => g.createdAt);
         return {
           clientId,
-          name: client.name,
+          name: clientDisplayName(client),
           permissions: (await this.apis.describe([...scopes])).map((scope) => scope.description),
           since: earliest([...grantTimes, ...(consent ? [consent.updatedAt] : [])]),
           lastSignIn: grantTimes.length ? latest(grantTimes) : null,

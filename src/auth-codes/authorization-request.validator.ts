@@ -146,9 +146,7 @@ export class AuthorizationRequestValidator {
       return await this.clients.findForRequest(clientId);
     } catch (error) {
       if (!(error instanceof MetadataDocumentError)) throw error;
-      throw new InvalidRequestError(
-        `The application that sent you here describes itself at ${clientId}, and that description cannot be used: ${error.reason}.`,
-      );
+      throw new InvalidRequestError(`The application that sent you here cannot be used: ${error.reason}.`);
     }
   }
 

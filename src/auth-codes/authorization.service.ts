@@ -4,7 +4,7 @@ import { ApisService } from '../apis/apis.service';
 import { AuditService } from '../audit/audit.service';
 import { loginPage, LoginRequiredError } from '../common/http/login-required.error';
 import { SessionUser } from '../auth/session.types';
-import { clientIdUrlHost } from '../clients/metadata-documents/client-id-url';
+import { clientDisplayName, clientIdUrlHost } from '../clients/metadata-documents/client-id-url';
 import {
   AccessDeniedError,
   ConsentRequiredOAuthError,
@@ -153,7 +153,7 @@ export class AuthorizationService {
   private async consentPage(request: AuthorizationRequest, signedInAs: string): Promise<ConsentPage> {
     const clientHost = clientIdUrlHost(request.client.clientId);
     return {
-      title: `Allow ${request.client.name}${clientHost ? ` (from ${clientHost})` : ''}?`,
+      title: `Allow ${clientDisplayName(request.client)}?`,
       clientName: request.client.name,
       clientHost,
       signedInAs,

@@ -42,6 +42,9 @@ describe('validateEnvironment', () => {
       HTTP_KEEP_ALIVE_TIMEOUT: 5,
       HTTP_MAX_CONNECTIONS: 1024,
       PASSWORD_HASH_THREADS: 1,
+      CLIENT_ID_METADATA_DOCUMENTS: 'off',
+      CLIENT_ID_METADATA_ALLOW_LOOPBACK: false,
+      CLIENT_ID_METADATA_TIMEOUT_MS: 5000,
     });
     expect(validateEnvironment({}).SESSION_SECRET).toBeUndefined();
   });
@@ -87,6 +90,20 @@ describe('validateEnvironment', () => {
     ).toMatchObject({ NODE_ENV: 'production', PORT: 65535, HOST: '0.0.0.0', ACCESS_TOKEN_SIGNING_ALG: 'RS256' });
     expect(validateEnvironment({ DATABASE_URL: 'sqlite::memory:' }).DATABASE_URL).toBe('sqlite::memory:');
     expect(validateEnvironment({ CLOCK_TOLERANCE: '0' }).CLOCK_TOLERANCE).toBe(0);
+    expect(
+      validateEnvironment({
+        CLIENT_ID_METADATA_DOCUMENTS: 'on',
+        CLIENT_ID_METADATA_ALLOW_LOOPBACK: 'true',
+        CLIENT_ID_METADATA_TIMEOUT_MS: '100',
+      }),
+    ).toMatchObject({
+      CLIENT_ID_METADATA_DOCUMENTS: 'on',
+      CLIENT_ID_METADATA_ALLOW_LOOPBACK: true,
+      CLIENT_ID_METADATA_TIMEOUT_MS: 100,
+    });
+    expect(validateEnvironment({ CLIENT_ID_METADATA_ALLOW_LOOPBACK: 'false' }).CLIENT_ID_METADATA_ALLOW_LOOPBACK).toBe(
+      false,
+    );
   });
 
   it.each(['false', 'loopback', '2', '10.0.0.5', '10.0.0.0/8, loopback', '2001:db8::/32,::1'])(
@@ -101,6 +118,20 @@ describe('validateEnvironment', () => {
   });
 
   it.each([
+    [{ CLIENT_ID_METADATA_DOCUMENTS: 'yes' }, 'CLIENT_ID_METADATA_DOCUMENTS: must be off or on'],
+    [{ CLIENT_ID_METADATA_ALLOW_LOOPBACK: '1' }, 'CLIENT_ID_METADATA_ALLOW_LOOPBACK: must be true or false'],
+    [
+      { CLIENT_ID_METADATA_ALLOW_LOOPBACK: 'true', NODE_ENV: 'production', SESSION_SECRET: SECRET },
+      'CLIENT_ID_METADATA_ALLOW_LOOPBACK: must not be true when NODE_ENV=production',
+    ],
+    [
+      { CLIENT_ID_METADATA_TIMEOUT_MS: '99' },
+      'CLIENT_ID_METADATA_TIMEOUT_MS: must be a whole number of milliseconds from 100 to 30000',
+    ],
+    [
+      { CLIENT_ID_METADATA_TIMEOUT_MS: '5s' },
+      'CLIENT_ID_METADATA_TIMEOUT_MS: must be a whole number of milliseconds from 100 to 30000',
+    ],
     [{ PORT: 'abc' }, 'PORT: must be a whole number from 1 to 65535'],
     [{ PORT: '0' }, 'PORT: must be a whole number from 1 to 65535'],
     [{ PORT: '70000' }, 'PORT: must be a whole number from 1 to 65535'],

@@ -253,7 +253,7 @@ export class Environment {
 
   /**
    * `true` lets metadata documents come from loopback addresses, and over plain http from
-   * 127.0.0.1, [::1] and localhost only: for development and tests, never in production.
+   * 127.0.0.1, [::1] and localhost only: for development and tests, refused with NODE_ENV=production.
    */
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
@@ -306,6 +306,9 @@ export function validateEnvironment(raw: Record<string, unknown>): ProviderEnvir
   }
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     problems.push('SESSION_SECRET: is required when NODE_ENV=production');
+  }
+  if (env.NODE_ENV === 'production' && env.CLIENT_ID_METADATA_ALLOW_LOOPBACK === true) {
+    problems.push('CLIENT_ID_METADATA_ALLOW_LOOPBACK: must not be true when NODE_ENV=production');
   }
   if (!problems.some((p) => p.startsWith('HTTP_')) && env.HTTP_HEADERS_TIMEOUT > env.HTTP_REQUEST_TIMEOUT) {
     problems.push('HTTP_HEADERS_TIMEOUT: must be at most HTTP_REQUEST_TIMEOUT');

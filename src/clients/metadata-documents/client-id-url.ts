@@ -20,6 +20,12 @@ export function clientIdUrlHost(clientId: string): string | undefined {
   return isClientIdUrl(clientId) && URL.canParse(clientId) ? new URL(clientId).host : undefined;
 }
 
+/** How a person is shown a client: its name, and for a metadata document client the host vouching for it. */
+export function clientDisplayName(client: { clientId: string; name: string }): string {
+  const host = clientIdUrlHost(client.clientId);
+  return host ? `${client.name} (from ${host})` : client.name;
+}
+
 /**
  * Why a client_id URL cannot name a metadata document, or null if it can
  * (draft-ietf-oauth-client-id-metadata-document §3): https, a path, no dot segments, no fragment,

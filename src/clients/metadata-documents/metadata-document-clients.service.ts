@@ -11,23 +11,27 @@ import { DocumentFetcher } from './document-fetcher';
 import { DocumentedClient, documentedClient } from './metadata-document';
 import { MetadataDocumentError } from './metadata-document.error';
 
-/** At most this many documents are held in memory; past it, the longest held goes first. */
+/** At most this many documents' freshness is remembered; past it, the longest remembered goes first. */
 const DOCUMENTS_HELD = 1000;
 
 /**
  * Clients known by their Client ID Metadata Document (draft-ietf-oauth-client-id-metadata-document):
  * the client_id is the URL of a JSON document that describes the client. Each such client has a
  * row in `clients`, made and kept up to date from its document, so that codes, grants, consents and
- * tokens refer to it as to any client and deleting it ends them all. The client as its document
- * last described it is used for as long as the document's Cache-Control allows (within
- * DocumentFetcher's bounds), then fetched again; the row changes only when the document does.
+ * tokens refer to it as to any client and deleting it ends them all. The document is fetched again
+ * once its Cache-Control allows (within DocumentFetcher's bounds); until then the row serves, as
+ * ClientStore holds it (a row deleted meanwhile is made again from a new fetch). The row changes
+ * only when a fetched document differs from it. Requests for a URL whose fetch is under way wait
+ * for that one fetch.
  */
 @Injectable()
 export class MetadataDocumentClients {
   readonly enabled: boolean;
   private readonly allowLoopback: boolean;
-  /** Client by URL, with the time (ms) until which its document is not fetched again. */
-  private readonly held = new Map<string, { client: ClientEntity; until: number }>();
+  /** By URL, the time (ms since the epoch) until which its document is not fetched again. */
+  private readonly fresh = new Map<string, number>();
+  /** By URL, the fetch under way. */
+  private readonly fetching = new Map<string, Promise<ClientEntity>>();
 
   constructor(
     config: ConfigService<ProviderEnvironment, true>,
@@ -44,16 +48,26 @@ export class MetadataDocumentClients {
   async client(url: string): Promise<ClientEntity> {
     const problem = clientIdUrlProblem(url, this.allowLoopback);
     if (problem) throw new MetadataDocumentError(`the client_id URL ${problem}`);
-    const held = this.held.get(url);
-    if (held && held.until > Date.now()) return held.client;
+    if ((this.fresh.get(url) ?? 0) > Date.now()) {
+      const row = await this.clients.findById(url);
+      if (row) return row;
+    }
+    let fetching = this.fetching.get(url);
+    if (!fetching) {
+      fetching = this.fetch(url).finally(() => this.fetching.delete(url));
+      this.fetching.set(url, fetching);
+    }
+    return fetching;
+  }
 
+  private async fetch(url: string): Promise<ClientEntity> {
     const { body, maxAge } = await this.fetcher.fetch(new URL(url));
     const described = documentedClient(body, url, await this.apis.supportedScopes());
     const client = Object.freeze(await this.keep(url, described));
-    this.held.delete(url);
+    this.fresh.delete(url);
     if (maxAge > 0) {
-      if (this.held.size >= DOCUMENTS_HELD) this.held.delete(this.held.keys().next().value!);
-      this.held.set(url, { client, until: Date.now() + maxAge * 1000 });
+      if (this.fresh.size >= DOCUMENTS_HELD) this.fresh.delete(this.fresh.keys().next().value!);
+      this.fresh.set(url, Date.now() + maxAge * 1000);
     }
     return client;
   }
