@@ -61,7 +61,7 @@ describe('resource servers: the access-token verifier and the MCP server', () =>
 
   /** A client_credentials token for the API `resource` (RFC 8707 §2.2), carrying `scope`. */
   async function tokenFor(resource: string, scope: string): Promise<string> {
-    const res = await oauth.token(t.http(), client, { grant_type: 'client_credentials', scope, resource }).expect(200);
+    const res = await oauth.clientCredentials(t.http(), client, { scope, resource }).expect(200);
     return res.body.access_token;
   }
 
