@@ -24,6 +24,26 @@ import { pathToFileURL } from 'node:url';
 
 const CLIENT_NAME = 'MCP Example Client';
 
+/** What is wrong with the provider's answer at the redirect URI (RFC 6749 §4.1.2), or null. */
+function callbackProblem(params, issuer) {
+  // RFC 9207: the answer must come from the provider the request went to.
+  if (params.has('iss') && params.get('iss') !== issuer) {
+    return `the answer comes from ${params.get('iss')}, not ${issuer}`;
+  }
+  if (params.get('error')) return `${params.get('error')}: ${params.get('error_description') ?? ''}`;
+  if (!params.get('code')) return 'no code';
+  return null;
+}
+
+/**
+ * The page the browser lands on, `text` escaped (it may quote the provider's error_description).
+ * Its empty icon spares a request for /favicon.ico, which may come after the client has stopped listening.
+ */
+function page(text) {
+  const escaped = text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html><meta charset="utf-8"><title>${CLIENT_NAME}</title><link rel="icon" href="data:,"><p>${escaped}</p>`;
+}
+
 /**
  * The client's loopback listener: the Client ID Metadata Document at /client-metadata.json, and
  * the redirect URI /callback, which resolves `code` once the provider sends the browser back.
@@ -36,28 +56,20 @@ async function startLoopback({ port, host }) {
   code.catch(() => {});
   let expected;
   const http = createServer((req, res) => {
-    const url = new URL(req.url, `http://${req.headers.host}`);
+    const url = new URL(req.url, 'http://loopback');
     if (url.pathname === '/client-metadata.json' && document) {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'max-age=60' });
       return res.end(JSON.stringify(document()));
     }
-    // A browser asks for an icon after the callback page: there is none, and nothing is wrong.
-    if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
-    if (url.pathname !== '/callback' || !expected) return res.writeHead(404).end();
     const params = url.searchParams;
-    // The answer must be to this client's own request (state), from the provider it went to (RFC 9207 `iss`).
-    const problem =
-      params.get('state') !== expected.state
-        ? 'the state does not match this client’s request'
-        : params.has('iss') && params.get('iss') !== expected.issuer
-          ? `the answer comes from ${params.get('iss')}, not ${expected.issuer}`
-          : params.get('error')
-            ? `${params.get('error')}: ${params.get('error_description') ?? ''}`
-            : !params.get('code')
-              ? 'no code'
-              : null;
-    res.writeHead(problem ? 400 : 200, { 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end(problem ? `Authorization failed: ${problem}` : 'Signed in. You can close this window.');
+    // Only the answer to this client's own request (state) counts: anything else is turned away,
+    // and the client keeps waiting for the right one.
+    if (url.pathname !== '/callback' || !expected || params.get('state') !== expected.state) {
+      return res.writeHead(404).end();
+    }
+    const problem = callbackProblem(params, expected.issuer);
+    res.writeHead(problem ? 400 : 200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(page(problem ? `Authorization failed: ${problem}` : 'Signed in. You can close this window.'));
     if (problem) settle.reject(new Error(`authorization failed: ${problem}`));
     else settle.resolve(params.get('code'));
     expected = undefined;

@@ -16,6 +16,9 @@ import { describeInBrowser, fillLogin, launchBrowser, openPage, User } from './b
  * and sends its user to the provider; a person signs in and allows in Chromium; the client
  * redeems the code for a token meant for the MCP server and calls its tool.
  */
+/** Each test runs the MCP client in a process of its own beside the provider and the MCP server's: a loaded machine slows it. */
+const A_MINUTE = 60_000;
+
 describeInBrowser('browser: an MCP client signs its user in for an MCP server', () => {
   let workDir: string;
   let setup: TestApp;
@@ -51,7 +54,7 @@ describeInBrowser('browser: an MCP client signs its user in for an MCP server', 
     });
     [provider, browser] = await Promise.all([spawnInstance(workDir, env), launchBrowser()]);
     mcp = await startMcpServer(provider.url, mcpPort, scope);
-  });
+  }, A_MINUTE);
   afterAll(async () => {
     await browser?.close();
     await mcp?.close();
@@ -95,38 +98,65 @@ describeInBrowser('browser: an MCP client signs its user in for an MCP server', 
     return url;
   }
 
-  it('with a client ID metadata document: the client_id is its URL, and the tool answers for the user', async () => {
-    const user = await setup.createUser({ name: 'Ada Lovelace' });
-    const client = runMcpClient(mcp.url, 'cimd');
-    try {
-      const url = expectMcpAuthorizationRequest(await client.authorizationUrl);
-      const clientId = url.searchParams.get('client_id')!;
-      expect(clientId).toBe(new URL('/client-metadata.json', url.searchParams.get('redirect_uri')!).href);
+  it(
+    'with a client ID metadata document: the client_id is its URL, and the tool answers for the user',
+    async () => {
+      const user = await setup.createUser({ name: 'Ada Lovelace' });
+      const client = runMcpClient(mcp.url, 'cimd');
+      try {
+        const url = expectMcpAuthorizationRequest(await client.authorizationUrl);
+        const clientId = url.searchParams.get('client_id')!;
+        expect(clientId).toBe(new URL('/client-metadata.json', url.searchParams.get('redirect_uri')!).href);
 
-      // The provider fetched the document: the consent page names the client as the document does, and where it lives.
-      const documentHost = new URL(clientId).host;
-      expect(await signInAndAllow(url.href, user)).toBe(
-        `MCP Example Client (from ${documentHost}) wants to use your account`,
-      );
-      await expect(client.answer).resolves.toEqual({ sub: user.id, client_id: clientId, scope });
-    } finally {
-      await client.close();
-    }
-  });
+        // The provider fetched the document: the consent page names the client as the document does, and where it lives.
+        const documentHost = new URL(clientId).host;
+        expect(await signInAndAllow(url.href, user)).toBe(
+          `MCP Example Client (from ${documentHost}) wants to use your account`,
+        );
+        await expect(client.answer).resolves.toEqual({ sub: user.id, client_id: clientId, scope });
+      } finally {
+        await client.close();
+      }
+    },
+    A_MINUTE,
+  );
 
-  it('with dynamic client registration: the client registers, and the tool answers for the user', async () => {
-    const user = await setup.createUser({ name: 'Grace Hopper' });
-    const client = runMcpClient(mcp.url, 'dcr');
-    try {
-      const url = expectMcpAuthorizationRequest(await client.authorizationUrl);
-      const clientId = url.searchParams.get('client_id')!;
-      // A client_id the provider issued at registration, not a URL.
-      expect(URL.canParse(clientId)).toBe(false);
+  it(
+    'with dynamic client registration: the client registers, and the tool answers for the user',
+    async () => {
+      const user = await setup.createUser({ name: 'Grace Hopper' });
+      const client = runMcpClient(mcp.url, 'dcr');
+      try {
+        const url = expectMcpAuthorizationRequest(await client.authorizationUrl);
+        const clientId = url.searchParams.get('client_id')!;
+        // A client_id the provider issued at registration, not a URL.
+        expect(URL.canParse(clientId)).toBe(false);
 
-      expect(await signInAndAllow(url.href, user)).toBe('MCP Example Client wants to use your account');
-      await expect(client.answer).resolves.toEqual({ sub: user.id, client_id: clientId, scope });
-    } finally {
-      await client.close();
-    }
-  });
+        expect(await signInAndAllow(url.href, user)).toBe('MCP Example Client wants to use your account');
+        await expect(client.answer).resolves.toEqual({ sub: user.id, client_id: clientId, scope });
+      } finally {
+        await client.close();
+      }
+    },
+    A_MINUTE,
+  );
+
+  it(
+    'Deny: the client is told access_denied, and gets no token',
+    async () => {
+      const user = await setup.createUser();
+      const client = runMcpClient(mcp.url, 'dcr');
+      try {
+        await page.goto(await client.authorizationUrl);
+        await fillLogin(page, user.username, user.password);
+        await page.getByRole('button', { name: 'Deny' }).click();
+        await page.waitForURL('http://127.0.0.1:*/callback?**');
+        expect(await page.locator('body').textContent()).toMatch(/^Authorization failed: access_denied: /);
+        await expect(client.answer).rejects.toThrow(/authorization failed: access_denied/);
+      } finally {
+        await client.close();
+      }
+    },
+    A_MINUTE,
+  );
 });
