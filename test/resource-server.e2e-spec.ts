@@ -164,4 +164,21 @@ describe('resource servers: the access-token verifier and the MCP server', () =>
       expect(metadata.body).toMatchObject(expected);
     }
   });
+
+  it('answers 503, not invalid_token, while the provider cannot be reached for its keys', async () => {
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    const orphan = await startMcpServer(nowhere, await freePort(), scopeA);
+    try {
+      const token = await tokenFor(a.url, scopeA);
+      const res = await callWhoami(orphan, token).expect(503);
+      expect(res.body).toEqual({ error: 'temporarily_unavailable' });
+      expect(res.headers['www-authenticate']).toBeUndefined();
+      // The verifier throws the fetch's own error, not an AccessTokenError: the caller answers 5xx.
+      expect(await verifyAccessTokens({ issuer: nowhere, audience: a.url }, [token])).toEqual([
+        { error: { name: 'TypeError' } },
+      ]);
+    } finally {
+      await orphan.close();
+    }
+  });
 });

@@ -80,7 +80,11 @@ export function createMcpApp({ issuer, resource, scope, host }) {
       };
       next();
     } catch (error) {
-      if (!(error instanceof AccessTokenError)) return next(error);
+      if (!(error instanceof AccessTokenError)) {
+        // The provider's keys could not be had: the caller's token may be fine, try again later.
+        console.error(`mcp server: cannot check tokens: ${error.message}`);
+        return res.status(503).set('Retry-After', '5').json({ error: 'temporarily_unavailable' });
+      }
       res.set('WWW-Authenticate', error.wwwAuthenticate({ resourceMetadata, scope: [scope] }));
       res.status(error.status).json(error.code ? { error: error.code, error_description: error.message } : {});
     }
@@ -103,10 +107,11 @@ export function createMcpApp({ issuer, resource, scope, host }) {
   // Stateless: no server-sent event stream to resume, no session to end.
   app.all(MCP_PATH, (req, res) => res.set('Allow', 'POST').status(405).json({ error: 'method not allowed' }));
 
-  // The provider could not be reached for its keys, or the MCP machinery failed: not the caller's fault.
+  // A body that is not JSON (express.json's 400, 413...) is the caller's fault; anything else is ours.
   app.use((error, req, res, _next) => {
-    console.error(`mcp server: ${error.message}`);
-    res.status(503).json({ error: 'temporarily_unavailable' });
+    const status = error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) console.error(`mcp server: ${error.stack}`);
+    res.status(status).json({ error: status === 500 ? 'server_error' : 'invalid_request' });
   });
   return app;
 }
