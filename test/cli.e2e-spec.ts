@@ -9,7 +9,7 @@ import { ClientsService } from '../src/clients/clients.service';
 import { DEFAULT_GRANT_TYPES } from '../src/common/oauth/grant-types';
 import { InitialAccessTokensService } from '../src/registration/initial-access-tokens.service';
 import { UsersService } from '../src/users/users.service';
-import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
+import { createTestApp, TEST_API, TestApp, uniqueName } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
 import { issueCode, REDIRECT } from './helpers/issue-code';
 import { signIn } from './helpers/oauth-client';
@@ -328,6 +328,25 @@ describe('administration CLI', () => {
         require_pkce: false,
         resource_server: true,
       });
+    });
+
+    it('sets a default resource with --default-resource, and refuses one that is no registered API', async () => {
+      const created = (resource: string) =>
+        cli(
+          'client:create',
+          '--name',
+          'CLI Robot',
+          '--grant',
+          'client_credentials',
+          '--default-resource',
+          resource,
+          '--json',
+        );
+      const body = jsonOf(await created(TEST_API.identifier));
+      expect((await t.app.get(ClientsService).get(body.client_id as string)).default_resource).toBe(
+        TEST_API.identifier,
+      );
+      expectOneLineFailure(await created('https://unknown.example/api'), /default_resource/);
     });
 
     it('refuses --no-pkce for a public client with one line saying why', async () => {

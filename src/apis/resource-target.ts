@@ -18,10 +18,11 @@ function definedBy(api: ApiEntity, scope: string): boolean {
  * API, or `admin` (the provider's own), does not go with it.
  */
 export function scopeElsewhere(target: Target, scope: readonly string[]): string | undefined {
-  const elsewhere = target && scope.find((s) => !OPENID_SCOPES.includes(s) && !definedBy(target, s));
+  const goes = new Set(scopeForTarget(target, scope));
+  const elsewhere = scope.find((s) => !goes.has(s));
   return elsewhere === undefined
     ? undefined
-    : `scope ${elsewhere} is not a scope of the resource ${target!.identifier}`;
+    : `scope ${elsewhere} is not a scope of the resource ${target?.identifier}`;
 }
 
 /** What may be asked of this target among `scope`: all of it without a target, else the API's and the OpenID scopes. */

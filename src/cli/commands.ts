@@ -176,13 +176,15 @@ export const COMMANDS: Record<string, Command> = {
   },
   'client:create': {
     usage:
-      'client:create --name NAME [--redirect-uri URI]... [--post-logout-redirect-uri URI]... [--grant TYPE]... [--scope "a b c"] [--public] [--resource-server] [--no-pkce] [--json]',
+      'client:create --name NAME [--redirect-uri URI]... [--post-logout-redirect-uri URI]... [--grant TYPE]... [--scope "a b c"] [--default-resource URI] [--public] [--resource-server] [--no-pkce] [--json]',
     options: {
       name: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
       'post-logout-redirect-uri': { type: 'string', multiple: true },
       grant: { type: 'string', multiple: true },
       scope: { type: 'string' },
+      // The API (its identifier) of requests that name no resource (RFC 8707).
+      'default-resource': { type: 'string' },
       public: { type: 'boolean' },
       // May introspect every client's access tokens (RFC 7662 §2.2).
       'resource-server': { type: 'boolean' },
@@ -199,6 +201,7 @@ export const COMMANDS: Record<string, Command> = {
         token_endpoint_auth_method: values.public ? 'none' : 'client_secret_basic',
         require_pkce: values['no-pkce'] !== true,
         resource_server: values['resource-server'] === true,
+        default_resource: values['default-resource'],
       });
       const errors = validateSync(metadata);
       if (errors.length > 0) throw new CliError(Object.values(errors[0].constraints ?? {})[0] ?? 'invalid client');
