@@ -193,6 +193,10 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
           expectInvalidToken(await updateRegistration(t.http(), clientId, token, metadata()));
           expectInvalidToken(await deleteRegistration(t.http(), clientId, token));
         }
+        // The token is checked before the body: a bad body tells an unauthenticated caller nothing.
+        expectInvalidToken(
+          await updateRegistration(t.http(), client.client_id, other.registration_access_token, { redirect_uris: 'x' }),
+        );
         // A malformed Authorization header is refused the same way.
         const res = await readRegistration(t.http(), client.client_id, null).set('Authorization', 'Basic abc');
         expectInvalidToken(res);
@@ -402,6 +406,8 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
         expectInvalidToken(await register(t.http(), metadata(), token));
       }
       expectInvalidToken(await register(t.http(), metadata()).set('Authorization', `Basic ${initialToken}`));
+      // The token is checked before the metadata.
+      expectInvalidToken(await register(t.http(), { redirect_uris: 'x' }));
       expect(await clientCount(t)).toBe(before + 1);
     });
 

@@ -3,8 +3,10 @@ import { RegistrationMetadataDto } from './dto/registration-metadata.dto';
 import { registrationMetadataPipe } from './dto/registration-metadata.pipe';
 import { RegistrationBudgetGuard } from './registration-budget.guard';
 import { RegistrationEnabledGuard } from './registration-enabled.guard';
-import { Caller } from './registration-caller.decorator';
-import { RegistrationCaller, RegistrationService } from './registration.service';
+import { InitialAccessTokenGuard } from './initial-access-token.guard';
+import { RegistrationAccessTokenGuard } from './registration-access-token.guard';
+import { Caller, RegistrationCaller } from './registration-caller.decorator';
+import { RegistrationService } from './registration.service';
 
 /**
  * RFC 7591 §3 client registration endpoint and RFC 7592 §2 client configuration endpoint, while
@@ -16,19 +18,21 @@ export class RegistrationController {
   constructor(private readonly registration: RegistrationService) {}
 
   @Post()
-  @UseGuards(RegistrationBudgetGuard)
+  @UseGuards(RegistrationBudgetGuard, InitialAccessTokenGuard)
   @Header('Cache-Control', 'no-store')
   register(@Body(registrationMetadataPipe) body: RegistrationMetadataDto, @Caller() caller: RegistrationCaller) {
     return this.registration.register(body, caller);
   }
 
   @Get(':client_id')
+  @UseGuards(RegistrationAccessTokenGuard)
   @Header('Cache-Control', 'no-store')
   read(@Param('client_id') clientId: string, @Caller() caller: RegistrationCaller) {
     return this.registration.read(clientId, caller);
   }
 
   @Put(':client_id')
+  @UseGuards(RegistrationAccessTokenGuard)
   @Header('Cache-Control', 'no-store')
   replace(
     @Param('client_id') clientId: string,
@@ -39,6 +43,7 @@ export class RegistrationController {
   }
 
   @Delete(':client_id')
+  @UseGuards(RegistrationAccessTokenGuard)
   @HttpCode(204)
   delete(@Param('client_id') clientId: string, @Caller() caller: RegistrationCaller) {
     return this.registration.delete(clientId, caller);

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
+import { InitialAccessTokenGuard } from './initial-access-token.guard';
 import { InitialAccessTokensModule } from './initial-access-tokens.module';
+import { RegistrationAccessTokenGuard } from './registration-access-token.guard';
 import { RegistrationBudgetGuard } from './registration-budget.guard';
 import { RegistrationEnabledGuard } from './registration-enabled.guard';
 import { RegistrationController } from './registration.controller';
@@ -10,6 +12,12 @@ import { RegistrationService } from './registration.service';
 @Module({
   imports: [ClientsModule, InitialAccessTokensModule],
   controllers: [RegistrationController],
-  providers: [RegistrationService, RegistrationEnabledGuard, RegistrationBudgetGuard],
+  providers: [
+    RegistrationService,
+    RegistrationEnabledGuard,
+    RegistrationBudgetGuard,
+    InitialAccessTokenGuard,
+    RegistrationAccessTokenGuard,
+  ],
 })
 export class RegistrationModule {}

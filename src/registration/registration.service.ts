@@ -6,37 +6,28 @@ import { DEFAULT_GRANT_TYPES } from '../common/oauth/grant-types';
 import { InvalidClientMetadataError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment } from '../config/environment';
 import { RegistrationMetadataDto } from './dto/registration-metadata.dto';
-import { InitialAccessTokensService } from './initial-access-tokens.service';
+import { RegistrationCaller } from './registration-caller.decorator';
 import { checkSelfRegistration } from './self-registration-policy';
 
-/** Who calls, as the controller knows it: the bearer token sent, if any, and the address. */
-export interface RegistrationCaller {
-  token?: string;
-  ip: string;
-}
-
 /**
- * RFC 7591 dynamic client registration and RFC 7592 client configuration. Clients are made,
- * checked and deleted by ClientsService exactly as the admin API makes them, with the limits of
- * self-registration (self-registration-policy.ts) on top.
+ * RFC 7591 dynamic client registration and RFC 7592 client configuration, for a caller the
+ * controller's guards have let through (budget, initial access token, registration access token).
+ * Clients are made, checked and deleted by ClientsService exactly as the admin API makes them, with
+ * the limits of self-registration (self-registration-policy.ts) on top.
  */
 @Injectable()
 export class RegistrationService {
-  private readonly mode: ProviderEnvironment['DYNAMIC_REGISTRATION'];
   private readonly endpoint: string;
 
   constructor(
     config: ConfigService<ProviderEnvironment, true>,
     private readonly clients: ClientsService,
-    private readonly initialTokens: InitialAccessTokensService,
   ) {
-    this.mode = config.get('DYNAMIC_REGISTRATION', { infer: true });
     this.endpoint = `${config.get('ISSUER', { infer: true })}/oauth/register`;
   }
 
   /** RFC 7591 §3: registers a client, whose credentials the answer shows this once. */
   async register(metadata: RegistrationMetadataDto, caller: RegistrationCaller) {
-    if (this.mode === 'token') await this.initialTokens.verify(caller.token);
     checkSelfRegistration(metadata);
     const client = await this.clients.selfRegister(registered(metadata), { actor: 'registration', ip: caller.ip });
     return this.answer(client, client.registration_access_token);
@@ -44,7 +35,7 @@ export class RegistrationService {
 
   /** RFC 7592 §2.1: the client as registered. */
   async read(clientId: string, caller: RegistrationCaller) {
-    return this.answer(await this.clients.getSelfRegistered(clientId, caller.token), caller.token!);
+    return this.answer(await this.clients.get(clientId), caller.token!);
   }
 
   /**
@@ -52,7 +43,6 @@ export class RegistrationService {
    * as at registration, but for the name, which a client always has.
    */
   async replace(clientId: string, metadata: RegistrationMetadataDto, caller: RegistrationCaller) {
-    await this.clients.getSelfRegistered(clientId, caller.token);
     if (metadata.client_id !== clientId) {
       throw new InvalidClientMetadataError('client_id must be given, and be the client_id of this client');
     }
@@ -66,7 +56,6 @@ export class RegistrationService {
 
   /** RFC 7592 §2.3: deletes the client, and with it its codes, grants and tokens. */
   async delete(clientId: string, caller: RegistrationCaller): Promise<void> {
-    await this.clients.getSelfRegistered(clientId, caller.token);
     await this.clients.delete(clientId, this.asClient(clientId, caller));
   }
 

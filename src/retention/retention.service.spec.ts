@@ -13,6 +13,7 @@ import { SessionEntity } from '../auth/session.entity';
 import { ProviderEnvironment, validateEnvironment } from '../config/environment';
 import { dataSourceOptions, openDataSource } from '../database/data-source-options';
 import { TransactionsService } from '../database/transactions.service';
+import { InitialAccessTokenEntity } from '../registration/entities/initial-access-token.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
 import { RefreshTokenStore } from '../tokens/refresh-token.store';
 import { FAILED_SIGN_IN_RETENTION_MS, PRUNE_EVERY_MS, RetentionService } from './retention.service';
@@ -65,6 +66,7 @@ describe('RetentionService', () => {
       RevokedAccessTokenEntity,
       LoginAttemptEntity,
       AuditEventEntity,
+      InitialAccessTokenEntity,
     ]) {
       await db.getRepository(entity).clear();
     }
@@ -81,6 +83,7 @@ describe('RetentionService', () => {
     blockedUntil: null,
     lastAttemptAt,
   });
+  const initialAccessToken = (id: string, expiresAt: Date) => ({ id, tokenHash: `hash-${id}`, expiresAt });
 
   async function keys(entity: EntityTarget<ObjectLiteral>): Promise<string[]> {
     const metadata = db.getMetadata(entity);
@@ -97,6 +100,7 @@ describe('RetentionService', () => {
       [RefreshTokenEntity, refreshToken, 24 * HOUR],
       [RevokedAccessTokenEntity, revocation, HOUR],
       [LoginAttemptEntity, attempts, 24 * HOUR],
+      [InitialAccessTokenEntity, initialAccessToken, 24 * HOUR],
     ];
     for (const [entity, row, keepMs] of kinds) {
       await db
@@ -111,6 +115,7 @@ describe('RetentionService', () => {
       revoked_access_tokens: 1,
       login_attempts: 1,
       audit_events: 0,
+      registration_tokens: 1,
     });
     for (const [entity] of kinds) expect(await keys(entity)).toEqual(['live', 'within']);
     await expect(retention.prune(now)).resolves.toEqual(expect.objectContaining({ refresh_tokens: 0 }));

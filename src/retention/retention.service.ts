@@ -9,6 +9,7 @@ import { LoginAttemptEntity } from '../auth/login-attempt.entity';
 import { FORGET_AFTER_MS } from '../auth/login-throttle.service';
 import { SESSION_TTL_SECONDS, SessionEntity } from '../auth/session.entity';
 import { ProviderEnvironment } from '../config/environment';
+import { InitialAccessTokenEntity } from '../registration/entities/initial-access-token.entity';
 import { deleteExpiredRows } from '../database/expired-rows';
 import { TransactionsService } from '../database/transactions.service';
 import { RefreshTokenStore } from '../tokens/refresh-token.store';
@@ -25,6 +26,9 @@ const BATCH_SIZE = 100;
  * after the fact, short enough that anyone can no longer grow the table without end by failing.
  */
 export const FAILED_SIGN_IN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** An expired initial access token answers as an unknown one; kept a day, for whoever asks why it was refused. */
+export const INITIAL_ACCESS_TOKEN_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /** What is deleted once it has been over for `keepMs`: the rows of `table`, `batchSize` per statement. */
 interface Retention {
@@ -45,7 +49,8 @@ interface Retention {
  * - refresh tokens, spent or not: REFRESH_TOKEN_TTL after they expire;
  * - revocations of access tokens: ACCESS_TOKEN_TTL after the token expires;
  * - sign-in attempts of a username: a day after the last one (LoginThrottleService's rule);
- * - failed sign-ins in the audit trail: FAILED_SIGN_IN_RETENTION_MS; anyone on the internet can add them.
+ * - failed sign-ins in the audit trail: FAILED_SIGN_IN_RETENTION_MS; anyone on the internet can add them;
+ * - initial access tokens for client registration: INITIAL_ACCESS_TOKEN_RETENTION_MS after they expire.
  *
  * Grants, consents, clients and the rest of the audit trail are kept. Deleting only what has been expired for
  * that long changes no answer but one: a spent code or refresh token presented after its time
@@ -81,6 +86,7 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
       this.rows(RevokedAccessTokenEntity, 'expiresAt', ttl('ACCESS_TOKEN_TTL')),
       this.rows(LoginAttemptEntity, 'lastAttemptAt', FORGET_AFTER_MS),
       this.rows(AuditEventEntity, 'createdAt', FAILED_SIGN_IN_RETENTION_MS, { type: 'login.failed' }),
+      this.rows(InitialAccessTokenEntity, 'expiresAt', INITIAL_ACCESS_TOKEN_RETENTION_MS),
     ];
   }
 
