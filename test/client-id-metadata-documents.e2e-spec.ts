@@ -1,6 +1,8 @@
 import { Response } from 'supertest';
 import TestAgent from 'supertest/lib/agent';
+import { ClientStore } from '../src/clients/client.store';
 import { ClientsService } from '../src/clients/clients.service';
+import { ClientEntity } from '../src/clients/entities/client.entity';
 import { DOCUMENT_MAX_BYTES } from '../src/clients/metadata-documents/document-fetcher';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { DocumentServer } from './helpers/document-server';
@@ -139,6 +141,14 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
     expect(res.status).toBe(200);
     const host = new URL(url).host;
     expect(res.text).toContain(`Claude &lt;b&gt;</span> <span class="client-host">(from <strong>${host}</strong>)`);
+  });
+
+  it('resolves a host name itself and fetches from the address it checked', async () => {
+    const url = documents.url('/by-name/client.json').replace('127.0.0.1', 'localhost');
+    documents.serveJson('/by-name/client.json', documentFor(url));
+    const res = await authorizeAs(url);
+    expect(res.status).toBe(200);
+    expect(documents.hits('/by-name/client.json')).toBe(1);
   });
 
   it('names the client by its host when the document gives no client_name', async () => {
@@ -371,5 +381,22 @@ describe('Client ID Metadata Documents off (the default)', () => {
     expectErrorPage(await t.browser().get(authorizeUrl(request(url).params)), 'is not registered');
     oauth.expectOAuthError(await oauth.refresh(t.http(), asPartner(url), 'unknown'), 401, 'invalid_client');
     expect(documents.hits('/off/client.json')).toBe(0);
+  });
+
+  it('serves no client a document made while it was on', async () => {
+    const url = documents.url('/made-before/client.json');
+    const row = Object.assign(new ClientEntity(), {
+      clientId: url,
+      name: 'Made before',
+      redirectUris: [REDIRECT],
+      postLogoutRedirectUris: [],
+      grantTypes: ['authorization_code', 'refresh_token'],
+      scope: 'openid',
+      tokenEndpointAuthMethod: 'none',
+      secretHash: null,
+    });
+    await t.app.get(ClientStore).insert(row);
+    expectErrorPage(await t.browser().get(authorizeUrl(request(url).params)), 'is not registered');
+    oauth.expectOAuthError(await oauth.refresh(t.http(), asPartner(url), 'unknown'), 401, 'invalid_client');
   });
 });

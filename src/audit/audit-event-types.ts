@@ -47,7 +47,8 @@ export type AuditDetail = Record<string, string | number | boolean | null | stri
  * Who did it and from where, as far as the caller knows: `actor` is `user:<id>` for a person
  * (signed in, or through a token a client holds for them), `client:<client_id>` for a client
  * acting for itself (its own credentials, a client_credentials token), `cli` for the
- * administration command line, `registration` for whoever registers a client at the dynamic
+ * administration command line, `metadata_document` for a client made or changed from its Client
+ * ID Metadata Document, `registration` for whoever registers a client at the dynamic
  * registration endpoint (RFC 7591 §3). A self-registered client that reads, replaces or deletes
  * its own registration with its registration access token (RFC 7592) acts as `client:<client_id>`.
  */

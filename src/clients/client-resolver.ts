@@ -8,6 +8,7 @@ import { MetadataDocumentClients } from './metadata-documents/metadata-document-
  * The client a partner's request names by its client_id, at the authorization endpoint and
  * wherever a client authenticates: a registered client, as ClientStore.findById holds it, or, with
  * CLIENT_ID_METADATA_DOCUMENTS=on, the client an https client_id's metadata document describes.
+ * While it is off, a URL names no client, even one whose row a document made earlier.
  */
 @Injectable()
 export class ClientResolver {
@@ -18,7 +19,7 @@ export class ClientResolver {
 
   /** The client, or null if none has this id; a MetadataDocumentError when its document is refused. */
   findForRequest(clientId: string): Promise<ClientEntity | null> {
-    if (this.documents.enabled && isClientIdUrl(clientId)) return this.documents.client(clientId);
-    return this.clients.findById(clientId);
+    if (!isClientIdUrl(clientId)) return this.clients.findById(clientId);
+    return this.documents.enabled ? this.documents.client(clientId) : Promise.resolve(null);
   }
 }

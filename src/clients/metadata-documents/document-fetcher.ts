@@ -46,8 +46,8 @@ export class DocumentFetcher {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), this.timeoutMs);
     try {
-      const address = await Promise.race([this.checkedAddress(url.hostname), aborted(deadline.signal)]);
-      const response = await this.get(url, address, deadline.signal);
+      const addresses = await Promise.race([this.checkedAddresses(url.hostname), aborted(deadline.signal)]);
+      const response = await this.get(url, addresses, deadline.signal);
       return { body: await readBody(response), maxAge: cacheSeconds(response.headers['cache-control']) };
     } catch (error) {
       if (deadline.signal.aborted) {
@@ -60,8 +60,8 @@ export class DocumentFetcher {
     }
   }
 
-  /** The one address to connect to: every address the host resolves to must be allowed. */
-  private async checkedAddress(hostname: string): Promise<LookupAddress> {
+  /** The addresses to connect to: every address the host resolves to, each of them allowed. */
+  private async checkedAddresses(hostname: string): Promise<LookupAddress[]> {
     const literal = hostname.replace(/^\[(.*)\]$/, '$1');
     const addresses: LookupAddress[] = isIP(literal)
       ? [{ address: literal, family: isIP(literal) }]
@@ -75,11 +75,14 @@ export class DocumentFetcher {
         throw new MetadataDocumentError(`the host ${hostname} resolves to a ${kind} address`);
       }
     }
-    return addresses[0];
+    return addresses;
   }
 
-  /** GET the URL from exactly `address`; the TLS certificate is still checked against the URL's host. */
-  private get(url: URL, address: LookupAddress, signal: AbortSignal): Promise<IncomingMessage> {
+  /**
+   * GET the URL from the addresses checked, never from another DNS answer (Node tries each of them
+   * in turn when it may); the TLS certificate is still checked against the URL's host.
+   */
+  private get(url: URL, addresses: LookupAddress[], signal: AbortSignal): Promise<IncomingMessage> {
     const client = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const request = client.get(url, {
@@ -88,8 +91,8 @@ export class DocumentFetcher {
         agent: false,
         lookup: (_host, options, callback) =>
           options.all
-            ? (callback as (e: null, a: LookupAddress[]) => void)(null, [address])
-            : callback(null, address.address, address.family),
+            ? (callback as (e: null, a: LookupAddress[]) => void)(null, addresses)
+            : callback(null, addresses[0].address, addresses[0].family),
       });
       request.once('response', resolve);
       request.once('error', reject);
