@@ -10,6 +10,8 @@ const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
 /** The provider in a process of its own: nothing in memory is shared with the test or another instance. */
 export interface SpawnedInstance {
+  /** Where it listens: http://127.0.0.1:PORT. */
+  url: string;
   http: () => TestAgent;
   browser: () => TestAgent;
   /** Each JSON line the server logged so far. */
@@ -17,9 +19,12 @@ export interface SpawnedInstance {
   close(): Promise<void>;
 }
 
-/** Starts the built server in `cwd` with `env` (on top of a test baseline) and waits until it is healthy. */
+/**
+ * Starts the built server in `cwd` with `env` (on top of a test baseline) and waits until it is
+ * healthy. It listens on `env.PORT` when given (so that an ISSUER can name it), else on a free port.
+ */
 export async function spawnInstance(cwd: string, env: Record<string, string>): Promise<SpawnedInstance> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   let stdout = '';
   let stderr = '';
   const child: ChildProcess = spawn(process.execPath, [MAIN], {
@@ -46,6 +51,7 @@ export async function spawnInstance(cwd: string, env: Record<string, string>): P
   }
   const url = `http://127.0.0.1:${port}`;
   return {
+    url,
     http: () => request(url),
     browser: () => request.agent(url),
     logged: () =>
