@@ -403,39 +403,18 @@ describe('admin console', () => {
   it('registers an API, changes its scopes, refuses what the admin API refuses, and deletes it once no client holds it', async () => {
     const browser = await consoleBrowser(t, admin);
     const identifier = `https://${uniqueName('photos')}.example`;
-    const bad = await submitForm(
-      browser,
-      '/console/apis/new',
-      '/console/apis',
-      { identifier: 'photos', name: 'Photos', scopes: '', access_token_ttl: '600' },
-      400,
-    );
+    const fields = { identifier, name: 'Photos', scopes: 'photos:read: See your photos', access_token_ttl: '600' };
+    const register = (changes: Record<string, string>, status: number) =>
+      submitForm(browser, '/console/apis/new', '/console/apis', { ...fields, ...changes }, status);
+    const bad = await register({ identifier: 'photos' }, 400);
     expect(alert(bad.text)).toMatch(/identifier/);
     expect(decode(bad.text)).toContain('value="photos"');
-    const noName = await submitForm(
-      browser,
-      '/console/apis/new',
-      '/console/apis',
-      { identifier, name: 'Photos', scopes: 'no description here', access_token_ttl: '600' },
-      400,
-    );
+    const noName = await register({ scopes: 'no description here' }, 400);
     expect(decode(alert(noName.text))).toBe('scope line "no description here" must be "name: description"');
-    const tooLong = await submitForm(
-      browser,
-      '/console/apis/new',
-      '/console/apis',
-      { identifier, name: 'Photos', scopes: '', access_token_ttl: '999999' },
-      400,
-    );
+    const tooLong = await register({ access_token_ttl: '999999' }, 400);
     expect(alert(tooLong.text)).toMatch(/access_token_ttl/);
 
-    const created = await submitForm(
-      browser,
-      '/console/apis/new',
-      '/console/apis',
-      { identifier, name: 'Photos', scopes: 'photos:read: See your photos', access_token_ttl: '600' },
-      303,
-    );
+    const created = await register({}, 303);
     const path = created.headers.location.replace(/\?saved$/, '');
     const page = await browser.get(created.headers.location).expect(200);
     expect(page.text).toContain('Saved.');

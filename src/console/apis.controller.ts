@@ -6,12 +6,12 @@ import { ApiChangesDto, ApiMetadataDto } from '../apis/dto/api-metadata.dto';
 import { CsrfGuard } from '../auth/csrf.guard';
 import { PageQuery } from '../common/http/page.query';
 import { invalidRequestPipe } from '../common/http/strict-validation.pipe';
-import { InvalidRequestError } from '../common/oauth/oauth.error';
 import { apiFormValues, apiMetadataFrom, NEW_API_VALUES } from './api-form';
 import { ConsoleAdmin, ConsoleAdminUser } from './console-admin';
 import { ConsoleAdminGuard } from './console-admin.guard';
 import { ConsolePage, ConsolePages, filled, validated } from './console-pages';
 import { paging } from './paging';
+import { confirmTyped } from './typed-confirmation';
 
 type Form = Record<string, unknown>;
 
@@ -123,9 +123,7 @@ export class ConsoleApisController {
       sensitive: { password: body.password },
       act: async () => {
         const api = await this.apis.get(id);
-        if (body.confirmation !== api.identifier && body.confirmation !== api.name) {
-          throw new InvalidRequestError("Type the API's name or identifier exactly to confirm. Nothing was deleted.");
-        }
+        confirmTyped(body.confirmation, [api.identifier, api.name], "the API's name or identifier");
         await this.apis.delete(id, admin.origin);
         return '/console/apis';
       },

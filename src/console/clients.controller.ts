@@ -7,12 +7,12 @@ import { ClientMetadataDto } from '../clients/dto/client-metadata.dto';
 import { clientMetadataPipe } from '../clients/dto/client-metadata.pipe';
 import { ListClientsQuery } from '../clients/dto/list-clients.query';
 import { invalidRequestPipe } from '../common/http/strict-validation.pipe';
-import { InvalidRequestError } from '../common/oauth/oauth.error';
 import { clientFormValues, clientMetadataFrom, NEW_CLIENT_VALUES } from './client-form';
 import { ConsoleAdmin, ConsoleAdminUser } from './console-admin';
 import { ConsoleAdminGuard } from './console-admin.guard';
 import { ConsolePage, ConsolePages, filled, validated } from './console-pages';
 import { paging } from './paging';
+import { confirmTyped } from './typed-confirmation';
 
 type Form = Record<string, unknown>;
 
@@ -147,9 +147,7 @@ export class ConsoleClientsController {
       sensitive: { password: body.password },
       act: async () => {
         const client = await this.clients.get(id);
-        if (body.confirmation !== client.client_id && body.confirmation !== client.name) {
-          throw new InvalidRequestError("Type the client's name or client ID exactly to confirm. Nothing was deleted.");
-        }
+        confirmTyped(body.confirmation, [client.client_id, client.name], "the client's name or client ID");
         await this.clients.delete(id, admin.origin);
         return '/console/clients';
       },
