@@ -320,12 +320,17 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
           'invalid_client_metadata',
           { token_endpoint_auth_method: 'private_key_jwt' },
         ],
-        ['no name', 'invalid_client_metadata', { client_name: undefined }],
+        ['an empty name', 'invalid_client_metadata', { client_name: '' }],
         ['redirect_uris that is no list', 'invalid_client_metadata', { redirect_uris: REDIRECT }],
       ] as const)('refuses %s: 400 %s, and registers nothing', async (_, error, extra) => {
         const before = await clientCount(t);
         oauth.expectOAuthError(await register(t.http(), metadata(extra)), 400, error);
         expect(await clientCount(t)).toBe(before);
+      });
+
+      it('names a client registered without client_name (RFC 7591 §2: optional) after its redirect URI’s host', async () => {
+        const client = await registered({ client_name: undefined });
+        expect(client.client_name).toBe(new URL(REDIRECT).host);
       });
 
       it('accepts a test API’s scope and response_types ["code"]', async () => {

@@ -29,7 +29,10 @@ export class RegistrationService {
   /** RFC 7591 §3: registers a client, whose credentials the answer shows this once. */
   async register(metadata: RegistrationMetadataDto, caller: RegistrationCaller) {
     checkSelfRegistration(metadata);
-    const client = await this.clients.selfRegister(registered(metadata), { actor: 'registration', ip: caller.ip });
+    const client = await this.clients.selfRegister(
+      { ...registered(metadata), client_name: metadata.client_name ?? metadata.name ?? hostOf(metadata.redirect_uris) },
+      { actor: 'registration', ip: caller.ip },
+    );
     return this.answer(client, client.registration_access_token);
   }
 
@@ -91,4 +94,13 @@ function registered(metadata: RegistrationMetadataDto): ClientMetadataDto {
     require_pkce: true,
     resource_server: false,
   };
+}
+
+/**
+ * What a client registered without a name (RFC 7591 §2: `client_name` is optional) is called: the
+ * host its redirect URIs go to, which is what the consent page can truthfully say of it.
+ */
+function hostOf(redirectUris: string[] | undefined): string | undefined {
+  const first = redirectUris?.[0];
+  return typeof first === 'string' && URL.canParse(first) ? new URL(first).host || undefined : undefined;
 }
