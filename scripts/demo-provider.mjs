@@ -29,8 +29,12 @@ export async function startDemoProvider({ name, companion, port, database, log, 
     ...env,
   };
 
+  let provider;
+
+  /** Ends the script at once; a provider already started is told to stop, not left running alone. */
   function fail(message) {
     console.error(`${name}: ${message}`);
+    provider?.kill('SIGTERM');
     process.exit(1);
   }
 
@@ -64,7 +68,7 @@ export async function startDemoProvider({ name, companion, port, database, log, 
 
   // 2. The provider, its log in a file.
   const logFd = openSync(log, 'w');
-  const provider = spawn(process.execPath, ['dist/main.js'], { env: providerEnv, stdio: ['ignore', logFd, logFd] });
+  provider = spawn(process.execPath, ['dist/main.js'], { env: providerEnv, stdio: ['ignore', logFd, logFd] });
   const cleanups = [];
   let stopping;
 
