@@ -14,8 +14,10 @@ function rewrite(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(rewrite);
   if (value === null || typeof value !== 'object') return value;
   const { nullable, ...rest } = value as Record<string, unknown>;
-  const schema = Object.fromEntries(Object.entries(rest).map(([key, v]) => [key, rewrite(v)]));
-  if (nullable !== true) return nullable === undefined ? schema : { ...schema, nullable };
+  // The keyword is a boolean; a property named `nullable` is a schema object, and stays.
+  const keyword = typeof nullable === 'boolean';
+  const schema = Object.fromEntries(Object.entries(keyword ? rest : value).map(([key, v]) => [key, rewrite(v)]));
+  if (!keyword || !nullable) return schema;
   if (typeof schema.type === 'string') {
     const enumerated = Array.isArray(schema.enum) ? { enum: [...schema.enum, null] } : {};
     return { ...schema, type: [schema.type, 'null'], ...enumerated };
