@@ -6,6 +6,7 @@ import handlebars from 'handlebars';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { publishAdminApiDocument } from './admin/openapi/publish-admin-api-document';
 import { csrfCookieKey, useCsrfCookie } from './auth/csrf-cookie';
 import { SESSION_TTL_SECONDS } from './auth/session.entity';
 import { TypeOrmSessionStore } from './auth/typeorm-session.store';
@@ -56,6 +57,8 @@ export function createAdapter(env: ProviderEnvironment): FastifyAdapter {
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   // Nest's own log calls (the exception filter's, start-up's) become pino lines like the request lines.
   app.useLogger(app.get(Logger));
+  // The admin API's OpenAPI document, built once from its controllers (admin/openapi).
+  publishAdminApiDocument(app);
   const server = app.getHttpAdapter().getInstance();
   server.addHook('onRequest', echoRequestId);
   logRequests(server, await app.resolve(PinoLogger));

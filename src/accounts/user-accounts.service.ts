@@ -3,8 +3,10 @@ import { validate } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { AuditService } from '../audit/audit.service';
-import { SessionView, UserSessionsService } from '../auth/user-sessions.service';
+import { SessionView } from '../auth/session.view';
+import { UserSessionsService } from '../auth/user-sessions.service';
 import { ClientsService } from '../clients/clients.service';
+import { Page } from '../common/http/page';
 import { InvalidRequestError, NotFoundError } from '../common/oauth/oauth.error';
 import { ChangeCounters } from '../database/change-counters.service';
 import { GrantStore } from '../grants/grant.store';
@@ -12,6 +14,7 @@ import { UserEntity } from '../users/entities/user.entity';
 import { UserView, userView } from '../users/user.view';
 import { NewUser, UsersService } from '../users/users.service';
 import { NewPasswordDto } from './dto/new-password.dto';
+import { GrantView } from './grant.view';
 
 /** What an administrator may change of an account; every field optional. */
 export interface AccountChanges {
@@ -20,15 +23,6 @@ export interface AccountChanges {
   disabled?: boolean;
   admin?: boolean;
   password?: string;
-}
-
-/** A live grant of a user as the admin API shows it. */
-export interface GrantView {
-  id: string;
-  client_id: string;
-  client_name: string | null;
-  scope: string;
-  created_at: string;
 }
 
 const isEnabledAdmin = (user: UserEntity) => user.isAdmin && !user.disabledAt;
@@ -62,7 +56,7 @@ export class UserAccountsService {
     return userView(user);
   }
 
-  async list(limit: number, offset: number, q?: string): Promise<{ items: UserView[]; total: number }> {
+  async list(limit: number, offset: number, q?: string): Promise<Page<UserView>> {
     const { items, total } = await this.users.list(limit, offset, q);
     return { items: items.map(userView), total };
   }

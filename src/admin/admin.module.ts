@@ -6,6 +6,8 @@ import { ClientsModule } from '../clients/clients.module';
 import { ApisController } from './apis.controller';
 import { AuditEventsController } from './audit-events.controller';
 import { ClientsController } from './clients.controller';
+import { AdminApiDocument } from './openapi/admin-api-document';
+import { OpenApiController } from './openapi/openapi.controller';
 import { UsersController } from './users.controller';
 
 /**
@@ -15,6 +17,7 @@ import { UsersController } from './users.controller';
  */
 @Module({
   imports: [AccessTokensModule, ClientsModule, AccountsModule, ApisModule],
-  controllers: [ClientsController, UsersController, AuditEventsController, ApisController],
+  controllers: [ClientsController, UsersController, AuditEventsController, ApisController, OpenApiController],
+  providers: [AdminApiDocument],
 })
 export class AdminModule {}

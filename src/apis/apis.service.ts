@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { AuditService } from '../audit/audit.service';
+import { Page } from '../common/http/page';
 import { InvalidRequestError, InvalidTargetError, NotFoundError } from '../common/oauth/oauth.error';
 import { BUILT_IN_SCOPES, SUPPORTED_SCOPES, describeScope } from '../common/oauth/scope-descriptions';
 import { ApiStore } from './api.store';
@@ -67,7 +68,7 @@ export class ApisService {
     return apiView(saved);
   }
 
-  async list(limit: number, offset: number): Promise<{ items: ApiView[]; total: number }> {
+  async list(limit: number, offset: number): Promise<Page<ApiView>> {
     const { items, total } = await this.apis.list(limit, offset);
     return { items: items.map(apiView), total };
   }

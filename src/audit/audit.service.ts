@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Between, FindOptionsWhere, LessThanOrEqual, MoreThanOrEqual, Repository } from 'typeorm';
+import { Page } from '../common/http/page';
 import { InvalidRequestError } from '../common/oauth/oauth.error';
 import { RowWriter } from '../database/row-writer';
 import { AuditDetail, AuditEventType, AuditOrigin } from './audit-event-types';
@@ -92,7 +93,7 @@ export class AuditService {
   }
 
   /** A page of events, newest first; `since` and `until` are inclusive. */
-  async list(query: ListAuditEventsQuery): Promise<{ items: AuditEventView[]; total: number }> {
+  async list(query: ListAuditEventsQuery): Promise<Page<AuditEventView>> {
     const since = query.since === undefined ? undefined : new Date(query.since);
     const until = query.until === undefined ? undefined : new Date(query.until);
     if (since && until && since > until) throw new InvalidRequestError('since must not be later than until');

@@ -3,19 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, MoreThan, Not, Repository } from 'typeorm';
 import { TransactionsService } from '../database/transactions.service';
 import { deviceLabel } from './device-label';
+import { SessionView } from './session.view';
 import { SessionEntity } from './session.entity';
 import { tombstone } from './typeorm-session.store';
-
-/** A live browser session of a user, as the account page and the admin API show it. */
-export interface SessionView {
-  /** The row's id (a digest of the session id): it names the session, it signs nobody in. */
-  id: string;
-  /** The browser and system its User-Agent named at sign-in ("Chrome on Linux"). */
-  device: string;
-  ip: string | null;
-  created_at: string | null;
-  expires_at: string;
-}
 
 /**
  * The signed-in browser sessions of a user: which are live, and ending them. An ended session

@@ -241,7 +241,7 @@ export const COMMANDS: Record<string, Command> = {
       const text = [`Created API ${api.name}`, `id: ${api.id}`, `identifier: ${api.identifier}`]
         .concat(api.scopes.map((scope) => `scope: ${scope.name} (${scope.description})`))
         .join('\n');
-      return { json: api, text };
+      return { json: { ...api }, text };
     },
   },
   'keys:rotate': {

@@ -3,6 +3,7 @@ import { ApisService } from '../apis/apis.service';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { AuditService } from '../audit/audit.service';
 import { randomToken, safeEqual, sha256 } from '../common/crypto/tokens';
+import { Page } from '../common/http/page';
 import { DEFAULT_GRANT_TYPES } from '../common/oauth/grant-types';
 import {
   InvalidClientMetadataError,
@@ -12,12 +13,12 @@ import {
 } from '../common/oauth/oauth.error';
 import { parseScope } from '../common/oauth/scope';
 import { ClientStore } from './client.store';
-import { ClientView, clientView } from './client.view';
+import { ClientView, clientView, ClientWithSecret } from './client.view';
 import { ClientMetadataDto } from './dto/client-metadata.dto';
 import { ClientEntity } from './entities/client.entity';
 import { redirectUriProblem } from './redirect-uri';
 
-export type ClientWithSecret = ClientView & { client_secret?: string };
+export type { ClientWithSecret };
 
 /** A client registered at the dynamic registration endpoint, with the credentials it is shown this once. */
 export type SelfRegisteredClient = ClientWithSecret & { registration_access_token: string };
@@ -112,7 +113,7 @@ export class ClientsService implements OnModuleInit {
   }
 
   /** A page of clients; `q`, when given, is a substring of the name or the client_id. */
-  async list(limit: number, offset: number, q?: string): Promise<{ items: ClientView[]; total: number }> {
+  async list(limit: number, offset: number, q?: string): Promise<Page<ClientView>> {
     const { items, total } = await this.clients.list(limit, offset, q);
     return { items: items.map(clientView), total };
   }

@@ -3,8 +3,9 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import type { DestinationStream } from 'pino';
-import request from 'supertest';
+import request, { Test as Request } from 'supertest';
 import TestAgent from 'supertest/lib/agent';
+import { AdminApiDocument } from '../../src/admin/openapi/admin-api-document';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createAdapter } from '../../src/app.setup';
 import { ApisService } from '../../src/apis/apis.service';
@@ -15,10 +16,14 @@ import { InvalidRequestError } from '../../src/common/oauth/oauth.error';
 import { LOG_DESTINATION } from '../../src/logging/log-destination';
 import { UserEntity } from '../../src/users/entities/user.entity';
 import { UsersService } from '../../src/users/users.service';
+import { conformsTo } from './openapi-conformance';
 
 export interface TestApp {
   app: NestFastifyApplication;
-  /** A client of the app's HTTP server without cookies. */
+  /**
+   * A client of the app's HTTP server without cookies. This and `browser` check every answer of
+   * the admin API against the admin API's OpenAPI document (checkingAdminAnswers).
+   */
   http: () => TestAgent;
   /** A browser: a cookie jar kept across requests. */
   browser: () => TestAgent;
@@ -71,6 +76,27 @@ async function registerTestApi(app: NestFastifyApplication): Promise<void> {
   }
 }
 
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+/**
+ * Has every request of `agent` under /admin check its answer against the admin API's OpenAPI
+ * document (helpers/openapi-conformance.ts), before the spec's own expectations: whatever the
+ * specs do with the admin API, the document describes what they get, or they fail.
+ */
+function checkingAdminAnswers(agent: TestAgent, app: NestFastifyApplication): TestAgent {
+  const document = app.get(AdminApiDocument).get();
+  for (const method of METHODS) {
+    const send = agent[method].bind(agent) as (url: string) => Request;
+    Object.assign(agent, {
+      [method]: (url: string) => {
+        const test = send(url);
+        return url.startsWith('/admin') ? test.expect(conformsTo(document, method, url)) : test;
+      },
+    });
+  }
+  return agent;
+}
+
 /**
  * The real application, configured exactly as main.ts does, on the test
  * database. `env` overrides settings for this app only. Logs are silent unless TEST_LOG
@@ -103,8 +129,8 @@ export async function createTestApp(
   const server = app.getHttpServer();
   return {
     app,
-    http: () => request(server),
-    browser: () => request.agent(server),
+    http: () => checkingAdminAnswers(request(server), app),
+    browser: () => checkingAdminAnswers(request.agent(server), app),
     async createUser(overrides = {}) {
       const password = overrides.password ?? 'correct horse battery staple';
       const user = await app.get(UsersService).create({ username: uniqueName('user'), ...overrides, password });

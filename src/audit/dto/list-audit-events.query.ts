@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/http/page.query';
 import { AUDIT_EVENT_TYPES, AuditEventType } from '../audit-event-types';
@@ -8,27 +9,32 @@ const DATE_TIME_MESSAGE = 'must be an ISO 8601 date-time with a time zone, such 
 
 /** GET /admin/audit-events: a page of events, newest first, optionally filtered. */
 export class ListAuditEventsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: AUDIT_EVENT_TYPES })
   @IsOptional()
   @IsIn(AUDIT_EVENT_TYPES, { message: `type must be one of: ${AUDIT_EVENT_TYPES.join(', ')}` })
   type?: AuditEventType;
 
+  @ApiPropertyOptional({ maxLength: 36 })
   @IsOptional()
   @IsString()
   @MaxLength(36)
   user_id?: string;
 
+  @ApiPropertyOptional({ maxLength: 64 })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   client_id?: string;
 
   /** Events at or after this time. */
+  @ApiPropertyOptional({ format: 'date-time', description: 'Events at or after this time (with a time zone).' })
   @IsOptional()
   @Matches(DATE_TIME, { message: `since ${DATE_TIME_MESSAGE}` })
   @IsISO8601({ strict: true }, { message: `since ${DATE_TIME_MESSAGE}` })
   since?: string;
 
   /** Events at or before this time. */
+  @ApiPropertyOptional({ format: 'date-time', description: 'Events at or before this time (with a time zone).' })
   @IsOptional()
   @Matches(DATE_TIME, { message: `until ${DATE_TIME_MESSAGE}` })
   @IsISO8601({ strict: true }, { message: `until ${DATE_TIME_MESSAGE}` })

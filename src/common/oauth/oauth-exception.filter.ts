@@ -7,6 +7,7 @@ import { allowedMethods } from '../http/allowed-methods';
 import { databaseUnavailableReason } from '../http/database-unavailable';
 import { loginPage, LoginRequiredError } from '../http/login-required.error';
 import { authorizationResponseUrl } from './authorization-response';
+import { OAuthErrorBody } from './oauth-error-body';
 import { MethodNotAllowedError, OAuthError, TemporarilyUnavailableError, TooManyRequestsError } from './oauth.error';
 import { RedirectableAuthorizationError } from './redirectable-authorization.error';
 
@@ -88,7 +89,8 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     }
     if (described.challenge) reply.header('WWW-Authenticate', described.challenge);
     if (exception instanceof MethodNotAllowedError) reply.header('Allow', exception.allow.join(', '));
-    return reply.status(described.status).send({ error: described.error, error_description: described.description });
+    const body: OAuthErrorBody = { error: described.error, error_description: described.description };
+    return reply.status(described.status).send(body);
   }
 
   private describe(exception: unknown, about: (msg: string | undefined) => object): Described {
