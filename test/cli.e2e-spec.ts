@@ -273,12 +273,13 @@ describe('administration CLI', () => {
       );
     });
 
+    // Ten runs of the CLI, each starting the application: a minute on a loaded machine.
     it('refuses a username that names nobody, or none given, with one line', async () => {
       for (const command of ['user:enable', 'user:admin', 'user:delete', 'user:sessions', 'user:signout']) {
         expectOneLineFailure(await cli(command, '--username', uniqueName('nobody'), '--json'), /no user is named/);
         expectOneLineFailure(await cli(command, '--json'), /--username is required/);
       }
-    });
+    }, 60_000);
   });
 
   describe('client:create', () => {
