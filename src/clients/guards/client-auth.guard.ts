@@ -28,12 +28,13 @@ export class ClientAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<ClientAuthenticatedRequest>();
     const address = addressKey(request.ip);
     const wait = await this.limits.clientAuthFailures.wait(address);
-    if (wait)
+    if (wait) {
       throw this.limits.refuse(
         'client-auth-failures',
         'Too many failed client authentications from your network',
         wait,
       );
+    }
     try {
       request.client = await this.authentication.authenticate({
         authorization: request.headers.authorization,
