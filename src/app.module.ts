@@ -18,6 +18,7 @@ import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RegistrationModule } from './registration/registration.module';
 import { RetentionModule } from './retention/retention.module';
@@ -30,6 +31,7 @@ import { UsersModule } from './users/users.module';
     ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }),
     LoggingModule,
     DatabaseModule,
+    MetricsModule,
     RateLimitModule,
     AuditModule,
     UsersModule,

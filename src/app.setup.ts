@@ -18,6 +18,8 @@ import { addSecurityHeaders, securityHeaders } from './common/http/security-head
 import { resolveSessionSecret } from './config/session-secret';
 import { echoRequestId, requestId } from './logging/request-id';
 import { logRequests } from './logging/request-log';
+import { observeResponses, serveMetrics } from './metrics/metrics-listener';
+import { ProviderMetrics } from './metrics/provider-metrics';
 
 /**
  * How often Node looks for requests past HTTP_REQUEST_TIMEOUT or HTTP_HEADERS_TIMEOUT: its
@@ -63,6 +65,10 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   server.addHook('onRequest', echoRequestId);
   logRequests(server, await app.resolve(PinoLogger));
   const config = app.get<ConfigService<ProviderEnvironment, true>>(ConfigService);
+  // Every response counted; with METRICS_PORT set, served on that port (metrics/metrics-listener.ts).
+  const metrics = app.get(ProviderMetrics);
+  observeResponses(server, metrics.http);
+  await serveMetrics(metrics, server, config.get('METRICS_PORT', { infer: true }), config.get('HOST', { infer: true }));
   const secure = config.get('ISSUER', { infer: true }).startsWith('https:');
 
   // Helmet's headers, worked out once (common/http/security-headers.ts).

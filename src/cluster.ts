@@ -1,6 +1,7 @@
 import cluster, { Worker } from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { validateEnvironment } from './config/environment';
+import { clusterScrapes, listenForScrapes } from './metrics/metrics-listener';
 
 /** The most workers that may die after start-up within RESTART_WINDOW_MS before the whole cluster stops. */
 const MAX_RESTARTS = 5;
@@ -31,7 +32,7 @@ export function startCluster(): boolean {
   // .env as @nestjs/config reads it (the environment wins); a bad setting stops start-up here,
   // once, with its one-line message (ConfigurationError).
   if (existsSync('.env')) process.loadEnvFile('.env');
-  const { WORKERS: workers } = validateEnvironment(process.env);
+  const { WORKERS: workers, METRICS_PORT: metricsPort, HOST: host } = validateEnvironment(process.env);
   if (workers <= 1) return false;
 
   let started = false;
@@ -92,6 +93,13 @@ export function startCluster(): boolean {
     cluster.on('listening', ready);
   });
   cluster.fork();
+  // The workers' metrics, summed, on the metrics port: the workers open none (metrics/metrics-listener.ts).
+  if (metricsPort !== undefined) {
+    listenForScrapes(clusterScrapes(), metricsPort, host).catch((error: Error) => {
+      log(`metrics listener: ${error.message}`);
+      stopAll(1);
+    });
+  }
 
   process.once('SIGTERM', () => stopAll(0));
   process.once('SIGINT', () => stopAll(0));

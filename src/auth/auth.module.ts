@@ -3,6 +3,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
 import { IdTokensModule } from '../id-tokens/id-tokens.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { UsersModule } from '../users/users.module';
 import { BrowserSession } from './browser-session';
 import { CsrfGuard } from './csrf.guard';
@@ -20,6 +21,7 @@ import { UserSessionsModule } from './user-sessions.module';
 
 @Module({
   imports: [
+    MetricsModule,
     UsersModule,
     PassportModule,
     ClientsModule,

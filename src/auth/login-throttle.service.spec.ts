@@ -6,6 +6,9 @@ import { TooManyRequestsError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment, validateEnvironment } from '../config/environment';
 import { dataSourceOptions, openDataSource } from '../database/data-source-options';
 import { TransactionsService } from '../database/transactions.service';
+import { RateLimitStore } from '../rate-limit/rate-limit-store';
+import { RateLimits } from '../rate-limit/rate-limits';
+import { inMemoryMetrics } from '../../test/helpers/fakes';
 import { LoginAttemptEntity } from './login-attempt.entity';
 import { LoginThrottleService } from './login-throttle.service';
 
@@ -19,7 +22,12 @@ describe('LoginThrottleService', () => {
     const config = new ConfigService<ProviderEnvironment, true>(
       validateEnvironment({ ...process.env, LOGIN_BACKOFF_AFTER: '5', LOGIN_BACKOFF_DELAY: '30' }),
     );
-    throttle = new LoginThrottleService(db.getRepository(LoginAttemptEntity), new TransactionsService(db), config);
+    throttle = new LoginThrottleService(
+      db.getRepository(LoginAttemptEntity),
+      new TransactionsService(db),
+      config,
+      new RateLimits(new RateLimitStore(config), config, inMemoryMetrics()),
+    );
   });
   afterAll(() => db?.destroy());
 

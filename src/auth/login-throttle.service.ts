@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { ProviderEnvironment } from '../config/environment';
 import { TransactionsService } from '../database/transactions.service';
-import { refusal } from '../rate-limit/refusal';
+import { RateLimits } from '../rate-limit/rate-limits';
 import { LoginAttemptEntity } from './login-attempt.entity';
 import { usernameKey } from './username-key';
 
@@ -40,6 +40,7 @@ export class LoginThrottleService {
     @InjectRepository(LoginAttemptEntity) private readonly attempts: Repository<LoginAttemptEntity>,
     private readonly transactions: TransactionsService,
     config: ConfigService<ProviderEnvironment, true>,
+    private readonly limits: RateLimits,
   ) {
     this.allowed = config.get('LOGIN_BACKOFF_AFTER', { infer: true });
     this.firstDelay = config.get('LOGIN_BACKOFF_DELAY', { infer: true });
@@ -62,7 +63,7 @@ export class LoginThrottleService {
       return user;
     }
     const wait = await this.backOff(key);
-    if (wait > 0) throw usernameRefusal(wait);
+    if (wait > 0) throw this.refusal(wait);
     return null;
   }
 
@@ -88,7 +89,7 @@ export class LoginThrottleService {
     if (affected) return;
     // Used up: a back-off is running, or starts now (also when the attempt that should have started it never finished).
     const wait = await this.backOff(key, now);
-    if (wait > 0) throw usernameRefusal(wait);
+    if (wait > 0) throw this.refusal(wait);
     // Nothing to wait for: a concurrent success forgot the username between the INSERT and the UPDATE.
     return this.claim(key);
   }
@@ -116,6 +117,11 @@ export class LoginThrottleService {
     return affected ? seconds : this.backOff(key, now);
   }
 
+  /** The same for every username, known or not, and true whatever password was typed. */
+  private refusal(seconds: number) {
+    return this.limits.refuse('username-backoff', 'Too many failed sign-ins for this username', seconds);
+  }
+
   private query(manager: EntityManager) {
     return manager.createQueryBuilder(LoginAttemptEntity, 'attempt');
   }
@@ -123,9 +129,4 @@ export class LoginThrottleService {
 
 function secondsUntil(until: Date, now: Date): number {
   return Math.ceil((until.getTime() - now.getTime()) / 1000);
-}
-
-/** The same for every username, known or not, and true whatever password was typed. */
-function usernameRefusal(seconds: number) {
-  return refusal('Too many failed sign-ins for this username', seconds);
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { ProviderMetrics } from '../metrics/provider-metrics';
 import { UserEntity } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { DeviceCookie, DeviceCookiesService } from './device-cookies.service';
@@ -19,6 +20,7 @@ export class LoginService {
     private readonly users: UsersService,
     private readonly audit: AuditService,
     private readonly devices: DeviceCookiesService,
+    private readonly metrics: ProviderMetrics,
   ) {}
 
   loginPage(returnTo: unknown, error?: string): LoginPage {
@@ -42,6 +44,7 @@ export class LoginService {
     ip: string,
   ): Promise<{ location: string; deviceCookie: DeviceCookie }> {
     await this.audit.record({ type: 'login.succeeded', actor: `user:${user.id}`, userId: user.id, ip });
+    this.metrics.signIns.succeeded();
     return { location: safeReturnTo(returnTo), deviceCookie: this.devices.issue(user.username) };
   }
 
@@ -58,5 +61,6 @@ export class LoginService {
       ip,
       detail: { reason: user ? 'wrong_password' : 'unknown_user' },
     });
+    this.metrics.signIns.failed();
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { addressKey } from '../rate-limit/address-key';
 import { RateLimits } from '../rate-limit/rate-limits';
-import { refusal } from '../rate-limit/refusal';
 import { LoginThrottleService } from './login-throttle.service';
 
 export interface SignInAttempt {
@@ -44,7 +43,7 @@ export class SignInLimitsService {
       return user;
     }
     const wait = await this.limits.loginFailures.spend(address);
-    if (wait) throw refusal('Too many failed sign-ins from your network', wait);
+    if (wait) throw this.limits.refuse('login-failures', 'Too many failed sign-ins from your network', wait);
     // A refusal by the username's back-off propagates, and stays counted against the address.
     const user = await this.throttle.attempt(username, verify);
     if (user) await this.limits.loginFailures.refund(address);

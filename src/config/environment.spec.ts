@@ -47,6 +47,7 @@ describe('validateEnvironment', () => {
       CLIENT_ID_METADATA_TIMEOUT_MS: 5000,
     });
     expect(validateEnvironment({}).SESSION_SECRET).toBeUndefined();
+    expect(validateEnvironment({}).METRICS_PORT).toBeUndefined();
   });
 
   it('defaults ISSUER to http://localhost:$PORT', () => {
@@ -90,6 +91,7 @@ describe('validateEnvironment', () => {
     ).toMatchObject({ NODE_ENV: 'production', PORT: 65535, HOST: '0.0.0.0', ACCESS_TOKEN_SIGNING_ALG: 'RS256' });
     expect(validateEnvironment({ DATABASE_URL: 'sqlite::memory:' }).DATABASE_URL).toBe('sqlite::memory:');
     expect(validateEnvironment({ CLOCK_TOLERANCE: '0' }).CLOCK_TOLERANCE).toBe(0);
+    expect(validateEnvironment({ METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
     expect(
       validateEnvironment({
         CLIENT_ID_METADATA_DOCUMENTS: 'on',
@@ -138,6 +140,14 @@ describe('validateEnvironment', () => {
     [{ PORT: '80.5' }, 'PORT: must be a whole number from 1 to 65535'],
     [{ PORT: '-1' }, 'PORT: must be a whole number from 1 to 65535'],
     [{ PORT: ' 3000' }, 'PORT: must be a whole number from 1 to 65535'],
+    [{ METRICS_PORT: '0' }, 'METRICS_PORT: must be a whole number from 1 to 65535'],
+    [{ METRICS_PORT: '65536' }, 'METRICS_PORT: must be a whole number from 1 to 65535'],
+    [{ METRICS_PORT: 'on' }, 'METRICS_PORT: must be a whole number from 1 to 65535'],
+    [
+      { PORT: '9100', METRICS_PORT: '9100' },
+      'METRICS_PORT: must differ from PORT (metrics are never served on the public port)',
+    ],
+    [{ METRICS_PORT: '3000' }, 'METRICS_PORT: must differ from PORT (metrics are never served on the public port)'],
     [{ AUTH_CODE_TTL: '0' }, 'AUTH_CODE_TTL: must be a whole number of seconds from 1 to 600'],
     [{ AUTH_CODE_TTL: '601' }, 'AUTH_CODE_TTL: must be a whole number of seconds from 1 to 600'],
     [{ AUTH_CODE_TTL: '10m' }, 'AUTH_CODE_TTL: must be a whole number of seconds from 1 to 600'],

@@ -46,6 +46,17 @@ export class Environment {
   HOST = '127.0.0.1';
 
   /**
+   * Port of the metrics listener (Prometheus text format at GET /metrics), on HOST, apart from the
+   * public port. Unset: no metrics listener.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number from 1 to 65535' })
+  @Min(1, { message: 'must be a whole number from 1 to 65535' })
+  @Max(65535, { message: 'must be a whole number from 1 to 65535' })
+  METRICS_PORT?: number;
+
+  /**
    * Whose X-Forwarded-For/-Proto/-Host count (common/http/trust-proxy.ts): `false`, `loopback`
    * (a proxy on this host), a comma-separated list of addresses and CIDR ranges, or a hop count.
    */
@@ -309,6 +320,9 @@ export function validateEnvironment(raw: Record<string, unknown>): ProviderEnvir
   }
   if (env.NODE_ENV === 'production' && env.CLIENT_ID_METADATA_ALLOW_LOOPBACK === true) {
     problems.push('CLIENT_ID_METADATA_ALLOW_LOOPBACK: must not be true when NODE_ENV=production');
+  }
+  if (!problems.some((p) => /^(METRICS_)?PORT:/.test(p)) && env.METRICS_PORT === env.PORT) {
+    problems.push('METRICS_PORT: must differ from PORT (metrics are never served on the public port)');
   }
   if (!problems.some((p) => p.startsWith('HTTP_')) && env.HTTP_HEADERS_TIMEOUT > env.HTTP_REQUEST_TIMEOUT) {
     problems.push('HTTP_HEADERS_TIMEOUT: must be at most HTTP_REQUEST_TIMEOUT');

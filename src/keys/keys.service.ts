@@ -6,6 +6,7 @@ import { FindOptionsWhere, In, IsNull, MoreThan, Repository } from 'typeorm';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { AuditService } from '../audit/audit.service';
 import { ProviderEnvironment } from '../config/environment';
+import { ProviderMetrics } from '../metrics/provider-metrics';
 import { SigningAlgorithm, SigningKeyEntity } from './entities/signing-key.entity';
 
 export const SIGNING_ALGORITHMS: SigningAlgorithm[] = ['ES256', 'RS256'];
@@ -95,6 +96,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     config: ConfigService<ProviderEnvironment, true>,
     @InjectRepository(SigningKeyEntity) private readonly keys: Repository<SigningKeyEntity>,
     private readonly audit: AuditService,
+    private readonly metrics: ProviderMetrics,
   ) {
     // Another instance may sign with a key for up to RELOAD_INTERVAL_MS after it was retired elsewhere.
     this.retiredKeyPublishedMs = config.get('ACCESS_TOKEN_TTL', { infer: true }) * 1000 + RELOAD_INTERVAL_MS;
@@ -263,6 +265,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   private remember(row: SigningKeyEntity): void {
     this.jwksCache = undefined;
     this.active.set(row.alg, { kid: row.kid, alg: row.alg, privateKey: createPrivateKey(row.privateKey!) });
+    this.metrics.signingKeys.active(row.alg, row.createdAt ?? new Date());
     this.know(row);
   }
 

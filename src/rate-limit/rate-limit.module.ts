@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { RateLimits } from './rate-limits';
+import { MetricsModule } from '../metrics/metrics.module';
 import { RateLimitStore } from './rate-limit-store';
 
 /**
@@ -7,5 +8,9 @@ import { RateLimitStore } from './rate-limit-store';
  * client authentication and health each use them, and they depend on no feature.
  */
 @Global()
-@Module({ providers: [RateLimitStore, RateLimits], exports: [RateLimitStore, RateLimits] })
+@Module({
+  imports: [MetricsModule],
+  providers: [RateLimitStore, RateLimits],
+  exports: [RateLimitStore, RateLimits],
+})
 export class RateLimitModule {}

@@ -1,8 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { TooManyRequestsError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment } from '../config/environment';
+import { ProviderMetrics } from '../metrics/provider-metrics';
 import { Budget } from './budget';
 import { RateLimitStore } from './rate-limit-store';
+import { refusal } from './refusal';
+
+/** The limits that refuse requests, by the names their counters and the metrics use; `username-backoff` is LoginThrottleService's. */
+export type RateLimitName =
+  | 'login-failures'
+  | 'device-failures'
+  | 'client-auth-failures'
+  | 'client-requests'
+  | 'registrations'
+  | 'username-backoff';
 
 /**
  * Every per-address and per-client budget, each counted in the RateLimitStore (Redis when
@@ -22,9 +34,13 @@ export class RateLimits {
   /** Requests to the dynamic registration endpoint per client address and hour (RFC 7591 §3): each may store a client. */
   readonly registrations: Budget;
 
-  constructor(store: RateLimitStore, config: ConfigService<ProviderEnvironment, true>) {
+  constructor(
+    store: RateLimitStore,
+    config: ConfigService<ProviderEnvironment, true>,
+    private readonly metrics: ProviderMetrics,
+  ) {
     const failureWindow = config.get('RATE_LIMIT_FAILURE_WINDOW', { infer: true });
-    const budget = (name: string, allowed: number, seconds: number) =>
+    const budget = (name: RateLimitName, allowed: number, seconds: number) =>
       new Budget(store.counter(name, allowed, seconds), allowed);
     this.loginFailures = budget(
       'login-failures',
@@ -47,5 +63,11 @@ export class RateLimits {
       config.get('RATE_LIMIT_WINDOW', { infer: true }),
     );
     this.registrations = budget('registrations', config.get('RATE_LIMIT_REGISTRATIONS', { infer: true }), 3600);
+  }
+
+  /** The 429 for a request that `limit` refuses, counted in the metrics under the limit's name. */
+  refuse(limit: RateLimitName, reason: string, seconds: number): TooManyRequestsError {
+    this.metrics.rateLimits.throttled(limit);
+    return refusal(reason, seconds);
   }
 }

@@ -2,7 +2,6 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { addressKey } from '../rate-limit/address-key';
 import { RateLimits } from '../rate-limit/rate-limits';
-import { refusal } from '../rate-limit/refusal';
 
 /**
  * Every registration request spends from its address's budget, before its token or its metadata
@@ -15,7 +14,7 @@ export class RegistrationBudgetGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const { ip } = context.switchToHttp().getRequest<FastifyRequest>();
     const wait = await this.limits.registrations.spend(addressKey(ip));
-    if (wait > 0) throw refusal('Too many client registrations from this address', wait);
+    if (wait > 0) throw this.limits.refuse('registrations', 'Too many client registrations from this address', wait);
     return true;
   }
 }

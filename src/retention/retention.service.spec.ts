@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { inMemoryMetrics } from '../../test/helpers/fakes';
 import { failNextWrite } from '../../test/helpers/fail-next-write';
 import { privateDatabase } from '../../test/helpers/database-state';
 import { codeRow, GrantOwners, insertGrant, refreshTokenRow } from '../../test/helpers/grant-rows';
@@ -28,6 +29,7 @@ describe('RetentionService', () => {
   let database: Awaited<ReturnType<typeof privateDatabase>>;
   let db: DataSource;
   let retention: RetentionService;
+  const metrics = inMemoryMetrics();
   let grant: GrantOwners;
   const now = new Date('2026-06-01T12:00:00.000Z');
   const at = (offsetMs: number) => new Date(now.getTime() + offsetMs);
@@ -50,6 +52,7 @@ describe('RetentionService', () => {
       new AuthorizationCodeStore(db.getRepository(AuthorizationCodeEntity), transactions),
       new RefreshTokenStore(db.getRepository(RefreshTokenEntity), transactions),
       config,
+      metrics,
     );
     ({ grant } = await insertGrant(db));
   });
@@ -119,6 +122,16 @@ describe('RetentionService', () => {
     });
     for (const [entity] of kinds) expect(await keys(entity)).toEqual(['live', 'within']);
     await expect(retention.prune(now)).resolves.toEqual(expect.objectContaining({ refresh_tokens: 0 }));
+    // Counted by table, and a table with nothing to delete adds no series.
+    const { values } = await metrics.registry.getSingleMetric('provider_retention_rows_deleted_total')!.get();
+    expect(Object.fromEntries(values.map((v) => [v.labels.table, v.value]))).toEqual({
+      sessions: 1,
+      authorization_codes: 1,
+      refresh_tokens: 1,
+      revoked_access_tokens: 1,
+      login_attempts: 1,
+      registration_tokens: 1,
+    });
   });
 
   it('deletes failed sign-ins from the audit trail after 30 days and keeps every other event', async () => {

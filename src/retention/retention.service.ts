@@ -9,6 +9,7 @@ import { LoginAttemptEntity } from '../auth/login-attempt.entity';
 import { FORGET_AFTER_MS } from '../auth/login-throttle.service';
 import { SESSION_TTL_SECONDS, SessionEntity } from '../auth/session.entity';
 import { ProviderEnvironment } from '../config/environment';
+import { ProviderMetrics } from '../metrics/provider-metrics';
 import { InitialAccessTokenEntity } from '../registration/entities/initial-access-token.entity';
 import { deleteExpiredRows } from '../database/expired-rows';
 import { TransactionsService } from '../database/transactions.service';
@@ -69,6 +70,7 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
     codes: AuthorizationCodeStore,
     refreshTokens: RefreshTokenStore,
     config: ConfigService<ProviderEnvironment, true>,
+    private readonly metrics: ProviderMetrics,
   ) {
     const ttl = (name: 'AUTH_CODE_TTL' | 'REFRESH_TOKEN_TTL' | 'ACCESS_TOKEN_TTL') => config.get(name) * 1000;
     this.retentions = [
@@ -108,6 +110,7 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
     const deleted: Record<string, number> = {};
     for (const { table, keepMs, prune } of this.retentions) {
       deleted[table] = await prune(new Date(now.getTime() - keepMs), batchSize);
+      this.metrics.retention.deleted(table, deleted[table]);
     }
     return deleted;
   }

@@ -1,3 +1,4 @@
+import { MetricsModule } from '../metrics/metrics.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokensModule } from '../access-tokens/access-tokens.module';
@@ -27,6 +28,7 @@ const GRANTS = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGran
 
 @Module({
   imports: [
+    MetricsModule,
     TypeOrmModule.forFeature([RefreshTokenEntity]),
     AccessTokensModule,
     ApisModule,

@@ -1,5 +1,5 @@
 import { IsString } from 'class-validator';
-import { aClient } from '../../test/helpers/fakes';
+import { aClient, inMemoryMetrics } from '../../test/helpers/fakes';
 import { GrantType } from '../common/oauth/grant-types';
 import {
   InvalidRequestError,
@@ -7,6 +7,7 @@ import {
   UnauthorizedClientError,
   UnsupportedGrantTypeError,
 } from '../common/oauth/oauth.error';
+import { ProviderMetrics } from '../metrics/provider-metrics';
 import { GrantHandler } from './grant-types/grant-handler';
 import { TokensService } from './tokens.service';
 
@@ -31,16 +32,18 @@ describe('TokensService', () => {
   const refresh = handlerOf('refresh_token');
   const credentials = handlerOf('client_credentials');
   let sut: TokensService;
+  let metrics: ProviderMetrics;
   const client = aClient({ grantTypes: ['authorization_code', 'refresh_token'] });
 
   beforeEach(() => {
     jest.clearAllMocks();
-    sut = new TokensService([code, refresh, credentials]);
+    metrics = inMemoryMetrics();
+    sut = new TokensService([code, refresh, credentials], metrics);
   });
 
   describe('at start-up', () => {
     it('refuses to start unless every grant type a client may be registered for has its handler', () => {
-      expect(() => new TokensService([code, refresh])).toThrow('no grant handler for client_credentials');
+      expect(() => new TokensService([code, refresh], metrics)).toThrow('no grant handler for client_credentials');
     });
 
     it('publishes the grant types of its handlers (RFC 8414 §2 grant_types_supported)', () => {
@@ -55,6 +58,13 @@ describe('TokensService', () => {
       ip: '10.0.0.1',
     });
     expect(refresh.handle).not.toHaveBeenCalled();
+  });
+
+  it('counts each token response by grant type and client, and no refusal', async () => {
+    await sut.exchange({ grant_type: 'authorization_code', code: 'c' }, client, '10.0.0.1');
+    await expect(sut.exchange({ grant_type: 'client_credentials' }, client, '10.0.0.1')).rejects.toThrow();
+    const { values } = await metrics.registry.getSingleMetric('provider_tokens_issued_total')!.get();
+    expect(values).toEqual([{ labels: { grant_type: 'authorization_code', client_id: 'partner' }, value: 1 }]);
   });
 
   it('drops parameters the grant does not declare', async () => {

@@ -5,6 +5,7 @@ import { resourceParameter } from '../apis/resource-parameter';
 import { ClientEntity } from '../clients/entities/client.entity';
 import { GRANT_TYPES, GrantType } from '../common/oauth/grant-types';
 import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../common/oauth/oauth.error';
+import { ProviderMetrics } from '../metrics/provider-metrics';
 import { GRANT_HANDLERS, GrantHandler } from './grant-types/grant-handler';
 import { TokenResponse } from './token-response';
 
@@ -15,7 +16,10 @@ export class TokensService {
   /** The grant types the endpoint answers, as discovery publishes them (RFC 8414 §2 grant_types_supported). */
   readonly grantTypes: GrantType[];
 
-  constructor(@Inject(GRANT_HANDLERS) handlers: GrantHandler[]) {
+  constructor(
+    @Inject(GRANT_HANDLERS) handlers: GrantHandler[],
+    private readonly metrics: ProviderMetrics,
+  ) {
     this.handlers = new Map(handlers.map((h) => [h.grantType, h]));
     this.grantTypes = handlers.map((h) => h.grantType);
     // A client may be registered for any of GRANT_TYPES: each must have its handler.
@@ -32,7 +36,9 @@ export class TokensService {
     if (!client.grantTypes.includes(grantType)) {
       throw new UnauthorizedClientError(`this client may not use the ${grantType} grant`);
     }
-    return handler.handle(this.parameters(handler, body), client, ip);
+    const response = await handler.handle(this.parameters(handler, body), client, ip);
+    this.metrics.tokens.issued(grantType, client.clientId);
+    return response;
   }
 
   /**

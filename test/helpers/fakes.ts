@@ -11,6 +11,7 @@ import { ClientResolver } from '../../src/clients/client-resolver';
 import { ClientStore } from '../../src/clients/client.store';
 import { ClientEntity } from '../../src/clients/entities/client.entity';
 import { ProviderEnvironment } from '../../src/config/environment';
+import { ProviderMetrics } from '../../src/metrics/provider-metrics';
 import { TransactionsService } from '../../src/database/transactions.service';
 import { GrantEntity } from '../../src/grants/grant.entity';
 import { GrantStore, NewGrant } from '../../src/grants/grant.store';
@@ -77,6 +78,11 @@ export function configOf(values: Partial<ProviderEnvironment>): ConfigService<Pr
     ProviderEnvironment,
     true
   >;
+}
+
+/** The metrics as the application keeps them (in memory, nothing served), for a service built by hand. */
+export function inMemoryMetrics(): ProviderMetrics {
+  return new ProviderMetrics(configOf({}));
 }
 
 /** An audit trail that keeps what is recorded, in `recorded`. */

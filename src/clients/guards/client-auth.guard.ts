@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import { InvalidClientError } from '../../common/oauth/oauth.error';
 import { addressKey } from '../../rate-limit/address-key';
 import { RateLimits } from '../../rate-limit/rate-limits';
-import { refusal } from '../../rate-limit/refusal';
 import { ClientEntity } from '../entities/client.entity';
 import { ClientAuthenticationService } from '../client-authentication.service';
 
@@ -29,7 +28,13 @@ export class ClientAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<ClientAuthenticatedRequest>();
     const address = addressKey(request.ip);
     const wait = await this.limits.clientAuthFailures.wait(address);
-    if (wait) throw refusal('Too many failed client authentications from your network', wait);
+    if (wait) {
+      throw this.limits.refuse(
+        'client-auth-failures',
+        'Too many failed client authentications from your network',
+        wait,
+      );
+    }
     try {
       request.client = await this.authentication.authenticate({
         authorization: request.headers.authorization,
@@ -42,7 +47,7 @@ export class ClientAuthGuard implements CanActivate {
     }
     const { clientId, isPublic } = request.client;
     const over = await this.limits.clientRequests.spend(isPublic ? `${clientId} ${address}` : clientId);
-    if (over) throw refusal('Too many requests for this client', over);
+    if (over) throw this.limits.refuse('client-requests', 'Too many requests for this client', over);
     return true;
   }
 }

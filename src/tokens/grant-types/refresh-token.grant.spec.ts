@@ -8,12 +8,14 @@ import {
   FakeGrantStore,
   fakeRespond,
   FakeRefreshTokenStore,
+  inMemoryMetrics,
 } from '../../../test/helpers/fakes';
 import { sha256 } from '../../common/crypto/tokens';
 import { InvalidGrantError, InvalidScopeError } from '../../common/oauth/oauth.error';
 import { GrantEntity } from '../../grants/grant.entity';
 import { GrantStore } from '../../grants/grant.store';
 import { UserEntity } from '../../users/entities/user.entity';
+import { ProviderMetrics } from '../../metrics/provider-metrics';
 import { UsersService } from '../../users/users.service';
 import { RefreshTokenStore } from '../refresh-token.store';
 import { RefreshTokensService } from '../refresh-tokens.service';
@@ -30,6 +32,7 @@ describe('RefreshTokenGrant', () => {
   let audit: ReturnType<typeof fakeAudit>;
   let respond: jest.Mock;
   let sut: RefreshTokenGrant;
+  let metrics: ProviderMetrics;
   let grant: GrantEntity;
   const client = aClient({ scope: 'openid profile api' });
   const manager = {} as EntityManager;
@@ -44,6 +47,7 @@ describe('RefreshTokenGrant', () => {
     user = aUser();
     audit = fakeAudit();
     respond = fakeRespond();
+    metrics = inMemoryMetrics();
     sut = new RefreshTokenGrant(
       refreshTokens,
       grants as unknown as GrantStore,
@@ -51,9 +55,14 @@ describe('RefreshTokenGrant', () => {
       { respond } as unknown as TokenResponseFactory,
       audit,
       fakeApis(),
+      metrics,
     );
     grant = grants.add({ id: 'grant-1', scope: 'openid profile api' });
   });
+
+  /** provider_refresh_token_reuse_total as a scrape would read it. */
+  const reuses = async () =>
+    (await metrics.registry.getSingleMetric('provider_refresh_token_reuse_total')!.get()).values[0]?.value ?? 0;
 
   /** The first refresh token of `of`, as the code grant issues it. */
   const firstToken = async (of = grant) => {
@@ -90,6 +99,7 @@ describe('RefreshTokenGrant', () => {
     await expect(sut.handle({ refresh_token: token }, client, '10.0.0.1')).rejects.toThrow(InvalidGrantError);
     expect(grants.isRevoked('grant-1')).toBe(true);
     expect(audit.recorded.at(-1)).toMatchObject({ type: 'refresh_token.reuse_detected' });
+    expect(await reuses()).toBe(1);
     await expect(sut.handle({ refresh_token: successor! }, client, '10.0.0.1')).rejects.toThrow(InvalidGrantError);
   });
 
@@ -101,6 +111,7 @@ describe('RefreshTokenGrant', () => {
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(grants.isRevoked('grant-1')).toBe(true);
+    expect(await reuses()).toBe(1);
   });
 
   it('refuses an expired refresh token with invalid_grant', async () => {

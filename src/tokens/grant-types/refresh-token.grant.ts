@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ApisService } from '../../apis/apis.service';
-import { AuditService } from '../../audit/audit.service';
+import { AuditRecord, AuditService } from '../../audit/audit.service';
 import { ClientEntity } from '../../clients/entities/client.entity';
 import { InvalidGrantError, InvalidScopeError } from '../../common/oauth/oauth.error';
 import { formatScope, isSubset, parseScope } from '../../common/oauth/scope';
 import { GrantStore } from '../../grants/grant.store';
+import { ProviderMetrics } from '../../metrics/provider-metrics';
 import { entitledScope } from '../../users/entitled-scope';
 import { UsersService } from '../../users/users.service';
 import { RefreshTokensService } from '../refresh-tokens.service';
@@ -51,6 +52,7 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
     private readonly responses: TokenResponseFactory,
     private readonly audit: AuditService,
     private readonly apis: ApisService,
+    private readonly metrics: ProviderMetrics,
   ) {}
 
   async handle(params: RefreshTokenParams, client: ClientEntity, ip: string): Promise<TokenResponse> {
@@ -68,8 +70,7 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
     };
     if (token.isRotated) {
       // RFC 9700 §4.14.2: a rotated token presented again means it leaked; the whole grant dies.
-      await this.grants.revoke(token.grantId);
-      await this.audit.record({ type: 'refresh_token.reuse_detected', ...audit });
+      await this.reuseDetected(token.grantId, audit);
       throw invalid('rotated token reused');
     }
     const now = Date.now();
@@ -98,8 +99,7 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
     const refreshToken = await this.refreshTokens.rotate(token, grant, formatScope(covered));
     if (!refreshToken) {
       // Another request rotated this token between our read and our write: reuse all the same.
-      await this.grants.revoke(token.grantId);
-      await this.audit.record({ type: 'refresh_token.reuse_detected', ...audit });
+      await this.reuseDetected(token.grantId, audit);
       throw invalid('rotated token reused concurrently');
     }
     const response = await this.responses.respond(grant, client, {
@@ -109,5 +109,12 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenParams> {
     });
     await this.audit.record({ type: 'token.refreshed', ...audit, detail: { ...audit.detail, scope: response.scope } });
     return response;
+  }
+
+  /** A rotated token came back (it leaked, or two requests raced with it): its grant is revoked, and the reuse told. */
+  private async reuseDetected(grantId: string, audit: Omit<AuditRecord, 'type'>): Promise<void> {
+    await this.grants.revoke(grantId);
+    await this.audit.record({ type: 'refresh_token.reuse_detected', ...audit });
+    this.metrics.tokens.refreshTokenReused();
   }
 }
