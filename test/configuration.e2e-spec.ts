@@ -63,7 +63,7 @@ describe('start-up configuration', () => {
       ],
       ['two bad values, both on the one line', { PORT: 'abc', AUTH_CODE_TTL: '0' }, /^PORT: .*; AUTH_CODE_TTL: /],
     ])('%s', async (_, overrides, message) => {
-      const started = Date.now();
+      // A start-up that hangs instead of exiting is killed after 15 s, and `killed` says so.
       const result = await new Promise<{
         error: (Error & { code?: unknown; killed?: boolean }) | null;
         stderr: string;
@@ -77,7 +77,6 @@ describe('start-up configuration', () => {
       );
       expect(result.error?.killed).toBe(false);
       expect(result.error?.code).toBe(1);
-      expect(Date.now() - started).toBeLessThan(10_000);
       // Exactly one line: no stack trace, no second copy of the message from Nest's logger.
       const lines = result.stderr.split('\n');
       expect(lines).toHaveLength(2);
