@@ -7,7 +7,7 @@ import { AuditService } from '../src/audit/audit.service';
 import { InitialAccessTokenEntity } from '../src/registration/entities/initial-access-token.entity';
 import { InitialAccessTokensService } from '../src/registration/initial-access-tokens.service';
 import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
-import { authorize, pkcePair } from './helpers/oauth-client';
+import { codeThroughConsent } from './helpers/oauth-client';
 import * as oauth from './helpers/partner';
 import {
   deleteRegistration,
@@ -87,22 +87,8 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
 
     /** The code flow with PKCE, through login and consent; answers the token response. */
     async function codeFlow(client: RegisteredClient, scope = 'openid profile') {
-      const pkce = pkcePair();
-      const location = await authorize(
-        t.browser(),
-        {
-          response_type: 'code',
-          client_id: client.client_id,
-          redirect_uri: REDIRECT,
-          scope,
-          state: 'st',
-          code_challenge: pkce.challenge,
-          code_challenge_method: 'S256',
-        },
-        user,
-      );
-      const code = location.searchParams.get('code')!;
-      return (await oauth.exchange(t.http(), client, { code, verifier: pkce.verifier }).expect(200)).body;
+      const { code, verifier } = await codeThroughConsent(t.browser(), client, user, { scope, state: 'st' }, REDIRECT);
+      return (await oauth.exchange(t.http(), client, { code, verifier }).expect(200)).body;
     }
 
     it('publishes registration_endpoint in both discovery documents', async () => {

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { ClientWithSecret } from '../src/clients/clients.service';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { freePort } from './helpers/free-port';
-import { authorize, pkcePair } from './helpers/oauth-client';
+import { codeThroughConsent } from './helpers/oauth-client';
 import * as oauth from './helpers/partner';
 import { signInAttempt } from './helpers/sign-in-attempt';
 
@@ -73,22 +73,8 @@ describe('metrics (METRICS_PORT)', () => {
     await oauth.clientCredentials(t.http(), machine).expect(200);
 
     // The authorization code flow, signing in on the way, and its refresh token used twice.
-    const pkce = pkcePair();
-    const browser = t.browser();
-    const location = await authorize(
-      browser,
-      {
-        response_type: 'code',
-        client_id: client.client_id,
-        redirect_uri: REDIRECT,
-        scope: 'openid profile',
-        code_challenge: pkce.challenge,
-        code_challenge_method: 'S256',
-      },
-      user,
-    );
-    const code = location.searchParams.get('code')!;
-    const tokens = await oauth.exchange(t.http(), client, { code, verifier: pkce.verifier }).expect(200);
+    const { code, verifier } = await codeThroughConsent(t.browser(), client, user, {}, REDIRECT);
+    const tokens = await oauth.exchange(t.http(), client, { code, verifier }).expect(200);
     const first = tokens.body.refresh_token as string;
     await oauth.refresh(t.http(), client, first).expect(200);
     await oauth.refresh(t.http(), client, first).expect(400);

@@ -4,7 +4,7 @@ import { ClientWithSecret } from '../src/clients/clients.service';
 import { KeysService } from '../src/keys/keys.service';
 import { createTestApp, TEST_API, TestApp, uniqueName } from './helpers/create-test-app';
 import { issueCode } from './helpers/issue-code';
-import { authorize, AuthorizeParams, pkcePair } from './helpers/oauth-client';
+import { AuthorizeParams, authorizeWithPkce } from './helpers/oauth-client';
 import * as oauth from './helpers/partner';
 
 const ISSUER = 'http://localhost:3000';
@@ -44,22 +44,11 @@ describe('resource indicators (RFC 8707)', () => {
 
   /** Walks login and consent for `params` over a complete request of the partner. */
   async function authorizeAs(params: AuthorizeParams, client: { client_id: string } = partner) {
-    const pkce = pkcePair();
-    const location = await authorize(
-      t.browser(),
-      {
-        response_type: 'code',
-        client_id: client.client_id,
-        redirect_uri: oauth.PARTNER_REDIRECT,
-        scope: 'openid profile',
-        state: 'resource-state',
-        code_challenge: pkce.challenge,
-        code_challenge_method: 'S256',
-        ...params,
-      },
-      user,
-    );
-    return { location, code: location.searchParams.get('code'), verifier: pkce.verifier };
+    const { location, verifier } = await authorizeWithPkce(t.browser(), client, user, {
+      state: 'resource-state',
+      ...params,
+    });
+    return { location, code: location.searchParams.get('code'), verifier };
   }
 
   /** The error an authorization request was redirected back with (RFC 6749 §4.1.2.1). */

@@ -79,3 +79,38 @@ export async function authorize(
     .expect(303);
   return new URL(answer.headers.location);
 }
+
+/**
+ * A partner's authorization request with a fresh PKCE pair (S256), through login and consent as
+ * `authorize` walks them. `params` adds to or overrides the request (scope, state, resource...);
+ * returns where the browser was sent back to and the verifier that goes with the code there.
+ */
+export async function authorizeWithPkce(
+  browser: TestAgent,
+  client: { client_id: string },
+  user: { username: string; password: string },
+  params: AuthorizeParams = {},
+  redirectUri = 'https://partner.example/callback',
+): Promise<{ location: URL; verifier: string }> {
+  const pkce = pkcePair();
+  const request = {
+    response_type: 'code',
+    client_id: client.client_id,
+    redirect_uri: redirectUri,
+    scope: 'openid profile',
+    code_challenge: pkce.challenge,
+    code_challenge_method: 'S256',
+    ...params,
+  };
+  return { location: await authorize(browser, request, user), verifier: pkce.verifier };
+}
+
+/** The code and verifier of an authorization request that was allowed (authorizeWithPkce). */
+export async function codeThroughConsent(
+  ...args: Parameters<typeof authorizeWithPkce>
+): Promise<{ code: string; verifier: string }> {
+  const { location, verifier } = await authorizeWithPkce(...args);
+  const code = location.searchParams.get('code');
+  if (!code) throw new Error(`no code: ${location.href}`);
+  return { code, verifier };
+}
