@@ -178,7 +178,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   'client:create': {
     usage:
-      'client:create --name NAME [--redirect-uri URI]... [--post-logout-redirect-uri URI]... [--grant TYPE]... [--scope "a b c"] [--default-resource URI] [--public] [--resource-server] [--no-pkce] [--json]',
+      'client:create --name NAME [--redirect-uri URI]... [--post-logout-redirect-uri URI]... [--grant TYPE]... [--scope "a b c"] [--default-resource URI] [--id-token-alg RS256|ES256] [--public] [--resource-server] [--no-pkce] [--json]',
     options: {
       name: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
@@ -187,6 +187,8 @@ export const COMMANDS: Record<string, Command> = {
       scope: { type: 'string' },
       // The API (its identifier) of requests that name no resource (RFC 8707).
       'default-resource': { type: 'string' },
+      // The algorithm of the client's ID tokens (id_token_signed_response_alg); RS256 when not given.
+      'id-token-alg': { type: 'string' },
       public: { type: 'boolean' },
       // May introspect every client's access tokens (RFC 7662 §2.2).
       'resource-server': { type: 'boolean' },
@@ -201,6 +203,7 @@ export const COMMANDS: Record<string, Command> = {
         grant_types: values.grant ?? DEFAULT_GRANT_TYPES,
         scope: values.scope ?? '',
         token_endpoint_auth_method: values.public ? 'none' : 'client_secret_basic',
+        id_token_signed_response_alg: values['id-token-alg'],
         require_pkce: values['no-pkce'] !== true,
         resource_server: values['resource-server'] === true,
         default_resource: values['default-resource'],
@@ -257,7 +260,7 @@ export const COMMANDS: Record<string, Command> = {
       const alg = app
         .get<ConfigService<ProviderEnvironment, true>>(ConfigService)
         .get('ACCESS_TOKEN_SIGNING_ALG', { infer: true });
-      // `kid` is the new access token key; `keys` lists every new key (ID tokens are signed RS256).
+      // `kid` is the new access token key; `keys` lists every new key (ID tokens: RS256, or ES256 where a client asks).
       const keys = rotated.map(({ kid, alg }) => ({ kid, alg }));
       const kid = keys.find((k) => k.alg === alg)!.kid;
       const summary = withdrawn

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { GRANT_TYPES } from '../common/oauth/grant-types';
+import { ID_TOKEN_SIGNING_ALGS, IdTokenSigningAlg } from '../common/oauth/id-token-signing-algs';
 import { AUTH_METHODS } from './dto/client-metadata.dto';
 import { ClientEntity, TokenEndpointAuthMethod } from './entities/client.entity';
 
@@ -32,6 +33,9 @@ export class ClientView {
   @ApiProperty({ enum: AUTH_METHODS })
   token_endpoint_auth_method: TokenEndpointAuthMethod;
 
+  @ApiProperty({ enum: ID_TOKEN_SIGNING_ALGS, description: 'The algorithm the client’s ID tokens are signed with.' })
+  id_token_signed_response_alg: IdTokenSigningAlg;
+
   @ApiProperty()
   require_pkce: boolean;
 
@@ -61,6 +65,7 @@ export function clientView(client: ClientEntity): ClientView {
     grant_types: client.grantTypes,
     scope: client.scope,
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    id_token_signed_response_alg: client.idTokenSignedResponseAlg,
     require_pkce: client.requirePkce,
     resource_server: client.resourceServer,
     default_resource: client.defaultResource ?? null,

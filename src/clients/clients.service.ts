@@ -12,6 +12,7 @@ import {
   NotFoundError,
 } from '../common/oauth/oauth.error';
 import { parseScope } from '../common/oauth/scope';
+import { DEFAULT_ID_TOKEN_SIGNING_ALG } from '../common/oauth/id-token-signing-algs';
 import { ClientStore } from './client.store';
 import { ClientView, clientView, ClientWithSecret } from './client.view';
 import { ClientMetadataDto } from './dto/client-metadata.dto';
@@ -89,6 +90,7 @@ export class ClientsService implements OnModuleInit {
       grantTypes: metadata.grant_types ?? DEFAULT_GRANT_TYPES,
       scope: metadata.scope ?? '',
       tokenEndpointAuthMethod: metadata.token_endpoint_auth_method ?? 'client_secret_basic',
+      idTokenSignedResponseAlg: metadata.id_token_signed_response_alg ?? DEFAULT_ID_TOKEN_SIGNING_ALG,
       requirePkce: metadata.require_pkce ?? true,
       resourceServer: metadata.resource_server ?? false,
       defaultResource: metadata.default_resource ?? null,
@@ -136,6 +138,7 @@ export class ClientsService implements OnModuleInit {
     client.grantTypes = metadata.grant_types ?? client.grantTypes;
     client.scope = metadata.scope ?? client.scope;
     client.tokenEndpointAuthMethod = metadata.token_endpoint_auth_method ?? client.tokenEndpointAuthMethod;
+    client.idTokenSignedResponseAlg = metadata.id_token_signed_response_alg ?? client.idTokenSignedResponseAlg;
     client.requirePkce = metadata.require_pkce ?? client.requirePkce;
     client.resourceServer = metadata.resource_server ?? client.resourceServer;
     if (metadata.default_resource !== undefined) client.defaultResource = metadata.default_resource;

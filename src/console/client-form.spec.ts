@@ -38,4 +38,14 @@ describe('client form', () => {
     expect(sut.grantTypes.filter((g) => g.checked).map((g) => g.value)).toEqual(['refresh_token']);
     expect(sut.authMethods.filter((m) => m.selected).map((m) => m.value)).toEqual(['none']);
   });
+
+  it('reads the ID token algorithm chosen, and shows RS256 chosen when the client names none', () => {
+    expect(clientMetadataFrom({ id_token_signed_response_alg: 'ES256' }).id_token_signed_response_alg).toBe('ES256');
+    const chosen = (metadata: Record<string, unknown>) =>
+      clientFormValues(metadata)
+        .idTokenAlgs.filter((a) => a.selected)
+        .map((a) => a.value);
+    expect(chosen({ id_token_signed_response_alg: 'ES256' })).toEqual(['ES256']);
+    expect(chosen({})).toEqual(['RS256']);
+  });
 });

@@ -1,11 +1,21 @@
 import { AUTH_METHODS } from '../clients/dto/client-metadata.dto';
 import { ClientView } from '../clients/client.view';
 import { DEFAULT_GRANT_TYPES, GRANT_TYPES } from '../common/oauth/grant-types';
+import {
+  DEFAULT_ID_TOKEN_SIGNING_ALG,
+  ID_TOKEN_SIGNING_ALGS,
+  IdTokenSigningAlg,
+} from '../common/oauth/id-token-signing-algs';
 
 const AUTH_METHOD_LABELS: Record<string, string> = {
   client_secret_basic: 'Secret, HTTP Basic (client_secret_basic)',
   client_secret_post: 'Secret, in the form (client_secret_post)',
   none: 'None: a public client (none)',
+};
+
+const ID_TOKEN_ALG_LABELS: Record<IdTokenSigningAlg, string> = {
+  RS256: 'RS256 (RSA, what every application supports)',
+  ES256: 'ES256 (ECDSA P-256, smaller and faster)',
 };
 
 /** A textarea of one URI per line, as a list; anything else (a field sent twice) is left for the validation to refuse. */
@@ -37,6 +47,7 @@ export function clientMetadataFrom(body: Record<string, unknown>): Record<string
     // An emptied field removes the default resource.
     default_resource: body.default_resource === '' ? null : body.default_resource,
     token_endpoint_auth_method: body.token_endpoint_auth_method,
+    id_token_signed_response_alg: body.id_token_signed_response_alg,
   };
 }
 
@@ -47,6 +58,7 @@ const list = (value: unknown) => (Array.isArray(value) ? value.filter((v) => typ
 export function clientFormValues(metadata: Partial<Record<keyof ClientView, unknown>>) {
   const grantTypes = list(metadata.grant_types);
   const method = text(metadata.token_endpoint_auth_method) || 'client_secret_basic';
+  const idTokenAlg = text(metadata.id_token_signed_response_alg) || DEFAULT_ID_TOKEN_SIGNING_ALG;
   return {
     name: text(metadata.name),
     redirect_uris: list(metadata.redirect_uris).join('\n'),
@@ -55,6 +67,11 @@ export function clientFormValues(metadata: Partial<Record<keyof ClientView, unkn
     default_resource: text(metadata.default_resource),
     grantTypes: GRANT_TYPES.map((value) => ({ value, checked: grantTypes.includes(value) })),
     authMethods: AUTH_METHODS.map((value) => ({ value, label: AUTH_METHOD_LABELS[value], selected: value === method })),
+    idTokenAlgs: ID_TOKEN_SIGNING_ALGS.map((value) => ({
+      value,
+      label: ID_TOKEN_ALG_LABELS[value],
+      selected: value === idTokenAlg,
+    })),
   };
 }
 

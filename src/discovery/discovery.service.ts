@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { ApisService } from '../apis/apis.service';
 import { AUTH_METHODS } from '../clients/dto/client-metadata.dto';
 import { ProviderEnvironment } from '../config/environment';
+import { ID_TOKEN_SIGNING_ALGS } from '../common/oauth/id-token-signing-algs';
 import { TokensService } from '../tokens/tokens.service';
 
 /**
@@ -43,7 +44,7 @@ export class DiscoveryService {
       response_modes_supported: ['query'],
       grant_types_supported: tokens.grantTypes,
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['RS256'],
+      id_token_signing_alg_values_supported: ID_TOKEN_SIGNING_ALGS,
       token_endpoint_auth_methods_supported: authMethods,
       revocation_endpoint_auth_methods_supported: authMethods,
       introspection_endpoint_auth_methods_supported: secretMethods,

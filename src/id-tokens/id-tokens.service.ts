@@ -7,10 +7,13 @@ import { lifetimeProblem } from '../common/crypto/token-lifetime';
 import { ProviderEnvironment } from '../config/environment';
 import { JwtSigner } from '../keys/jwt-signer.service';
 import { KeysService } from '../keys/keys.service';
+import { IdTokenSigningAlg, isIdTokenSigningAlg } from '../common/oauth/id-token-signing-algs';
 
 export interface IdTokenInput {
   sub: string;
   clientId: string;
+  /** The client's `id_token_signed_response_alg`. */
+  alg: IdTokenSigningAlg;
   authTime: Date;
   nonce?: string | null;
   accessToken: string;
@@ -21,7 +24,10 @@ export interface IdTokenHint {
   aud: string;
 }
 
-/** OpenID Connect Core §2 ID tokens, signed RS256 (the algorithm every relying party supports, §15.1). */
+/**
+ * OpenID Connect Core §2 ID tokens, signed with the active key of the algorithm the client
+ * registered: RS256 (the one every relying party supports, §15.1) unless it asked for ES256.
+ */
 @Injectable()
 export class IdTokensService {
   private readonly issuer: string;
@@ -52,7 +58,7 @@ export class IdTokensService {
       ...(input.nonce && { nonce: input.nonce }),
       at_hash: atHash(input.accessToken),
     };
-    return this.signer.sign('RS256', claims);
+    return this.signer.sign(input.alg, claims);
   }
 
   /**
@@ -66,11 +72,12 @@ export class IdTokensService {
     // An access token (typ at+jwt) is no ID token, even when signed with the same key.
     if (!header?.kid || header.typ === 'at+jwt') return null;
     const key = await this.keys.publicKey(header.kid);
-    if (!key || key.alg !== 'RS256') return null;
+    // The key's own algorithm only, and one ID tokens are signed with.
+    if (!key || !isIdTokenSigningAlg(key.alg)) return null;
     try {
       const claims = this.jwt.verify<{ sub: unknown; aud: unknown; iat?: unknown; exp?: unknown }>(token, {
         publicKey: key.key as never,
-        algorithms: ['RS256'],
+        algorithms: [key.alg],
         issuer: this.issuer,
         ignoreExpiration: true,
       });
@@ -84,7 +91,7 @@ export class IdTokensService {
   }
 }
 
-/** §3.1.3.6: base64url of the left half of the SHA-256 of the access token. */
+/** §3.1.3.6: base64url of the left half of the access token's hash, SHA-256 for RS256 and ES256 alike. */
 function atHash(accessToken: string): string {
   return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
 }

@@ -5,6 +5,7 @@ import { ClientMetadataDto } from '../clients/dto/client-metadata.dto';
 import { DEFAULT_GRANT_TYPES } from '../common/oauth/grant-types';
 import { InvalidClientMetadataError } from '../common/oauth/oauth.error';
 import { ProviderEnvironment } from '../config/environment';
+import { DEFAULT_ID_TOKEN_SIGNING_ALG } from '../common/oauth/id-token-signing-algs';
 import { RegistrationMetadataDto } from './dto/registration-metadata.dto';
 import { RegistrationCaller } from './registration-caller.decorator';
 import { checkSelfRegistration } from './self-registration-policy';
@@ -91,6 +92,7 @@ function registered(metadata: RegistrationMetadataDto): ClientMetadataDto {
     grant_types: metadata.grant_types ?? DEFAULT_GRANT_TYPES,
     scope: metadata.scope ?? '',
     token_endpoint_auth_method: metadata.token_endpoint_auth_method ?? 'client_secret_basic',
+    id_token_signed_response_alg: metadata.id_token_signed_response_alg ?? DEFAULT_ID_TOKEN_SIGNING_ALG,
     require_pkce: true,
     resource_server: false,
   };

@@ -66,6 +66,7 @@ export class TokenResponseFactory {
       response.id_token = await this.idTokens.issue({
         sub: grant.userId,
         clientId: client.clientId,
+        alg: client.idTokenSignedResponseAlg,
         authTime: grant.authTime,
         nonce: options.nonce,
         accessToken: access.token,

@@ -35,6 +35,7 @@ export function aClient(fields: Partial<ClientEntity> = {}): ClientEntity {
     grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
     scope: 'openid profile api',
     tokenEndpointAuthMethod: 'client_secret_basic',
+    idTokenSignedResponseAlg: 'RS256',
     requirePkce: true,
     resourceServer: false,
     defaultResource: null,

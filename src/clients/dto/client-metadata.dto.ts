@@ -11,6 +11,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { GRANT_TYPES } from '../../common/oauth/grant-types';
+import { ID_TOKEN_SIGNING_ALGS, IdTokenSigningAlg } from '../../common/oauth/id-token-signing-algs';
 import { TokenEndpointAuthMethod } from '../entities/client.entity';
 
 export const AUTH_METHODS: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
@@ -76,6 +77,17 @@ export class ClientMetadataDto {
   @IsOptional()
   @IsIn(AUTH_METHODS, { message: `token_endpoint_auth_method must be one of: ${AUTH_METHODS.join(', ')}` })
   token_endpoint_auth_method?: TokenEndpointAuthMethod;
+
+  /** OpenID Connect Dynamic Client Registration 1.0 §2: how the client's ID tokens are signed; RS256 by default. */
+  @ApiPropertyOptional({
+    enum: ID_TOKEN_SIGNING_ALGS,
+    description: 'The algorithm the client’s ID tokens are signed with; RS256 when none is named.',
+  })
+  @IsOptional()
+  @IsIn(ID_TOKEN_SIGNING_ALGS, {
+    message: `id_token_signed_response_alg must be one of: ${ID_TOKEN_SIGNING_ALGS.join(', ')}`,
+  })
+  id_token_signed_response_alg?: IdTokenSigningAlg;
 
   /**
    * Defaults to true. Opting out is for a confidential legacy client that cannot send a PKCE

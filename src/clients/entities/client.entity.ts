@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { IdTokenSigningAlg } from '../../common/oauth/id-token-signing-algs';
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
@@ -49,6 +50,13 @@ export class ClientEntity {
    */
   @Column({ name: 'default_resource', type: 'varchar', length: 255, nullable: true })
   defaultResource: string | null;
+
+  /**
+   * The algorithm its ID tokens are signed with (OpenID Connect Dynamic Client Registration 1.0 §2
+   * `id_token_signed_response_alg`): RS256 unless the client asked for ES256.
+   */
+  @Column({ name: 'id_token_signed_response_alg', type: 'varchar', length: 8, default: 'RS256' })
+  idTokenSignedResponseAlg: IdTokenSigningAlg;
 
   /**
    * When the client last got a new secret or changed between confidential and public; access

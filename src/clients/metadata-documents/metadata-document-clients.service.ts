@@ -121,6 +121,7 @@ function sameClient(row: ClientEntity, described: DocumentedClient): boolean {
     same(row.postLogoutRedirectUris ?? [], described.postLogoutRedirectUris) &&
     same(row.grantTypes, described.grantTypes) &&
     row.scope === described.scope &&
+    row.idTokenSignedResponseAlg === described.idTokenSignedResponseAlg &&
     Object.entries(PUBLIC_CLIENT).every(([key, value]) => row[key as keyof ClientEntity] === value)
   );
 }

@@ -23,15 +23,22 @@ describe('documentedClient', () => {
       postLogoutRedirectUris: [],
       grantTypes: ['authorization_code', 'refresh_token'],
       scope: 'openid profile email offline_access',
+      idTokenSignedResponseAlg: 'RS256',
     });
   });
 
-  it('takes the name, grants and scope the document gives', () => {
-    const body = document({ client_name: ' App ', grant_types: ['authorization_code'], scope: 'openid read' });
+  it('takes the name, grants, scope and ID token algorithm the document gives', () => {
+    const body = document({
+      client_name: ' App ',
+      grant_types: ['authorization_code'],
+      scope: 'openid read',
+      id_token_signed_response_alg: 'ES256',
+    });
     expect(documentedClient(body, URL_, SUPPORTED)).toMatchObject({
       name: 'App',
       grantTypes: ['authorization_code'],
       scope: 'openid read',
+      idTokenSignedResponseAlg: 'ES256',
     });
   });
 
@@ -57,6 +64,9 @@ describe('documentedClient', () => {
     [document({ scope: 42 }), 'not a list of scope tokens'],
     [document({ client_name: 'a\nb' }), 'client_name'],
     [document({ client_name: 'x'.repeat(256) }), 'client_name'],
+    [document({ id_token_signed_response_alg: 'none' }), 'RS256 or ES256 as id_token_signed_response_alg'],
+    [document({ id_token_signed_response_alg: 'HS256' }), 'RS256 or ES256 as id_token_signed_response_alg'],
+    [document({ id_token_signed_response_alg: null }), 'RS256 or ES256 as id_token_signed_response_alg'],
   ])('refuses %s', (body, reason) => {
     expect(refusal(body)).toContain(reason);
   });

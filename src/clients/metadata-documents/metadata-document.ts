@@ -1,5 +1,11 @@
 import { SUPPORTED_SCOPES } from '../../common/oauth/scope-descriptions';
 import { parseScope } from '../../common/oauth/scope';
+import {
+  DEFAULT_ID_TOKEN_SIGNING_ALG,
+  ID_TOKEN_SIGNING_ALGS,
+  IdTokenSigningAlg,
+  isIdTokenSigningAlg,
+} from '../../common/oauth/id-token-signing-algs';
 import { redirectUriProblem } from '../redirect-uri';
 import { MetadataDocumentError } from './metadata-document.error';
 
@@ -10,6 +16,7 @@ export interface DocumentedClient {
   postLogoutRedirectUris: string[];
   grantTypes: string[];
   scope: string;
+  idTokenSignedResponseAlg: IdTokenSigningAlg;
 }
 
 /** The grants a client known only by its document may use: it is public, so never client_credentials. */
@@ -23,8 +30,9 @@ const SECRET_FIELDS = ['client_secret', 'client_secret_expires_at'];
  * wrong with it (draft-ietf-oauth-client-id-metadata-document §4.1, RFC 7591 §2 for the fields):
  * a JSON object whose `client_id` is exactly the URL it came from; redirect URIs by the rules of
  * registration; a public client (no secret, `token_endpoint_auth_method` `none`), hence with
- * PKCE; only the code and refresh grants; and a `scope`, if any, of scopes the provider offers
- * (`supportedScopes`). Without one, the client may ask for the built-in OpenID scopes.
+ * PKCE; only the code and refresh grants; a `scope`, if any, of scopes the provider offers
+ * (`supportedScopes`), without which the client may ask for the built-in OpenID scopes; and an
+ * `id_token_signed_response_alg`, if any, that ID tokens are signed with (RS256 without one).
  */
 export function documentedClient(body: string, url: string, supportedScopes: string[]): DocumentedClient {
   const fail = (reason: string) => new MetadataDocumentError(`the document ${reason}`);
@@ -69,12 +77,27 @@ export function documentedClient(body: string, url: string, supportedScopes: str
     scope = asked;
   }
 
+  const idTokenSignedResponseAlg =
+    fields.id_token_signed_response_alg === undefined
+      ? DEFAULT_ID_TOKEN_SIGNING_ALG
+      : fields.id_token_signed_response_alg;
+  if (!isIdTokenSigningAlg(idTokenSignedResponseAlg)) {
+    throw fail(`must have ${ID_TOKEN_SIGNING_ALGS.join(' or ')} as id_token_signed_response_alg, or none at all`);
+  }
+
   const host = new URL(url).host;
   const name = fields.client_name === undefined ? host : fields.client_name;
   if (typeof name !== 'string' || name.trim() === '' || name.length > 255 || /[\x00-\x1f\x7f]/.test(name)) {
     throw fail('has a client_name that is not a short line of text');
   }
-  return { name: name.trim(), redirectUris, postLogoutRedirectUris, grantTypes, scope: scope.join(' ') };
+  return {
+    name: name.trim(),
+    redirectUris,
+    postLogoutRedirectUris,
+    grantTypes,
+    scope: scope.join(' '),
+    idTokenSignedResponseAlg,
+  };
 }
 
 function strings(value: unknown): string[] | null {
