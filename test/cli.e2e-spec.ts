@@ -350,6 +350,23 @@ describe('administration CLI', () => {
       expectOneLineFailure(await created('https://unknown.example/api'), /default_resource/);
     });
 
+    it('signs ID tokens RS256 unless --id-token-alg ES256 is given, and refuses any other algorithm', async () => {
+      const created = (...flags: string[]) =>
+        cli('client:create', '--name', 'CLI RP', '--redirect-uri', 'https://partner.example/cb', ...flags, '--json');
+      const plain = jsonOf(await created());
+      expect((await t.app.get(ClientsService).get(plain.client_id as string)).id_token_signed_response_alg).toBe(
+        'RS256',
+      );
+      const es256 = jsonOf(await created('--id-token-alg', 'ES256'));
+      expect((await t.app.get(ClientsService).get(es256.client_id as string)).id_token_signed_response_alg).toBe(
+        'ES256',
+      );
+      expectOneLineFailure(
+        await created('--id-token-alg', 'none'),
+        /id_token_signed_response_alg must be one of: RS256, ES256/,
+      );
+    });
+
     it('refuses --no-pkce for a public client with one line saying why', async () => {
       expectOneLineFailure(
         await cli(

@@ -6,6 +6,7 @@ import { ClientEntity } from '../src/clients/entities/client.entity';
 import { DOCUMENT_MAX_BYTES } from '../src/clients/metadata-documents/document-fetcher';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { DocumentServer } from './helpers/document-server';
+import { verifiedIdToken } from './helpers/id-token';
 import { authorize, authorizeUrl, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
 import * as oauth from './helpers/partner';
 
@@ -123,6 +124,22 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
     // The client exists as any client does, public, under its URL.
     const row = await t.app.get(ClientsService).get(url);
     expect(row).toMatchObject({ client_id: url, client_name: 'Doc Partner', token_endpoint_auth_method: 'none' });
+  });
+
+  it('signs the ID tokens of a document that asks for ES256 with ES256, and of one that names none with RS256', async () => {
+    for (const [path, alg] of [
+      ['/es256/client.json', 'ES256'],
+      ['/rs256/client.json', undefined],
+    ] as const) {
+      const url = documents.url(path);
+      documents.serveJson(path, documentFor(url, { id_token_signed_response_alg: alg }));
+      const { params, pkce } = request(url);
+      const code = (await authorize(t.browser(), params, user)).searchParams.get('code')!;
+      const tokens = (await oauth.exchange(t.http(), asPartner(url), { code, verifier: pkce.verifier }).expect(200))
+        .body;
+      await verifiedIdToken(t.http(), tokens.id_token, alg ?? 'RS256');
+      expect((await t.app.get(ClientsService).get(url)).id_token_signed_response_alg).toBe(alg ?? 'RS256');
+    }
   });
 
   it('refuses the code without the PKCE verifier: such a client is public', async () => {
@@ -253,6 +270,7 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
         ['/http-redirect.json', { redirect_uris: ['http://partner.example/cb'] }, 'uses http with a host other'],
         ['/admin.json', { scope: 'openid admin' }, 'asks for the scope admin'],
         ['/unknown.json', { scope: 'openid nowhere' }, 'asks for the scope nowhere'],
+        ['/unsigned.json', { id_token_signed_response_alg: 'none' }, 'RS256 or ES256 as id_token_signed_response_alg'],
         ['/array.json', [], 'is not a JSON object'],
       ];
       for (const [path, changes, reason] of cases) {

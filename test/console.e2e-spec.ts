@@ -144,6 +144,36 @@ describe('admin console', () => {
     expect(decodeJwt(tokens.body.access_token as string)).toMatchObject({ aud: TEST_API.identifier, scope: 'reports' });
   });
 
+  it('registers a client whose ID tokens are signed ES256, shows it chosen, and changes it back to RS256', async () => {
+    const browser = await consoleBrowser(t, admin);
+    const fields = {
+      name: uniqueName('Console RP'),
+      redirect_uris: 'https://partner.example/callback',
+      grant_types: 'authorization_code',
+      scope: 'openid',
+      token_endpoint_auth_method: 'client_secret_basic',
+    };
+    const form = await browser.get('/console/clients/new').expect(200);
+    expect(form.text).toContain('<option value="RS256" selected>');
+    const res = await submitForm(
+      browser,
+      '/console/clients/new',
+      '/console/clients',
+      { ...fields, id_token_signed_response_alg: 'ES256' },
+      200,
+    );
+    const { client_id } = shownSecret(res.text);
+    expect((await t.app.get(ClientsService).get(client_id)).id_token_signed_response_alg).toBe('ES256');
+    const page = await browser.get(`/console/clients/${client_id}`).expect(200);
+    expect(page.text).toContain('<option value="ES256" selected>');
+
+    const path = `/console/clients/${client_id}`;
+    const refused = await submitForm(browser, path, path, { ...fields, id_token_signed_response_alg: 'none' }, 400);
+    expect(alert(refused.text)).toBe('id_token_signed_response_alg must be one of: RS256, ES256');
+    await submitForm(browser, path, path, { ...fields, id_token_signed_response_alg: 'RS256' }, 303);
+    expect((await t.app.get(ClientsService).get(client_id)).id_token_signed_response_alg).toBe('RS256');
+  });
+
   it('registers a client and shows its secret once, which then works at the token endpoint', async () => {
     const browser = await consoleBrowser(t, admin);
     const name = uniqueName('Console Machine');
