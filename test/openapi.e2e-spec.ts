@@ -135,6 +135,16 @@ describe('the admin API’s OpenAPI document', () => {
     );
   });
 
+  it('describes the ID token algorithm of a client, as given and as shown, with the values it may take', () => {
+    const property = { enum: ['RS256', 'ES256'], type: 'string' };
+    const schemas = document.components?.schemas ?? {};
+    expect(schemas.ClientView).toMatchObject({
+      properties: { id_token_signed_response_alg: property },
+      required: expect.arrayContaining(['id_token_signed_response_alg']),
+    });
+    expect(schemas.ClientMetadataDto).toMatchObject({ properties: { id_token_signed_response_alg: property } });
+  });
+
   it('is served as it was built at start-up', async () => {
     const again = await t.http().get(DOCUMENT).set('Authorization', `Bearer ${adminToken}`).expect(200);
     expect(again.body).toEqual(document);
@@ -159,6 +169,7 @@ describe('the admin API’s OpenAPI document', () => {
       grant_types: ['authorization_code'],
       scope: 'openid',
       token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
       require_pkce: true,
       resource_server: false,
       default_resource: null,
@@ -179,6 +190,9 @@ describe('the admin API’s OpenAPI document', () => {
       delete withoutScope.scope;
       expect(check('get', '/admin/clients/c1', 200, withoutScope)).toThrow(/scope/);
       expect(check('get', '/admin/clients/c1', 200, { ...client, default_resource: 1 })).toThrow(/default_resource/);
+      expect(check('get', '/admin/clients/c1', 200, { ...client, id_token_signed_response_alg: 'none' })).toThrow(
+        /id_token_signed_response_alg/,
+      );
       expect(check('get', '/admin/clients/c1', 401, { error: 'invalid_token' })).toThrow(/error_description/);
       expect(check('put', '/admin/clients/c1', 200, client)).toThrow(/no such operation/);
     });
