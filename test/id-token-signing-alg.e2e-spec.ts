@@ -178,7 +178,7 @@ describe('ID token signing algorithm per client', () => {
 
     it('registers a client for ES256, echoes it, and signs its ID tokens with it', async () => {
       const registered = (await register(t.http(), metadata({ id_token_signed_response_alg: 'ES256' })).expect(201))
-        .body as RegisteredClient & { id_token_signed_response_alg: string };
+        .body as RegisteredClient;
       expect(registered.id_token_signed_response_alg).toBe('ES256');
       const read = await readRegistration(t.http(), registered.client_id, registered.registration_access_token);
       expect(read.status).toBe(200);

@@ -22,6 +22,7 @@ export interface RegisteredClient {
   grant_types: string[];
   scope: string;
   token_endpoint_auth_method: string;
+  id_token_signed_response_alg: string;
 }
 
 function agent(http: Http) {
