@@ -4,10 +4,10 @@ import { JwtService } from '@nestjs/jwt';
 import { createHash } from 'node:crypto';
 import { jwsHeader } from '../common/crypto/jws-header';
 import { lifetimeProblem } from '../common/crypto/token-lifetime';
+import { IdTokenSigningAlg, isIdTokenSigningAlg } from '../common/oauth/id-token-signing-algs';
 import { ProviderEnvironment } from '../config/environment';
 import { JwtSigner } from '../keys/jwt-signer.service';
 import { KeysService } from '../keys/keys.service';
-import { IdTokenSigningAlg, isIdTokenSigningAlg } from '../common/oauth/id-token-signing-algs';
 
 export interface IdTokenInput {
   sub: string;
