@@ -365,7 +365,7 @@ describe('audit trail', () => {
       const trail = await events({ type: 'keys.rotated', since: before });
       expect(
         trail.find(
-          (e) => e.actor === 'cli' && JSON.stringify(e.detail.kids) === JSON.stringify(rotated.map((k) => k.kid)),
+          (e) => e.actor === 'cli' && JSON.stringify(e.detail.kids) === JSON.stringify(rotated.keys.map((k) => k.kid)),
         ),
       ).toBeDefined();
     });

@@ -20,6 +20,7 @@ import { CreateApis1795858000000 } from './1795858000000-CreateApis';
 import { ResourceIndicators1795859000000 } from './1795859000000-ResourceIndicators';
 import { DynamicRegistration1795860000000 } from './1795860000000-DynamicRegistration';
 import { WideClientIds1795861000000 } from './1795861000000-WideClientIds';
+import { SigningKeysActivation1795863000000 } from "./1795863000000-SigningKeysActivation";
 
 /** In the order they run. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   ResourceIndicators1795859000000,
   DynamicRegistration1795860000000,
   WideClientIds1795861000000,
+  SigningKeysActivation1795863000000,
 ];
