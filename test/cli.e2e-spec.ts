@@ -585,7 +585,8 @@ describe('administration CLI', () => {
       await running.close();
       await database.drop();
     }
-  });
+    // Four runs of the CLI and a wait for the running app's reload.
+  }, 60_000);
 
   it('keys:rotate --withdraw withdraws every older key: the running app refuses their tokens within its reload interval and publishes them no more', async () => {
     // A database of its own: on MySQL, test files running alongside must not see their keys withdrawn.

@@ -185,7 +185,9 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
       const now = Date.now();
       const activatesAt = new Date(Math.max(now + this.publishAheadMs, notBefore?.getTime() ?? 0));
       const current = await manager.find(SigningKeyEntity, { where: { retiredAt: IsNull(), withdrawnAt: IsNull() } });
-      const waiting = current.filter((row) => row.activatesAt.getTime() > now);
+      const waiting = current
+        .filter((row) => row.activatesAt.getTime() > now)
+        .sort((a, b) => SIGNING_ALGORITHMS.indexOf(a.alg) - SIGNING_ALGORITHMS.indexOf(b.alg));
       if (waiting.length > 0) return { rows: waiting, made: false };
       fresh.forEach((row) => (row.activatesAt = activatesAt));
       const { affected } = await manager.update(
@@ -247,15 +249,16 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * When a scheduled rollover is due, stages it: `interval` after the current keys began to sign,
-   * published KEY_PUBLISH_AHEAD before. Does nothing while a rotation is staged or not yet due;
-   * of several instances due at once, one stages it. Returns the rotation if this instance staged it.
+   * When a scheduled rollover is due, stages it: signing `interval` after the current keys began to,
+   * published KEY_PUBLISH_AHEAD before that (and up to one reload sooner, so that a check that comes
+   * a little late does not push the rollover back). Does nothing while a rotation is staged or not
+   * yet due; of several instances due at once, one stages it. Returns the rotation if this one did.
    */
   async rollOverIfDue(intervalMs: number): Promise<Rotation | undefined> {
     const queues = [...this.signers.values()];
     if (queues.length === 0 || queues.some((queue) => queue.length !== 1)) return undefined;
     const deadline = Math.max(...queues.map(([current]) => current.activatesAt)) + intervalMs;
-    if (Date.now() < deadline - this.publishAheadMs) return undefined;
+    if (Date.now() < deadline - this.publishAheadMs - this.reloadIntervalMs) return undefined;
     const rotation = await this.stage(new Date(deadline));
     if (!rotation.made) return undefined;
     await this.audit.record({
