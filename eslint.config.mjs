@@ -18,7 +18,7 @@ const FEATURES = {
   'rate-limit': ['metrics'],
   assets: [],
   grants: [],
-  keys: ['audit', 'metrics'],
+  keys: ['apis', 'audit', 'metrics'],
   apis: ['audit'],
   clients: ['apis', 'audit', 'rate-limit'],
   registration: ['audit', 'clients', 'rate-limit'],

@@ -16,6 +16,7 @@ import { DatabaseModule } from './database/database.module';
 import { WalCheckpointer } from './database/wal-checkpointer';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
+import { KeyRolloverModule } from './keys/key-rollover.module';
 import { KeysModule } from './keys/keys.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -37,6 +38,7 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     AuthModule,
     KeysModule,
+    KeyRolloverModule,
     ClientsModule,
     RegistrationModule,
     AuthCodesModule,

@@ -555,35 +555,55 @@ describe('administration CLI', () => {
     }
   });
 
-  it('keys:rotate makes new signing keys that the running app signs with, and old tokens still verify', async () => {
-    const client = await t.app
-      .get(ClientsService)
-      .create({ name: 'Rotation probe', grant_types: ['client_credentials'], scope: 'admin' });
-    const token = () =>
-      oauth
-        .token(t.http(), client, { grant_type: 'client_credentials' })
-        .expect(200)
-        .then((r) => r.body.access_token as string);
-    const kidOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()).kid as string;
-    const before = await token();
+  it('keys:rotate stages new keys, published at once and signing after KEY_PUBLISH_AHEAD; --now switches, and old tokens still verify', async () => {
+    // A database of its own: on MySQL, test files running alongside rotate keys in the shared one.
+    const database = await privateDatabase('cli_rotate');
+    const url = database.env.DATABASE_URL ?? `sqlite:${join(workDir, 'rotate.sqlite')}`;
+    const running = await createTestApp({ DATABASE_URL: url });
+    try {
+      const client = await running.createClient({ redirect_uris: [], grant_types: ['client_credentials'], scope: 'admin' });
+      const token = () =>
+        oauth
+          .token(running.http(), client, { grant_type: 'client_credentials' })
+          .expect(200)
+          .then((r) => r.body.access_token as string);
+      const kidOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()).kid as string;
+      const published = async () =>
+        (await running.http().get('/oauth/jwks').expect(200)).body.keys.map((k: { kid: string }) => k.kid) as string[];
+      const before = await token();
 
-    const body = jsonOf(await cli('keys:rotate', '--json'));
-    expect(body.kid).toEqual(expect.any(String));
-    expect(body.kid).not.toBe(kidOf(before));
-    expect(body.keys).toEqual(
-      expect.arrayContaining([
-        { kid: body.kid, alg: 'ES256' },
-        { kid: expect.any(String), alg: 'RS256' },
-      ]),
-    );
+      const staged = jsonOf(await cliOn(url, '', 'keys:rotate', '--json'));
+      expect(staged.keys).toEqual(
+        expect.arrayContaining([
+          { kid: staged.kid, alg: 'ES256' },
+          { kid: expect.any(String), alg: 'RS256' },
+        ]),
+      );
+      // KEY_PUBLISH_AHEAD defaults to an hour.
+      const ahead = Date.parse(staged.activates_at as string) - Date.now();
+      expect(ahead).toBeGreaterThan(3_500_000);
+      expect(ahead).toBeLessThanOrEqual(3_600_000);
+      await until(async () => (await published()).includes(staged.kid as string), 'the staged key is published', 3_000, 100);
+      // Staged once: asked again, the same rotation is reported and nothing more is made.
+      expect(jsonOf(await cliOn(url, '', 'keys:rotate', '--json'))).toEqual(staged);
+      // The running app reads the staged keys within its reload interval, and goes on signing with the current ones.
+      await new Promise((resolve) => setTimeout(resolve, 5_500));
+      expect(kidOf(await token())).toBe(kidOf(before));
 
-    const published = (await t.http().get('/oauth/jwks').expect(200)).body.keys.map((k: { kid: string }) => k.kid);
-    expect(published).toEqual(expect.arrayContaining([body.kid, kidOf(before)]));
-    // The old token still works at the admin API.
-    await t.http().get('/admin/clients').set('Authorization', `Bearer ${before}`).expect(200);
-    // The running app takes up the new key within its reload interval.
-    await until(async () => kidOf(await token()) === body.kid, 'the running app signs with the new key', 10_000, 500);
-  });
+      const body = jsonOf(await cliOn(url, '', 'keys:rotate', '--now', '--json'));
+      expect([kidOf(before), staged.kid]).not.toContain(body.kid);
+      expect(Math.abs(Date.parse(body.activates_at as string) - Date.now())).toBeLessThan(10_000);
+      expect(await published()).toEqual(expect.arrayContaining([body.kid, kidOf(before)]));
+      // The old token still works at the admin API.
+      await running.http().get('/admin/clients').set('Authorization', `Bearer ${before}`).expect(200);
+      // The running app takes up the new key within its reload interval.
+      await until(async () => kidOf(await token()) === body.kid, 'the running app signs with the new key', 10_000, 500);
+    } finally {
+      await running.close();
+      await database.drop();
+    }
+    // Four runs of the CLI and a wait for the running app's reload.
+  }, 60_000);
 
   it('keys:rotate --withdraw withdraws every older key: the running app refuses their tokens within its reload interval and publishes them no more', async () => {
     // A database of its own: on MySQL, test files running alongside must not see their keys withdrawn.
@@ -611,6 +631,7 @@ describe('administration CLI', () => {
       const body = jsonOf(await cliOn(url, '', 'keys:rotate', '--withdraw', '--json'));
       expect(body).toEqual({
         kid: expect.any(String),
+        activates_at: expect.any(String),
         keys: expect.arrayContaining([{ kid: body.kid, alg: 'ES256' }]),
         withdrawn: expect.arrayContaining(publishedBefore),
       });

@@ -12,6 +12,11 @@ export class ApiRegistry {
     }
   }
 
+  /** The longest access token lifetime among the APIs, in seconds; 0 when there is no API. */
+  get longestAccessTokenTtl(): number {
+    return Math.max(0, ...this.apis.map((api) => api.accessTokenTtl));
+  }
+
   /** Every scope some API defines, in the order of the APIs' identifiers. */
   get scopeNames(): string[] {
     return [...this.byScope.keys()];

@@ -147,6 +147,11 @@ export class ApisService {
     return (await this.apis.registry()).api(identifier);
   }
 
+  /** The longest access token lifetime any registered API has, in seconds; 0 while there is none. */
+  async longestAccessTokenTtl(): Promise<number> {
+    return (await this.apis.registry()).longestAccessTokenTtl;
+  }
+
   /** The scopes discovery publishes: the OpenID ones and every API's. */
   async supportedScopes(): Promise<string[]> {
     return [...SUPPORTED_SCOPES, ...(await this.apis.registry()).scopeNames];

@@ -248,30 +248,36 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   'keys:rotate': {
-    usage: 'keys:rotate [--withdraw] [--json]',
-    // --withdraw: for a key that may have leaked; every older key stops verifying and leaves the JWKS at once.
-    options: { withdraw: { type: 'boolean' } },
+    usage: 'keys:rotate [--now] [--withdraw] [--json]',
+    // Staged by default: the new keys are published now and sign from KEY_PUBLISH_AHEAD later.
+    // --now: they sign at once. --withdraw (implies --now): for a key that may have leaked; every older
+    // key stops verifying and leaves the JWKS at once, and so does every token it signed.
+    options: { now: { type: 'boolean' }, withdraw: { type: 'boolean' } },
     async run(app, values) {
-      const keysService = app.get(KeysService);
-      const { keys: rotated, withdrawn } =
-        values.withdraw === true
-          ? await keysService.rotateAndWithdraw(CLI)
-          : { keys: await keysService.rotate(CLI), withdrawn: undefined };
+      const rotation = await app
+        .get(KeysService)
+        .rotate(CLI, { now: values.now === true, withdraw: values.withdraw === true });
       const alg = app
         .get<ConfigService<ProviderEnvironment, true>>(ConfigService)
         .get('ACCESS_TOKEN_SIGNING_ALG', { infer: true });
       // `kid` is the new access token key; `keys` lists every new key (ID tokens: RS256, or ES256 where a client asks).
-      const keys = rotated.map(({ kid, alg }) => ({ kid, alg }));
+      const keys = rotation.keys.map(({ kid, alg }) => ({ kid, alg }));
       const kid = keys.find((k) => k.alg === alg)!.kid;
-      const summary = withdrawn
+      const activatesAt = rotation.activatesAt.toISOString();
+      const summary = rotation.withdrawn
         ? 'Rotated the signing keys and withdrew the older ones; tokens signed before are refused from now on.'
-        : 'Rotated the signing keys; tokens signed before stay valid until they expire.';
+        : values.now === true
+          ? 'Rotated the signing keys; tokens signed before stay valid until they expire.'
+          : `${rotation.made ? 'Staged a rotation' : 'A rotation is already staged'}: the new keys are published and sign from ${activatesAt}.`;
       const text = [
         summary,
         ...keys.map((k) => `${k.alg}: ${k.kid}`),
-        ...(withdrawn ?? []).map((w) => `withdrawn: ${w}`),
+        ...(rotation.withdrawn ?? []).map((w) => `withdrawn: ${w}`),
       ].join('\n');
-      return { json: { kid, keys, ...(withdrawn && { withdrawn }) }, text };
+      return {
+        json: { kid, keys, activates_at: activatesAt, ...(rotation.withdrawn && { withdrawn: rotation.withdrawn }) },
+        text,
+      };
     },
   },
   'registration-token:create': {

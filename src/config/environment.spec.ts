@@ -237,4 +237,21 @@ describe('validateEnvironment', () => {
       'PORT: must be a whole number from 1 to 65535; AUTH_CODE_TTL: must be a whole number of seconds from 1 to 600; SESSION_SECRET: is required when NODE_ENV=production',
     );
   });
+
+  it('takes a key rollover schedule whose publish-ahead is shorter than its interval', () => {
+    expect(validateEnvironment({})).toMatchObject({ KEY_ROTATION_INTERVAL: 0, KEY_PUBLISH_AHEAD: 3600 });
+    expect(validateEnvironment({ KEY_ROTATION_INTERVAL: '7776000', KEY_PUBLISH_AHEAD: '86400' })).toMatchObject({
+      KEY_ROTATION_INTERVAL: 7776000,
+      KEY_PUBLISH_AHEAD: 86400,
+    });
+    expect(problemWith({ KEY_ROTATION_INTERVAL: '3600' })).toBe(
+      'KEY_PUBLISH_AHEAD: must be shorter than KEY_ROTATION_INTERVAL',
+    );
+    expect(problemWith({ KEY_ROTATION_INTERVAL: '-1' })).toBe(
+      'KEY_ROTATION_INTERVAL: must be a whole number of seconds, 0 for no scheduled rollover',
+    );
+    expect(problemWith({ KEY_PUBLISH_AHEAD: '1.5' })).toBe(
+      'KEY_PUBLISH_AHEAD: must be a whole number of seconds from 0 to 604800',
+    );
+  });
 });

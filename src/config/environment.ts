@@ -178,6 +178,25 @@ export class Environment {
   @IsIn(['ES256', 'RS256'], { message: 'must be ES256 or RS256' })
   ACCESS_TOKEN_SIGNING_ALG: 'ES256' | 'RS256' = 'ES256';
 
+  /**
+   * Seconds between scheduled rollovers of the signing keys (0: none; `keys:rotate` still rotates).
+   * When the active keys are this old less KEY_PUBLISH_AHEAD, one instance stages the next keys.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds, 0 for no scheduled rollover' })
+  @Min(0, { message: 'must be a whole number of seconds, 0 for no scheduled rollover' })
+  KEY_ROTATION_INTERVAL = 0;
+
+  /**
+   * Seconds a new signing key is published in the JWKS before anything is signed with it, so that
+   * relying parties that cache the JWKS (Cache-Control max-age: at most half of this) hold it in time.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds from 0 to 604800' })
+  @Min(0, { message: 'must be a whole number of seconds from 0 to 604800' })
+  @Max(604800, { message: 'must be a whole number of seconds from 0 to 604800' })
+  KEY_PUBLISH_AHEAD = 3600;
+
   /** The least severe log lines written: info logs one line per request; silent logs nothing. */
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
@@ -332,6 +351,13 @@ export function validateEnvironment(raw: Record<string, unknown>): ProviderEnvir
   }
   if (!problems.some((p) => p.startsWith('REFRESH_TOKEN_')) && env.REFRESH_TOKEN_ABSOLUTE_TTL < env.REFRESH_TOKEN_TTL) {
     problems.push('REFRESH_TOKEN_ABSOLUTE_TTL: must be at least REFRESH_TOKEN_TTL');
+  }
+  if (
+    !problems.some((p) => p.startsWith('KEY_')) &&
+    env.KEY_ROTATION_INTERVAL > 0 &&
+    env.KEY_PUBLISH_AHEAD >= env.KEY_ROTATION_INTERVAL
+  ) {
+    problems.push('KEY_PUBLISH_AHEAD: must be shorter than KEY_ROTATION_INTERVAL');
   }
   // Joined on one line: the operator sees every problem at once, and logs keep it together.
   if (problems.length > 0) throw new ConfigurationError(problems.join('; '));

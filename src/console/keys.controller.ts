@@ -7,7 +7,7 @@ import { ConsoleAdmin, ConsoleAdminUser } from './console-admin';
 import { ConsoleAdminGuard } from './console-admin.guard';
 import { ConsolePage, ConsolePages } from './console-pages';
 
-/** The signing keys, active and retired, and their rotation (confirmed, with a recent sign-in). */
+/** The signing keys, next, active and retired, and their staged rotation (confirmed, with a recent sign-in). */
 @Controller('console/keys')
 @UseGuards(ConsoleAdminGuard)
 export class ConsoleKeysController {
@@ -49,17 +49,21 @@ export class ConsoleKeysController {
   }
 
   private async keysPage(): Promise<ConsolePage> {
+    const now = new Date();
     const keys = (await this.keys.listKeys()).map((key) => ({
       kid: key.kid,
       alg: key.alg,
       created: key.createdAt.toISOString(),
-      retired: key.retiredAt?.toISOString(),
+      activates: key.activatesAt.toISOString(),
+      next: key.activatesAt > now,
+      retired: key.retiredAt && key.retiredAt <= now ? key.retiredAt.toISOString() : undefined,
       withdrawn: key.withdrawnAt?.toISOString(),
     }));
     return {
       title: 'Signing keys',
       section: 'keys',
-      active: keys.filter((key) => !key.retired),
+      next: keys.filter((key) => key.next && !key.retired),
+      active: keys.filter((key) => !key.next && !key.retired),
       retired: keys.filter((key) => key.retired),
     };
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApisModule } from '../apis/apis.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { SigningKeyEntity } from './entities/signing-key.entity';
 import { JwksController } from './jwks.controller';
@@ -7,7 +8,7 @@ import { JwtSigner } from './jwt-signer.service';
 import { KeysService } from './keys.service';
 
 @Module({
-  imports: [MetricsModule, TypeOrmModule.forFeature([SigningKeyEntity])],
+  imports: [ApisModule, MetricsModule, TypeOrmModule.forFeature([SigningKeyEntity])],
   controllers: [JwksController],
   providers: [KeysService, JwtSigner],
   exports: [KeysService, JwtSigner],

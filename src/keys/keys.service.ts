@@ -2,20 +2,25 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
-import { FindOptionsWhere, In, IsNull, MoreThan, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, In, IsNull, LessThanOrEqual, MoreThan, Not, Repository } from 'typeorm';
+import { ApisService } from '../apis/apis.service';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { AuditService } from '../audit/audit.service';
 import { ProviderEnvironment } from '../config/environment';
+import { TransactionsService } from '../database/transactions.service';
 import { ProviderMetrics } from '../metrics/provider-metrics';
 import { SigningAlgorithm, SigningKeyEntity } from './entities/signing-key.entity';
 
 export const SIGNING_ALGORITHMS: SigningAlgorithm[] = ['ES256', 'RS256'];
 
-/** How often a running instance looks for a key made elsewhere (another instance, the CLI's keys:rotate). */
-const RELOAD_INTERVAL_MS = 5000;
+/** The longest an instance waits before it looks for keys made elsewhere (another instance, the CLI's keys:rotate). */
+const MAX_RELOAD_INTERVAL_MS = 5000;
 
 /** How long the published key set is reused; a rotation by another instance or the CLI shows within this time. */
 const JWKS_CACHE_MS = 1000;
+
+/** The JWKS max-age relying parties are told, at most; never more than half of KEY_PUBLISH_AHEAD. */
+const MAX_JWKS_MAX_AGE = 300;
 
 export type JsonWebKeySet = { keys: Record<string, string>[] };
 
@@ -23,6 +28,8 @@ export interface ActiveKey {
   kid: string;
   alg: SigningAlgorithm;
   privateKey: KeyObject;
+  /** Epoch milliseconds from which the key signs. */
+  activatesAt: number;
 }
 
 export interface PublicKey {
@@ -30,22 +37,33 @@ export interface PublicKey {
   key: KeyObject;
 }
 
-/** A public key this instance has read, and the moment from which it verifies nothing. */
+/** A public key this instance has read, and what it knows of its retirement; what it knows only ever ends trust sooner. */
 interface KnownKey extends PublicKey {
-  /** Epoch milliseconds: Infinity while the key is active, 0 once it is withdrawn. It only ever decreases. */
-  verifiesUntil: number;
+  /** Epoch milliseconds from which the key signs no more: Infinity while none is set. */
+  retiredAt: number;
+  withdrawn: boolean;
 }
 
-/** What the rotation that withdraws did: the new keys, and the kids that verify nothing from now on. */
-export interface Withdrawal {
+/** How a rotation goes: staged (published now, signing after KEY_PUBLISH_AHEAD) or at once, withdrawing the older keys or not. */
+export interface RotationOptions {
+  now?: boolean;
+  /** Every older key stops verifying and leaves the JWKS at once: for a key that may have leaked. Implies `now`. */
+  withdraw?: boolean;
+}
+
+/** What a rotation did: the new keys, when they sign, and the kids that verify nothing from now on. */
+export interface Rotation {
   keys: ActiveKey[];
-  withdrawn: string[];
+  activatesAt: Date;
+  /** False when a staged rotation was already waiting: its keys are returned and nothing new is made. */
+  made: boolean;
+  withdrawn?: string[];
 }
 
 type KeyStatus = Pick<SigningKeyEntity, 'retiredAt' | 'withdrawnAt'>;
 
 /** A signing key as an administrator sees it: never its private half. */
-export type KeySummary = Pick<SigningKeyEntity, 'kid' | 'alg' | 'createdAt' | 'retiredAt' | 'withdrawnAt'>;
+export type KeySummary = Pick<SigningKeyEntity, 'kid' | 'alg' | 'createdAt' | 'activatesAt' | 'retiredAt' | 'withdrawnAt'>;
 
 /** RFC 7638 JWK thumbprint: a kid derived from the key itself. */
 function thumbprint(jwk: Record<string, string>): string {
@@ -54,7 +72,7 @@ function thumbprint(jwk: Record<string, string>): string {
   return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }
 
-function generate(alg: SigningAlgorithm): SigningKeyEntity {
+function generate(alg: SigningAlgorithm, activatesAt: Date): SigningKeyEntity {
   const { privateKey, publicKey } =
     alg === 'ES256'
       ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
@@ -66,74 +84,138 @@ function generate(alg: SigningAlgorithm): SigningKeyEntity {
     alg,
     privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
     publicJwk: { ...jwk, kid, alg, use: 'sig' },
+    activatesAt,
     retiredAt: null,
   });
 }
 
 /**
- * The provider's signing keys. They live in the database, so every instance
- * and every restart signs with the same keys; one key per algorithm is
- * active, made on first start. Rotation retires the active keys; a retired
- * key stays published, and verifies, until every token it signed has expired,
- * and not a moment longer. A withdrawn key (one that may have leaked) is
- * published no more and verifies nothing, at once.
+ * The provider's signing keys. They live in the database, so every instance and every restart
+ * signs with the same keys; one key per algorithm signs at a time, made on first start.
+ *
+ * A rotation is staged: the next keys are published at once and sign from KEY_PUBLISH_AHEAD later,
+ * when every instance switches to them by its own clock, so no relying party meets a token signed
+ * with a key it has not been able to fetch. A retired key stays published, and verifies, until
+ * every token it signed has expired, and not a moment longer. A rotation `now` switches at once;
+ * withdrawn keys (that may have leaked) are published no more and verify nothing, at once.
  */
 @Injectable()
 export class KeysService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(KeysService.name);
-  private readonly active = new Map<SigningAlgorithm, ActiveKey>();
+  /** Per algorithm, the key that signs now and the staged ones after it, in the order they take over. */
+  private readonly signers = new Map<SigningAlgorithm, ActiveKey[]>();
   /** Every key read so far, trusted or not: only real kids, so the map stays as small as the key table. */
   private readonly publicKeys = new Map<string, KnownKey>();
-  /**
-   * How long a retired key stays published and verifies: the longest a token signed with it may live
-   * (ID and access tokens share ACCESS_TOKEN_TTL), counted from the last moment any instance signs with it.
-   */
-  private readonly retiredKeyPublishedMs: number;
+  private readonly accessTokenTtlMs: number;
+  private readonly publishAheadMs: number;
+  /** How often this instance reads the keys again: four times per KEY_PUBLISH_AHEAD, and at least every 5 s. */
+  readonly reloadIntervalMs: number;
+  /** The longest any token lives (ID and access tokens, the provider's and every API's), refreshed at each reload. */
+  private tokenLifetimeMs: number;
+  /** Counts this instance's rotations: a read that began before one is not taken up after it. */
+  private rotations = 0;
   private reloadTimer?: NodeJS.Timeout;
   private jwksCache?: { document: Promise<string>; expiresAt: number };
 
   constructor(
     config: ConfigService<ProviderEnvironment, true>,
     @InjectRepository(SigningKeyEntity) private readonly keys: Repository<SigningKeyEntity>,
+    private readonly transactions: TransactionsService,
+    private readonly apis: ApisService,
     private readonly audit: AuditService,
     private readonly metrics: ProviderMetrics,
   ) {
-    // Another instance may sign with a key for up to RELOAD_INTERVAL_MS after it was retired elsewhere.
-    this.retiredKeyPublishedMs = config.get('ACCESS_TOKEN_TTL', { infer: true }) * 1000 + RELOAD_INTERVAL_MS;
+    this.accessTokenTtlMs = config.get('ACCESS_TOKEN_TTL', { infer: true }) * 1000;
+    this.tokenLifetimeMs = this.accessTokenTtlMs;
+    this.publishAheadMs = config.get('KEY_PUBLISH_AHEAD', { infer: true }) * 1000;
+    this.reloadIntervalMs =
+      this.publishAheadMs > 0 ? Math.min(MAX_RELOAD_INTERVAL_MS, Math.max(250, this.publishAheadMs / 4)) : MAX_RELOAD_INTERVAL_MS;
   }
 
   async onModuleInit(): Promise<void> {
-    await this.loadActiveKeys(true);
+    await this.readTokenLifetime();
+    await this.loadSigningKeys(true);
+    await this.eraseRetiredPrivateKeys();
     this.reloadTimer = setInterval(() => {
       this.reload().catch((error: Error) => this.logger.warn(`reloading signing keys: ${error.message}`));
-    }, RELOAD_INTERVAL_MS).unref();
+    }, this.reloadIntervalMs).unref();
   }
 
   onModuleDestroy(): void {
     clearInterval(this.reloadTimer);
   }
 
-  /** Retires the active keys and makes new ones; tokens signed before still verify. Returns the new keys. `by` is for the audit trail. */
-  async rotate(by: AuditOrigin = {}): Promise<ActiveKey[]> {
-    return (await this.rollOver(by, false)).keys;
+  /** The JWKS max-age to send: relying parties then refetch well within KEY_PUBLISH_AHEAD. */
+  get jwksMaxAge(): number {
+    return Math.min(MAX_JWKS_MAX_AGE, Math.floor(this.publishAheadMs / 2000));
+  }
+
+  /** How long a retired key stays published and verifies: its tokens' longest life, and one reload of an instance that has not yet seen the retirement. */
+  private get retiredKeyPublishedMs(): number {
+    return this.tokenLifetimeMs + this.reloadIntervalMs;
   }
 
   /**
-   * Rotates, and withdraws every older key that still verifies: for a key that may have leaked.
-   * Every token signed before is refused from now on (on other instances within RELOAD_INTERVAL_MS),
-   * and the JWKS lists the new keys only.
+   * Makes new keys. Staged (the default): published now, signing from KEY_PUBLISH_AHEAD later, when
+   * the current keys retire; a rotation already staged is returned as it is. `now` (or `withdraw`) switches at once. Tokens signed before stay valid until they
+   * expire, unless withdrawn. `by` is for the audit trail.
    */
-  rotateAndWithdraw(by: AuditOrigin = {}): Promise<Withdrawal> {
-    return this.rollOver(by, true);
+  async rotate(by: AuditOrigin = {}, options: RotationOptions = {}): Promise<Rotation> {
+    const rotation =
+      options.now || options.withdraw ? await this.switchNow(options.withdraw === true) : await this.stage();
+    if (rotation.made) {
+      await this.audit.record({
+        type: 'keys.rotated',
+        ...by,
+        detail: { kids: rotation.keys.map((key) => key.kid), activates_at: rotation.activatesAt.toISOString() },
+      });
+    }
+    if (rotation.withdrawn) await this.audit.record({ type: 'keys.withdrawn', ...by, detail: { kids: rotation.withdrawn } });
+    return rotation;
   }
 
-  private async rollOver(by: AuditOrigin, withdraw: boolean): Promise<Withdrawal> {
-    const fresh = SIGNING_ALGORITHMS.map(generate);
+  /**
+   * Stages the next keys, once: the current keys are retired from the moment the new ones sign, by
+   * an update that only one of several instances reaching the deadline together can make.
+   */
+  private async stage(notBefore?: Date): Promise<Rotation> {
+    // Made before the transaction: an RSA key can take a second to make on a busy machine.
+    const fresh = SIGNING_ALGORITHMS.map((alg) => generate(alg, new Date()));
+    const made = await this.transactions.run(async (manager) => {
+      const now = Date.now();
+      const activatesAt = new Date(Math.max(now + this.publishAheadMs, notBefore?.getTime() ?? 0));
+      const current = await manager.find(SigningKeyEntity, { where: { retiredAt: IsNull(), withdrawnAt: IsNull() } });
+      const waiting = current
+        .filter((row) => row.activatesAt.getTime() > now)
+        .sort((a, b) => SIGNING_ALGORITHMS.indexOf(a.alg) - SIGNING_ALGORITHMS.indexOf(b.alg));
+      if (waiting.length > 0) return { rows: waiting, made: false };
+      fresh.forEach((row) => (row.activatesAt = activatesAt));
+      const { affected } = await manager.update(
+        SigningKeyEntity,
+        { kid: In(current.map((row) => row.kid)), retiredAt: IsNull() },
+        { retiredAt: activatesAt },
+      );
+      // Another instance staged a rotation meanwhile: this one makes nothing.
+      if (affected !== current.length) return undefined;
+      await manager.save(fresh);
+      return { rows: fresh, made: true };
+    });
+    if (!made) return this.stage(notBefore);
+    this.rotations += 1;
+    made.rows.forEach((row) => this.takeUp(row));
+    this.jwksCache = undefined;
+    return { keys: made.rows.map((row) => this.signerOf(row)), activatesAt: made.rows[0].activatesAt, made: made.made };
+  }
+
+  /** New keys that sign at once; every other key retires now, and is withdrawn too if asked. */
+  private async switchNow(withdraw: boolean): Promise<Rotation> {
     let withdrawn: string[] = [];
-    const now = await this.keys.manager.transaction(async (manager) => {
+    const fresh = SIGNING_ALGORITHMS.map((alg) => generate(alg, new Date()));
+    const now = await this.transactions.run(async (manager) => {
       // Retired as the new keys take over, not before they were made: an RSA key can take a second
       // to make on a busy machine, while the old keys go on signing.
       const now = new Date();
+      fresh.forEach((row) => (row.activatesAt = now));
       if (withdraw) {
         const rows = await manager.find(SigningKeyEntity, { select: { kid: true }, where: this.published(now) });
         withdrawn = rows.map((row) => row.kid);
@@ -141,53 +223,125 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
           await manager.update(SigningKeyEntity, { kid: In(withdrawn) }, { withdrawnAt: now, privateKey: null });
         }
       }
-      // Nothing signs with a retired key (an instance that has not yet seen the rotation signs from
-      // memory), so its private half is erased now rather than kept until its tokens expire: a copy
-      // of the database taken later holds no key that anything here still trusts.
-      await manager.update(SigningKeyEntity, { retiredAt: IsNull() }, { retiredAt: now, privateKey: null });
+      // The keys that sign now and any staged ones. Nothing signs with a retired key (an instance that has
+      // not yet seen the rotation signs from memory), so its private half is erased now: a copy of the
+      // database taken later holds no key that anything here still trusts.
+      await manager.update(
+        SigningKeyEntity,
+        [{ retiredAt: IsNull() }, { retiredAt: MoreThan(now) }],
+        { retiredAt: now, privateKey: null },
+      );
       await manager.save(fresh);
       return now;
     });
+    this.rotations += 1;
     for (const known of this.publicKeys.values()) this.distrust(known, { retiredAt: now, withdrawnAt: null });
     for (const kid of withdrawn) this.distrust(this.publicKeys.get(kid), { retiredAt: now, withdrawnAt: now });
-    fresh.forEach((row) => this.remember(row));
-    await this.audit.record({ type: 'keys.rotated', ...by, detail: { kids: fresh.map((row) => row.kid) } });
-    if (withdraw) await this.audit.record({ type: 'keys.withdrawn', ...by, detail: { kids: withdrawn } });
-    return { keys: fresh.map((row) => this.activeKey(row.alg)), withdrawn };
+    this.signers.clear();
+    fresh.forEach((row) => this.takeUp(row));
+    this.jwksCache = undefined;
+    return {
+      keys: fresh.map((row) => this.signerOf(row)),
+      activatesAt: now,
+      made: true,
+      ...(withdraw && { withdrawn }),
+    };
+  }
+
+  /**
+   * When a scheduled rollover is due, stages it: signing `interval` after the current keys began to,
+   * published KEY_PUBLISH_AHEAD before that (and up to one reload sooner, so that a check that comes
+   * a little late does not push the rollover back). Does nothing while a rotation is staged or not
+   * yet due; of several instances due at once, one stages it. Returns the rotation if this one did.
+   */
+  async rollOverIfDue(intervalMs: number): Promise<Rotation | undefined> {
+    const queues = [...this.signers.values()];
+    if (queues.length === 0 || queues.some((queue) => queue.length !== 1)) return undefined;
+    const deadline = Math.max(...queues.map(([current]) => current.activatesAt)) + intervalMs;
+    if (Date.now() < deadline - this.publishAheadMs - this.reloadIntervalMs) return undefined;
+    const rotation = await this.stage(new Date(deadline));
+    if (!rotation.made) return undefined;
+    await this.audit.record({
+      type: 'keys.rotated',
+      detail: {
+        kids: rotation.keys.map((key) => key.kid),
+        activates_at: rotation.activatesAt.toISOString(),
+        scheduled: true,
+      },
+    });
+    return rotation;
   }
 
   /** Every key, newest first, without its private half: for the console's list of keys. */
   listKeys(): Promise<KeySummary[]> {
     return this.keys.find({
-      select: { kid: true, alg: true, createdAt: true, retiredAt: true, withdrawnAt: true },
-      order: { createdAt: 'DESC', kid: 'ASC' },
+      select: { kid: true, alg: true, createdAt: true, activatesAt: true, retiredAt: true, withdrawnAt: true },
+      order: { activatesAt: 'DESC', kid: 'ASC' },
     });
   }
 
-  /** What another instance or the CLI changed: new active keys, and retirements and withdrawals of keys held here. */
+  /** What another instance or the CLI changed: new keys, and retirements and withdrawals of keys held here. */
   private async reload(): Promise<void> {
-    await this.loadActiveKeys(false);
+    await this.readTokenLifetime();
+    await this.loadSigningKeys(false);
     await this.reviewTrustedKeys();
   }
 
-  /** The newest unretired key of each algorithm; on first start, made if missing. */
-  private async loadActiveKeys(createMissing: boolean): Promise<void> {
+  private async readTokenLifetime(): Promise<void> {
+    this.tokenLifetimeMs = Math.max(this.accessTokenTtlMs, (await this.apis.longestAccessTokenTtl()) * 1000);
+  }
+
+  /**
+   * The key of each algorithm that signs now and those staged after it; on first start, made if
+   * missing. A key whose time to sign has passed leaves, and its private half is erased.
+   */
+  private async loadSigningKeys(createMissing: boolean): Promise<void> {
+    const rotations = this.rotations;
+    const now = new Date();
+    const rows = await this.keys.find({
+      where: [
+        { withdrawnAt: IsNull(), retiredAt: IsNull(), privateKey: Not(IsNull()) },
+        { withdrawnAt: IsNull(), retiredAt: MoreThan(now), privateKey: Not(IsNull()) },
+      ],
+      order: { activatesAt: 'ASC' },
+    });
+    // This instance rotated meanwhile: the read may show keys it has just retired.
+    if (rotations !== this.rotations) return;
+    let retiredSinceLastRead = false;
     for (const alg of SIGNING_ALGORITHMS) {
-      const current = await this.keys.findOne({ where: { alg, retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
-      if (current) {
-        // A key this instance retired meanwhile (the read began before the rotation) is not taken up again.
-        const retiredHere = (this.publicKeys.get(current.kid)?.verifiesUntil ?? Infinity) !== Infinity;
-        if (this.active.get(alg)?.kid !== current.kid && !retiredHere) this.remember(current);
-      } else if (createMissing) {
-        this.remember(await this.keys.save(generate(alg)));
-      }
+      const ofAlg = rows.filter((row) => row.alg === alg);
+      // The newest of those that sign by now, and every staged one.
+      const signing = ofAlg.filter((row) => row.activatesAt <= now).length;
+      const queue = ofAlg.slice(Math.max(0, signing - 1));
+      if (queue.length === 0 && createMissing) queue.push(await this.keys.save(generate(alg, now)));
+      const before = this.signers.get(alg) ?? [];
+      if (queue.length === 0) continue;
+      retiredSinceLastRead ||= before.some((key) => !queue.some((row) => row.kid === key.kid));
+      this.signers.set(alg, queue.map((row) => before.find((key) => key.kid === row.kid) ?? this.signerFrom(row)));
+      queue.forEach((row) => this.know(row));
+      this.metrics.signingKeys.active(alg, new Date(this.activeKey(alg).activatesAt));
     }
+    if (retiredSinceLastRead) {
+      this.jwksCache = undefined;
+      await this.eraseRetiredPrivateKeys();
+    }
+  }
+
+  /** Erases the private half of every key whose time to sign is over (the rotation may have been staged long ago). */
+  private async eraseRetiredPrivateKeys(): Promise<void> {
+    await this.transactions.write((manager: EntityManager) =>
+      manager.update(
+        SigningKeyEntity,
+        { retiredAt: LessThanOrEqual(new Date()), privateKey: Not(IsNull()) },
+        { privateKey: null },
+      ),
+    );
   }
 
   /** Reads again the keys this instance still trusts, so that one retired or withdrawn elsewhere stops verifying here. */
   private async reviewTrustedKeys(): Promise<void> {
     const now = Date.now();
-    const trusted = [...this.publicKeys].filter(([, known]) => known.verifiesUntil > now).map(([kid]) => kid);
+    const trusted = [...this.publicKeys].filter(([, known]) => this.verifies(known, now)).map(([kid]) => kid);
     if (trusted.length === 0) return;
     const rows = await this.keys.find({
       select: { kid: true, retiredAt: true, withdrawnAt: true },
@@ -199,10 +353,16 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     for (const kid of trusted) this.distrust(this.publicKeys.get(kid), statuses.get(kid) ?? gone);
   }
 
+  /** The key this algorithm signs with now: a staged key takes over, by this instance's clock, when its time comes. */
   activeKey(alg: SigningAlgorithm): ActiveKey {
-    const key = this.active.get(alg);
-    if (!key) throw new Error(`no active ${alg} key`);
-    return key;
+    const queue = this.signers.get(alg);
+    if (!queue?.length) throw new Error(`no active ${alg} key`);
+    const now = Date.now();
+    if (queue.length > 1 && queue[1].activatesAt <= now) {
+      while (queue.length > 1 && queue[1].activatesAt <= now) queue.shift();
+      this.metrics.signingKeys.active(alg, new Date(queue[0].activatesAt));
+    }
+    return queue[0];
   }
 
   /**
@@ -221,13 +381,18 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
       if (row?.kid !== kid) return undefined;
       known = this.know(row);
     }
-    return Date.now() < known.verifiesUntil ? known : undefined;
+    return this.verifies(known, Date.now()) ? known : undefined;
+  }
+
+  /** A key verifies until every token it signed has expired: as long as the longest-lived token lives now, after its retirement. */
+  private verifies(known: KnownKey, now: number): boolean {
+    return !known.withdrawn && now < known.retiredAt + this.retiredKeyPublishedMs;
   }
 
   /**
-   * The JSON Web Key Set to publish (RFC 7517 §5), serialized: active keys and retired ones whose tokens may
-   * still be alive. Asked for on every JWKS request, it changes only with a rotation: kept for JWKS_CACHE_MS,
-   * and dropped at once when this instance rotates or takes up a new key.
+   * The JSON Web Key Set to publish (RFC 7517 §5), serialized: staged and active keys, and retired ones
+   * whose tokens may still be alive. Asked for on every JWKS request, it changes only with a rotation:
+   * kept for JWKS_CACHE_MS, and dropped at once when this instance rotates or takes up a new key.
    */
   jwks(): Promise<string> {
     const now = Date.now();
@@ -246,13 +411,13 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     const rows = await this.keys.find({
       select: { kid: true, publicJwk: true },
       where: this.published(new Date()),
-      order: { createdAt: 'DESC' },
+      order: { activatesAt: 'DESC', kid: 'ASC' },
     });
     const set: JsonWebKeySet = { keys: rows.map((row) => row.publicJwk) };
     return JSON.stringify(set);
   }
 
-  /** The keys that verify at `now`, and so are published: active, or retired within the window, and not withdrawn. */
+  /** The keys published at `now`: staged, active, or retired within the window, and not withdrawn. */
   private published(now: Date): FindOptionsWhere<SigningKeyEntity>[] {
     const retiredSince = new Date(now.getTime() - this.retiredKeyPublishedMs);
     return [
@@ -261,12 +426,25 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     ];
   }
 
-  /** Takes up an active key, for signing and verifying. */
-  private remember(row: SigningKeyEntity): void {
-    this.jwksCache = undefined;
-    this.active.set(row.alg, { kid: row.kid, alg: row.alg, privateKey: createPrivateKey(row.privateKey!) });
-    this.metrics.signingKeys.active(row.alg, row.createdAt ?? new Date());
+  /** Takes up a key this instance made: to sign with from its time on, and to verify with. */
+  private takeUp(row: SigningKeyEntity): void {
+    const queue = this.signers.get(row.alg) ?? [];
+    if (!queue.some((key) => key.kid === row.kid)) queue.push(this.signerFrom(row));
+    this.signers.set(row.alg, queue);
     this.know(row);
+  }
+
+  private signerOf(row: SigningKeyEntity): ActiveKey {
+    return this.signers.get(row.alg)!.find((key) => key.kid === row.kid)!;
+  }
+
+  private signerFrom(row: SigningKeyEntity): ActiveKey {
+    return {
+      kid: row.kid,
+      alg: row.alg,
+      privateKey: createPrivateKey(row.privateKey!),
+      activatesAt: row.activatesAt.getTime(),
+    };
   }
 
   private know(row: Pick<SigningKeyEntity, 'kid' | 'alg' | 'publicJwk'> & KeyStatus): KnownKey {
@@ -276,18 +454,20 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     const fresh = {
       alg: row.alg,
       key: createPublicKey({ key: row.publicJwk, format: 'jwk' }),
-      verifiesUntil: Infinity,
+      retiredAt: Infinity,
+      withdrawn: false,
     };
     this.publicKeys.set(row.kid, fresh);
     return this.distrust(fresh, row);
   }
 
-  /** Ends a key's trust when its status says so; trust is never extended. */
+  /** Takes in a key's retirement or withdrawal; a read older than what this instance knows never restores trust. */
   private distrust<K extends KnownKey | undefined>(known: K, { retiredAt, withdrawnAt }: KeyStatus): K {
     if (!known) return known;
-    const until = withdrawnAt ? 0 : retiredAt ? retiredAt.getTime() + this.retiredKeyPublishedMs : Infinity;
-    if (until < known.verifiesUntil) {
-      known.verifiesUntil = until;
+    const retired = retiredAt?.getTime() ?? Infinity;
+    if (retired < known.retiredAt || (withdrawnAt && !known.withdrawn)) {
+      known.retiredAt = Math.min(known.retiredAt, retired);
+      known.withdrawn ||= withdrawnAt !== null;
       this.jwksCache = undefined;
     }
     return known;

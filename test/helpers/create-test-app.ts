@@ -101,10 +101,11 @@ function checkingAdminAnswers(agent: TestAgent, app: NestFastifyApplication): Te
  * The real application, configured exactly as main.ts does, on the test
  * database. `env` overrides settings for this app only. Logs are silent unless TEST_LOG
  * is set or `env` names a LOG_LEVEL; `logDestination` receives them instead of stdout.
+ * `testApi: false` leaves TEST_API unregistered (on a database of the spec's own).
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: { logDestination?: DestinationStream } = {},
+  options: { logDestination?: DestinationStream; testApi?: boolean } = {},
 ): Promise<TestApp> {
   const environment = validateEnvironment({
     ...process.env,
@@ -125,7 +126,7 @@ export async function createTestApp(
   await configureApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  await registerTestApi(app);
+  if (options.testApi !== false) await registerTestApi(app);
   const server = app.getHttpServer();
   return {
     app,

@@ -21,6 +21,7 @@ import { ResourceIndicators1795859000000 } from './1795859000000-ResourceIndicat
 import { DynamicRegistration1795860000000 } from './1795860000000-DynamicRegistration';
 import { WideClientIds1795861000000 } from './1795861000000-WideClientIds';
 import { IdTokenSignedResponseAlg1795862000000 } from './1795862000000-IdTokenSignedResponseAlg';
+import { SigningKeysActivation1795863000000 } from './1795863000000-SigningKeysActivation';
 
 /** In the order they run. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   DynamicRegistration1795860000000,
   WideClientIds1795861000000,
   IdTokenSignedResponseAlg1795862000000,
+  SigningKeysActivation1795863000000,
 ];

@@ -24,7 +24,14 @@ export class SigningKeyEntity {
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
 
-  /** Set when a newer key takes over; the key is still published until the tokens it signed have expired. */
+  /**
+   * When the key begins to sign. A rollover publishes the next key first (KEY_PUBLISH_AHEAD), so that
+   * relying parties hold it before any token signed with it reaches them.
+   */
+  @Column({ name: 'activates_at', type: 'datetime', precision: 3 })
+  activatesAt: Date;
+
+  /** When a newer key takes over (ahead of time when a rollover is staged); the key is still published until the tokens it signed have expired. */
   @Column({ name: 'retired_at', type: 'datetime', precision: 3, nullable: true })
   retiredAt: Date | null;
 
