@@ -176,7 +176,7 @@ function localUrl(name, url) {
   const host = URL.canParse(url) ? new URL(url).hostname : undefined;
   if (!host) return usageError(`${name} is not a URL`);
   if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
-    return usageError('the bench only runs against a database on this machine');
+    return usageError(`the bench only runs against servers on this machine (${name})`);
   }
   return url;
 }

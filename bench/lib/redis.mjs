@@ -11,12 +11,16 @@ export const runPrefix = () => `oauth-bench:${randomBytes(6).toString('hex')}:`;
 const connect = (url) =>
   new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1, retryStrategy: () => null });
 
-/** Resolves once Redis at `url` answers PING; rejects with the reason otherwise. */
+/** Resolves once Redis at `url` answers PING; rejects with the reason (the connection's own error) otherwise. */
 export async function pingRedis(url) {
   const client = connect(url);
+  let failure;
+  client.on('error', (error) => (failure = error));
   try {
     await client.connect();
     await client.ping();
+  } catch (error) {
+    throw failure ?? error;
   } finally {
     client.disconnect();
   }
@@ -25,6 +29,7 @@ export async function pingRedis(url) {
 /** Deletes every key under `prefix` (SCAN, then UNLINK), and those only; resolves with their number. */
 export async function removeKeys(url, prefix) {
   const client = connect(url);
+  client.on('error', () => undefined); // the command that failed rejects with it
   let removed = 0;
   try {
     await client.connect();
