@@ -166,23 +166,7 @@ export class Ours {
 
   /** Each request redeems the next code of `codes` (consumed from the front). */
   codeExchange(codes) {
-    const authorization = basic(this.web.client_id, this.web.client_secret);
-    return {
-      url: this.base,
-      requests: [
-        {
-          method: 'POST',
-          path: '/oauth/token',
-          headers: { authorization, 'content-type': FORM },
-          setupRequest: (req) => {
-            // Out of codes (never, when `amount` matches): a bad code, counted as a failure, not a crash.
-            const next = codes.shift() ?? { code: 'exhausted', verifier: 'x'.repeat(43) };
-            const body = form({ grant_type: 'authorization_code', code: next.code, redirect_uri: REDIRECT_URI, code_verifier: next.verifier });
-            return { ...req, body };
-          },
-        },
-      ],
-    };
+    return codeRequests(this.base, '/oauth/token', basic(this.web.client_id, this.web.client_secret), codes);
   }
 
   /** Chained rotation: each request takes a refresh token from the pool and puts back its successor. */
@@ -290,6 +274,26 @@ export function flowSummary(stats, seconds) {
     flows: stats.flows,
     failedFlows: stats.failed,
     failures: stats.failures,
+  };
+}
+
+/** The code exchange for either provider: each request redeems the next code of `codes` ({code, verifier}), consumed from the front. */
+export function codeRequests(base, path, authorization, codes) {
+  return {
+    url: base,
+    requests: [
+      {
+        method: 'POST',
+        path,
+        headers: { authorization, 'content-type': FORM },
+        setupRequest: (req) => {
+          // Out of codes (never, when `amount` matches): a bad code, counted as a failure, not a crash.
+          const next = codes.shift() ?? { code: 'exhausted', verifier: 'x'.repeat(43) };
+          const body = form({ grant_type: 'authorization_code', code: next.code, redirect_uri: REDIRECT_URI, code_verifier: next.verifier });
+          return { ...req, body };
+        },
+      },
+    ],
   };
 }
 

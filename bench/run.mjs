@@ -4,8 +4,10 @@
 // Builds the provider if needed, starts it in production mode on its own database (a fresh SQLite
 // file, or DATABASE_URL with --db mysql), makes its users and clients through the CLI, and drives it
 // with autocannon through the scenarios of BENCHMARKS.md; scenarios 1, 3, 4 and 5 also against
-// node-oidc-provider, beside two reference servers answering a fixed JSON (a bare node:http server,
-// and a one-route Nest app on Fastify), all started here, on 127.0.0.1 only, in alternating rounds.
+// node-oidc-provider on its in-memory adapter, and 2, 3 and 4 against node-oidc-provider on Redis
+// (BENCH_REDIS_URL, default the machine's on 127.0.0.1:6379, under a key prefix of the run's own),
+// beside two reference servers answering a fixed JSON (a bare node:http server, and a one-route Nest
+// app on Fastify), all started here, on 127.0.0.1 only, in alternating rounds.
 // With --galera, instead: scenarios 1, 2 and 3 on one instance on DATABASE_URL's MariaDB server beside
 // two instances on a fresh database of the Galera cluster behind HAProxy (GALERA_HAPROXY_URL, started
 // beforehand by scripts/galera.sh), the load split between the two by connection, in alternating rounds.
@@ -21,6 +23,7 @@ import { freshDatabase, galeraCluster } from './lib/galera.mjs';
 import { request } from './lib/http.mjs';
 import { measure, median } from './lib/load.mjs';
 import { databaseServerPids, lastOutput } from './lib/process.mjs';
+import { pingRedis, runPrefix } from './lib/redis.mjs';
 import { machine, markdown } from './lib/report.mjs';
 import { flowSummary, newFlowStats, Ours } from './ours.mjs';
 import { ReferenceServer } from './reference.mjs';
@@ -45,6 +48,8 @@ const USAGE = `usage: npm run bench [-- OPTION...]
   --log-level L      the provider's LOG_LEVEL
   --set KEY=VALUE    a setting of the provider's environment for this run (repeatable)
   --help             this text
+oidc-provider on Redis needs Redis at BENCH_REDIS_URL (default redis://127.0.0.1:6379, on this machine);
+the run keeps to keys under a prefix of its own and removes them at the end.
 `;
 /** A wrong option or value: a line saying which, the usage, and exit status 2; no stack trace. */
 const usageError = (message) => {
@@ -166,16 +171,20 @@ const db = flags.db ?? (flags.galera ? 'mysql' : 'sqlite');
 if (!['sqlite', 'mysql'].includes(db)) usageError('--db must be sqlite or mysql');
 if (flags.galera && db !== 'mysql') usageError('--galera runs beside a MariaDB server: --db must be mysql');
 
+/** `url` if it names a server on this machine; else a usage error (`name`: where it came from). */
+function localUrl(name, url) {
+  const host = URL.canParse(url) ? new URL(url).hostname : undefined;
+  if (!host) return usageError(`${name} is not a URL`);
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
+    return usageError(`the bench only runs against servers on this machine (${name})`);
+  }
+  return url;
+}
 /** The URL in environment variable `name`, of a MySQL/MariaDB server on this machine; else a usage error. */
 function localMysqlUrl(name, missing) {
   const url = process.env[name];
   if (!url?.startsWith('mysql://')) return usageError(missing);
-  const host = URL.canParse(url) ? new URL(url).hostname : undefined;
-  if (!host) return usageError(`${name} is not a URL`);
-  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
-    return usageError('the bench only runs against a database on this machine');
-  }
-  return url;
+  return localUrl(name, url);
 }
 /** With --db mysql, DATABASE_URL, checked before anything starts. */
 const mysqlUrl =
@@ -190,6 +199,12 @@ const START_CLUSTER = 'start it with: scripts/galera.sh start; set -a; eval "$(s
 const galeraUrl = flags.galera
   ? localMysqlUrl('GALERA_HAPROXY_URL', `--galera needs a running Galera cluster; ${START_CLUSTER}`)
   : undefined;
+/** oidc-provider's Redis, as in its production setup: the machine's own unless BENCH_REDIS_URL says otherwise. */
+const redisUrl = localUrl('BENCH_REDIS_URL', process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379');
+if (!/^rediss?:$/.test(new URL(redisUrl).protocol)) usageError('BENCH_REDIS_URL must be a redis:// URL');
+/** The scenarios measured against oidc-provider on Redis: those that read and write its state. */
+const ON_REDIS = ['2', '3', '4'];
+
 /** The database server's TCP port in a mysql:// URL. */
 const portOf = (url) => Number(new URL(url).port || 3306);
 
@@ -217,12 +232,12 @@ function databaseUrl(tempDir) {
 const ONE_SERVER = 'ours: 1 instance, 1 MariaDB server';
 const ON_CLUSTER = 'ours: 2 instances, 3-node Galera cluster via HAProxy';
 
-/** The processes of the MySQL/MariaDB server on each of `ports`, for their CPU time; a line on stderr if none is found. */
-function databaseProcesses(what, ports) {
-  const pids = ports.flatMap(databaseServerPids);
+/** The processes of the MySQL/MariaDB server (or `names`) on each of `ports`, for their CPU time; a line on stderr if none is found. */
+function databaseProcesses(what, ports, names) {
+  const pids = ports.flatMap((port) => databaseServerPids(port, names));
   if (pids.length < ports.length) {
     log(
-      `${what}: no mariadbd or mysqld found listening on each of ports ${ports.join(', ')} (run as root or its user); database CPU not counted`,
+      `${what}: no ${names?.join(' or ') ?? 'mariadbd or mysqld'} found listening on each of ports ${ports.join(', ')} (run as root or its user); its CPU not counted`,
     );
   }
   return pids.length === ports.length ? pids : [];
@@ -287,7 +302,28 @@ async function main() {
         settings: providerSettings,
         label: 'ours-galera-1',
       });
+    const compare = !flags['no-compare'] && !flags.galera;
     const theirs = new Theirs({ root, logDir, settings: providerSettings });
+    // oidc-provider on Redis: the run's keys under a prefix of its own, removed when it stops.
+    const onRedis = compare && ON_REDIS.some(wanted);
+    if (onRedis) {
+      await pingRedis(redisUrl).catch((error) => {
+        throw new Error(
+          `oidc-provider on Redis needs Redis at ${redisUrl} (${error.message}); start it (redis-server --bind 127.0.0.1 --port 6379) or set BENCH_REDIS_URL`,
+        );
+      });
+    }
+    const theirsRedis =
+      onRedis &&
+      new Theirs({
+        root,
+        logDir,
+        settings: providerSettings,
+        redis: { url: redisUrl, prefix: runPrefix() },
+        label: 'oidc-provider-redis',
+      });
+    // Redis's CPU time counts beside oidc-provider's, as MariaDB's does beside ours.
+    if (theirsRedis) databasePids.set(theirsRedis, databaseProcesses('Redis', [portOf(redisUrl)], ['redis-server']));
     const references = {
       ceiling: new ReferenceServer({ root, logDir, label: 'node:http', script: 'ceiling.mjs' }),
       nest: new ReferenceServer({ root, logDir, label: 'Nest', script: 'nest-one-route.mjs' }),
@@ -300,12 +336,11 @@ async function main() {
           join(root, 'bench/lib/exit-on-signal.cjs'),
         ]
       : [];
-    const compare = !flags['no-compare'] && !flags.galera;
     log(
-      `starting the provider (${db})${compare ? ', oidc-provider and the reference servers' : ''}` +
+      `starting the provider (${db})${compare ? `, oidc-provider${onRedis ? ' (in memory and on Redis)' : ''} and the reference servers` : ''}` +
         `${onCluster ? ` and two instances on the Galera cluster (database ${clusterDatabase.name})` : ''}`,
     );
-    const others = compare ? [theirs, ...Object.values(references)] : [];
+    const others = compare ? [theirs, ...(theirsRedis ? [theirsRedis] : []), ...Object.values(references)] : [];
     children.push(ours, ...others, ...(onCluster ? [onCluster] : []));
     await Promise.all([
       ours.start({ nodeArgs: profileArgs }),
@@ -323,9 +358,18 @@ async function main() {
       cluster = new Instances([onCluster, second]);
       databasePids.set(cluster, databaseProcesses('Galera cluster', galeraPorts));
     }
-    // Who is measured beside whom, in an order that alternates by round: ours and oidc-provider, ours
-    // alone (--no-compare), or ours on one MariaDB server and on the Galera cluster (--galera).
-    const sides = [['ours', ours], ...(cluster ? [['cluster', cluster]] : compare ? [['theirs', theirs]] : [])];
+    // Who is measured beside whom, in an order that alternates by round: ours and oidc-provider (in
+    // memory, and on Redis in ON_REDIS), ours alone (--no-compare), or ours on one MariaDB server and
+    // on the Galera cluster (--galera).
+    const sides = [
+      ['ours', ours],
+      ...(cluster ? [['cluster', cluster]] : compare ? [['theirs', theirs]] : []),
+      ...(theirsRedis ? [['redis', theirsRedis]] : []),
+    ];
+    // oidc-provider in memory keeps 1,000 entries, least recently used out: the thousands of codes of
+    // scenario 2, each with its grant, would evict one another before they are redeemed.
+    const sidesOf = (id) =>
+      sides.filter(([side]) => (side === 'redis' ? ON_REDIS.includes(id) : side !== 'theirs' || id !== '2'));
     const pidOf = (server) => server.pids ?? server.child.pid;
 
     // Fixtures for the compared scenarios: a user access token to introspect, and refresh token chains.
@@ -335,8 +379,8 @@ async function main() {
     // connection, and the warm-up and the run must both start with more chains than connections.
     const chains = settings.connections * 4;
     const refreshTokens = async (server) =>
-      server === theirs
-        ? theirs.refreshTokens(chains)
+      server instanceof Theirs
+        ? server.refreshTokens(chains)
         : (await server.redeem(await server.makeCodes(chains, 'api'))).map((r) => r.refresh_token);
 
     // Each scenario with what a right answer holds; a request that is sent the same way every time is
@@ -355,7 +399,7 @@ async function main() {
       [
         '4',
         'introspection of a valid access token',
-        async (s) => s.introspection(s === ours ? userToken.access_token : await theirs.opaqueAccessToken()),
+        async (s) => s.introspection(s === ours ? userToken.access_token : await s.opaqueAccessToken()),
         (body) => body.active === true,
       ],
       ['5a', 'JWKS document', (s) => s.jwks(), (body) => body.keys.length > 0],
@@ -367,10 +411,22 @@ async function main() {
       ],
     ].filter(([id]) => wanted(id));
 
-    /** Scenario 2 on `server`: codes made beforehand, each redeemed once; measured by their number, not by time. */
+    /**
+     * Scenario 2 on `server`: codes made beforehand, each redeemed once; measured by their number, not
+     * by time. One more code is redeemed first and its answer checked: an ES256 JWT access token, a
+     * refresh token and an RS256 ID token, on either side.
+     */
     const codeExchange = async (server) => {
-      log(`scenario 2: making ${settings.codes + settings.warmupCodes} codes through authorize + consent`);
-      const codes = await server.makeCodes(settings.codes + settings.warmupCodes, 'openid profile');
+      const how = server instanceof Theirs ? `in ${server.label} through its model` : 'through authorize + consent';
+      log(`scenario 2: making ${settings.codes + settings.warmupCodes + 1} codes ${how}`);
+      const codes = await server.makeCodes(settings.codes + settings.warmupCodes + 1, 'openid profile');
+      // To one instance only (--galera): the code is single-use.
+      const { url, requests: [exchange] } = server.codeExchange(codes);
+      const first = { url: [url].flat()[0] + exchange.path, ...exchange.setupRequest(exchange) };
+      await probe(`2:${server.label ?? 'instances'}`, first, (body) => {
+        const alg = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()).alg;
+        return alg(body.access_token) === 'ES256' && alg(body.id_token) === 'RS256' && typeof body.refresh_token === 'string';
+      });
       return measure({
         pid: pidOf(server),
         options: { ...server.codeExchange(codes), connections: settings.connections, amount: settings.codes },
@@ -385,9 +441,9 @@ async function main() {
         record(key, await measure({ pid: server.child.pid, options: opts(server.fixedJson()), warmup }));
       }
       // Alternate who goes first, so that neither always runs on a warmer machine.
-      const order = round % 2 === 0 ? sides : [...sides].reverse();
+      const inOrder = (id) => (round % 2 === 0 ? sidesOf(id) : [...sidesOf(id)].reverse());
       for (const [id, , scenario, answersRight] of compared) {
-        for (const [side, server] of order) {
+        for (const [side, server] of inOrder(id)) {
           const key = `${id}:${side}`;
           const options = await scenario(server);
           if (answersRight) await probe(key, options, answersRight);
@@ -402,12 +458,14 @@ async function main() {
           );
         }
       }
-      // The two topologies of --galera alternate in the code exchange as well; alone, ours makes its
-      // thousands of codes once (below).
-      if (cluster && wanted('2')) for (const [side, server] of order) record(`2:${side}`, await codeExchange(server));
+      // The two topologies of --galera, or ours and oidc-provider on Redis, alternate in the code
+      // exchange as well; alone, ours makes its thousands of codes once (below).
+      if (sidesOf('2').length > 1 && wanted('2')) {
+        for (const [side, server] of inOrder('2')) record(`2:${side}`, await codeExchange(server));
+      }
     }
 
-    if (!cluster && wanted('2')) record('2:ours', await codeExchange(ours));
+    if (sidesOf('2').length === 1 && wanted('2')) record('2:ours', await codeExchange(ours));
 
     if (wanted('6')) {
       log('scenario 6: the whole flow');
@@ -456,16 +514,22 @@ async function main() {
     const add = (key, ...args) => runs.has(key) && rows.push(summarise(...args, runs.get(key)));
     add('ceiling', '0', 'fixed JSON: the machine’s ceiling', 'bare node:http');
     add('nest', '0', 'fixed JSON: the framework’s floor, one route', FRAMEWORK_FLOOR);
-    const servers = { ours: cluster ? ONE_SERVER : 'ours', theirs: 'oidc-provider', cluster: ON_CLUSTER };
-    // A scenario's rows, a side each; of two, the ratio of their rates: ours / oidc-provider on ours,
-    // or (--galera) cluster / one server on the cluster's.
+    const servers = { ours: cluster ? ONE_SERVER : 'ours', theirs: PEER, redis: PEER_ON_REDIS, cluster: ON_CLUSTER };
+    // A scenario's rows, a side each; on each row after the first, the ratio of the rates: ours / that
+    // oidc-provider, or (--galera) cluster / one server; beside oidc-provider's, the ratio of the CPU
+    // time per request the other way round (its over ours), each server's with its database's or Redis's.
     const sideRows = (id, name) => {
       const found = sides
         .filter(([side]) => runs.has(`${id}:${side}`))
         .map(([side]) => summarise(id, name, servers[side], runs.get(`${id}:${side}`)));
-      const [first, second] = found;
-      if (second && cluster) second.ratio = second.rps / first.rps;
-      else if (second) first.ratio = first.rps / second.rps;
+      const [first, ...others] = found;
+      for (const other of others) {
+        if (cluster) other.ratio = other.rps / first.rps;
+        else {
+          other.ratio = first.rps / other.rps;
+          other.cpuRatio = totalCpu(other) / totalCpu(first);
+        }
+      }
       return found;
     };
     for (const [id, name] of compared) rows.push(...sideRows(id, name));
@@ -482,7 +546,7 @@ async function main() {
         : db === 'sqlite'
           ? 'SQLite (file, WAL)'
           : 'MySQL/MariaDB',
-      ratio: cluster ? 'cluster / one server' : 'ours / oidc-provider',
+      ratio: cluster ? 'cluster / one server' : 'ours / this oidc-provider: req/s (CPU/req)',
       machine: machine(),
       settings: { ...settings, provider: providerSettings, short: flags.short },
       versions: versions(),
@@ -543,6 +607,12 @@ function versions() {
 
 /** The row of the one-route Nest app (bench/servers/nest-one-route.mjs). */
 const FRAMEWORK_FLOOR = 'bare Nest on Fastify';
+/** The rows of oidc-provider: on its in-memory adapter (its quick start), and on Redis (its production setup). */
+const PEER = 'oidc-provider, in memory';
+const PEER_ON_REDIS = 'oidc-provider, Redis';
+
+/** A row's CPU time per request: the server's own and, where measured, its database server's or Redis's. */
+const totalCpu = (row) => row.cpuPerRequest + (row.databaseCpuPerRequest ?? 0);
 
 /** The issue's targets, each against this run's numbers. */
 function targets(rows) {
@@ -551,22 +621,26 @@ function targets(rows) {
   // For the light documents, what the framework alone makes of the same ratio: a one-route Nest app's
   // fixed JSON against oidc-provider's answer, the most any endpoint of the provider could reach.
   const floor = rows.find((r) => r.server === FRAMEWORK_FLOOR);
-  const ratio = (id, min, label, { framework = false } = {}) => {
-    const r = row(id);
+  // A ratio target holds on both measures of the run: the rate (ours over the peer's) and the CPU
+  // time per request (the peer's over ours), which moves far less with what else the machine runs.
+  const ratio = (id, min, label, peer = PEER, { framework = false } = {}) => {
+    const r = row(id, peer);
     if (r?.ratio === undefined) return;
-    const bound =
-      framework && floor ? ` (one-route Nest app: ${(floor.rps / row(id, 'oidc-provider').rps).toFixed(2)}×)` : '';
+    const bound = framework && floor ? `; one-route Nest app: ${(floor.rps / r.rps).toFixed(2)}×` : '';
     out.push({
-      target: `${label}: ≥ ${min}× oidc-provider`,
-      measured: `${r.ratio.toFixed(2)}×${bound}`,
-      met: r.ratio >= min,
+      target: `${label}: ≥ ${min}× ${peer}`,
+      measured: `req/s ${r.ratio.toFixed(2)}×, CPU ${r.cpuRatio.toFixed(2)}×${bound}`,
+      met: r.ratio >= min && r.cpuRatio >= min,
     });
   };
   ratio('1', 2, '1 client_credentials, ES256 JWT');
   ratio('4', 1.5, '4 introspection');
-  ratio('5a', 2, '5 JWKS', { framework: true });
-  ratio('5b', 2, '5 discovery', { framework: true });
-  ratio('3', 1, '3 refresh rotation on real storage');
+  ratio('4', 1.5, '4 introspection', PEER_ON_REDIS);
+  ratio('3', db === 'sqlite' ? 1.5 : 1, `3 refresh rotation on ${db === 'sqlite' ? 'SQLite' : 'MariaDB'}`, PEER_ON_REDIS);
+  ratio('2', 1, '2 code exchange, RS256 ID tokens', PEER_ON_REDIS);
+  // The JWKS target is retired: relying parties cache the document, and the framework alone makes
+  // about 2× oidc-provider's rate (BENCHMARKS.md); its row stays in the table.
+  ratio('5b', 2, '5 discovery', PEER, { framework: true });
   const mine = rows.filter((r) => r.server.startsWith('ours'));
   const failed = mine.reduce((sum, r) => sum + r.failed, 0);
   out.push({ target: 'no failed valid request, any scenario', measured: `${failed} failed`, met: failed === 0 });

@@ -131,12 +131,12 @@ export function processTree(pid) {
 }
 
 /**
- * The MySQL or MariaDB server on this machine that listens on TCP `port`: by the inode of the
- * listening socket (/proc/net/tcp, tcp6) among each mariadbd's or mysqld's open files. By port, not
- * by name alone: other servers may run beside it (a Galera cluster's nodes). Empty if it runs
- * elsewhere, or if its open files may not be read (run as root or as the server's user).
+ * The MySQL or MariaDB server (or, by `names`, another: redis-server) on this machine that listens on
+ * TCP `port`: by the inode of the listening socket (/proc/net/tcp, tcp6) among each such process's
+ * open files. By port, not by name alone: other servers may run beside it (a Galera cluster's nodes).
+ * Empty if it runs elsewhere, or if its open files may not be read (run as root or as the server's user).
  */
-export function databaseServerPids(port) {
+export function databaseServerPids(port, names = ['mariadbd', 'mysqld']) {
   const sockets = new Set();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     for (const line of safeRead(table).split('\n').slice(1)) {
@@ -153,7 +153,7 @@ export function databaseServerPids(port) {
     }
   };
   return eachProcess('comm')
-    .filter(([pid, name]) => ['mariadbd', 'mysqld'].includes(name.trim()) && sockets.size > 0 && listens(pid))
+    .filter(([pid, name]) => names.includes(name.trim()) && sockets.size > 0 && listens(pid))
     .map(([pid]) => pid);
 }
 

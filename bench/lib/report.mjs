@@ -26,13 +26,14 @@ export function markdown(results) {
   lines.push(`Run ${results.finishedAt} on ${m.nproc} × ${m.cpuModel}, ${num(m.memoryBytes / 2 ** 30, 1)} GiB RAM, Node ${m.node}; database ${results.database};`);
   lines.push(`${settings.connections} connections (scenario 6: ${settings.flowConnections}), ${settings.warmup} s warm-up + ${settings.duration} s per run, ${settings.rounds} alternating round(s); medians over rounds.`);
   lines.push('');
-  // A database server on this machine (MySQL/MariaDB) gets a column of its own CPU time per request;
-  // every row carries the figure, null where it was not measured (oidc-provider, the reference servers).
+  // A database server on this machine (MySQL/MariaDB, or oidc-provider's Redis) gets a column of its
+  // own CPU time per request; every row carries the figure, null where it was not measured.
   const database = results.rows.some((row) => row.databaseCpuPerRequest !== null);
-  lines.push(`| # | scenario | server | req/s | p50 ms | p99 ms | failed | peak RSS | CPU µs/req |${database ? ' database CPU µs/req |' : ''} ${results.ratio} |`);
+  lines.push(`| # | scenario | server | req/s | p50 ms | p99 ms | failed | peak RSS | CPU µs/req |${database ? ' database or Redis CPU µs/req |' : ''} ${results.ratio} |`);
   lines.push(`|---|---|---|---:|---:|---:|---:|---:|---:|${database ? '---:|' : ''}---:|`);
   for (const row of results.rows) {
-    const ratio = row.ratio === undefined ? '' : `**${num(row.ratio, 2)}×**`;
+    const cpuRatio = row.cpuRatio === undefined ? '' : ` (${num(row.cpuRatio, 2)}×)`;
+    const ratio = row.ratio === undefined ? '' : `**${num(row.ratio, 2)}×**${cpuRatio}`;
     const databaseCpu = database ? ` ${row.databaseCpuPerRequest === null ? '' : num(row.databaseCpuPerRequest)} |` : '';
     lines.push(`| ${row.id} | ${row.scenario} | ${row.server} | ${num(row.rps)} | ${num(row.p50, row.p50 < 10 ? 1 : 0)} | ${num(row.p99, row.p99 < 10 ? 1 : 0)} | ${num(row.failed)} | ${mb(row.peakRss)} | ${num(row.cpuPerRequest)} |${databaseCpu} ${ratio} |`);
   }
