@@ -224,4 +224,15 @@ describe('a staged rotation', () => {
     );
     expect(await app.keyRows().count()).toBe(before + 2);
   });
+
+  it('is replaced by a rotation now: the staged keys retire unused, and the new ones sign at once', async () => {
+    // Staged by the test before, or now.
+    const staged = await app.keys.rotate();
+    const now = await app.keys.rotate({}, { now: true });
+    expect(kidOf(await app.issued())).toBe(now.keys.find((key) => key.alg === 'ES256')!.kid);
+    const unretired = (await app.keys.listKeys()).filter((key) => !key.retiredAt || key.retiredAt > new Date());
+    expect(unretired.map((key) => key.kid).sort()).toEqual(now.keys.map((key) => key.kid).sort());
+    const stagedRows = await app.keyRows().findBy(staged.keys.map((key) => ({ kid: key.kid })));
+    expect(stagedRows.map((row) => row.privateKey)).toEqual([null, null]);
+  });
 });

@@ -63,7 +63,10 @@ export interface Rotation {
 type KeyStatus = Pick<SigningKeyEntity, 'retiredAt' | 'withdrawnAt'>;
 
 /** A signing key as an administrator sees it: never its private half. */
-export type KeySummary = Pick<SigningKeyEntity, 'kid' | 'alg' | 'createdAt' | 'activatesAt' | 'retiredAt' | 'withdrawnAt'>;
+export type KeySummary = Pick<
+  SigningKeyEntity,
+  'kid' | 'alg' | 'createdAt' | 'activatesAt' | 'retiredAt' | 'withdrawnAt'
+>;
 
 /** RFC 7638 JWK thumbprint: a kid derived from the key itself. */
 function thumbprint(jwk: Record<string, string>): string {
@@ -129,7 +132,9 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     this.tokenLifetimeMs = this.accessTokenTtlMs;
     this.publishAheadMs = config.get('KEY_PUBLISH_AHEAD', { infer: true }) * 1000;
     this.reloadIntervalMs =
-      this.publishAheadMs > 0 ? Math.min(MAX_RELOAD_INTERVAL_MS, Math.max(250, this.publishAheadMs / 4)) : MAX_RELOAD_INTERVAL_MS;
+      this.publishAheadMs > 0
+        ? Math.min(MAX_RELOAD_INTERVAL_MS, Math.max(250, this.publishAheadMs / 4))
+        : MAX_RELOAD_INTERVAL_MS;
   }
 
   async onModuleInit(): Promise<void> {
@@ -157,7 +162,8 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Makes new keys. Staged (the default): published now, signing from KEY_PUBLISH_AHEAD later, when
-   * the current keys retire; a rotation already staged is returned as it is. `now` (or `withdraw`) switches at once. Tokens signed before stay valid until they
+   * the current keys retire; a rotation already staged is returned as it is. `now` (or `withdraw`)
+   * switches at once, in place of any staged rotation. Tokens signed before stay valid until they
    * expire, unless withdrawn. `by` is for the audit trail.
    */
   async rotate(by: AuditOrigin = {}, options: RotationOptions = {}): Promise<Rotation> {
@@ -170,7 +176,8 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
         detail: { kids: rotation.keys.map((key) => key.kid), activates_at: rotation.activatesAt.toISOString() },
       });
     }
-    if (rotation.withdrawn) await this.audit.record({ type: 'keys.withdrawn', ...by, detail: { kids: rotation.withdrawn } });
+    if (rotation.withdrawn)
+      await this.audit.record({ type: 'keys.withdrawn', ...by, detail: { kids: rotation.withdrawn } });
     return rotation;
   }
 
@@ -226,11 +233,10 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
       // The keys that sign now and any staged ones. Nothing signs with a retired key (an instance that has
       // not yet seen the rotation signs from memory), so its private half is erased now: a copy of the
       // database taken later holds no key that anything here still trusts.
-      await manager.update(
-        SigningKeyEntity,
-        [{ retiredAt: IsNull() }, { retiredAt: MoreThan(now) }],
-        { retiredAt: now, privateKey: null },
-      );
+      await manager.update(SigningKeyEntity, [{ retiredAt: IsNull() }, { retiredAt: MoreThan(now) }], {
+        retiredAt: now,
+        privateKey: null,
+      });
       await manager.save(fresh);
       return now;
     });
@@ -317,7 +323,10 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
       const before = this.signers.get(alg) ?? [];
       if (queue.length === 0) continue;
       retiredSinceLastRead ||= before.some((key) => !queue.some((row) => row.kid === key.kid));
-      this.signers.set(alg, queue.map((row) => before.find((key) => key.kid === row.kid) ?? this.signerFrom(row)));
+      this.signers.set(
+        alg,
+        queue.map((row) => before.find((key) => key.kid === row.kid) ?? this.signerFrom(row)),
+      );
       queue.forEach((row) => this.know(row));
       this.metrics.signingKeys.active(alg, new Date(this.activeKey(alg).activatesAt));
     }
