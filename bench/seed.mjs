@@ -6,9 +6,9 @@
 // tokens, UUIDs, JSON lists, UTC datetimes. Every seeded user has one and the same scrypt digest
 // (hashing each would take hours), the bench user's own.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
+import { withDatabase } from './lib/database.mjs';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** Of the seeded refresh tokens, this share lies beyond REFRESH_TOKEN_TTL after its expiry: retention's backlog. */
@@ -59,7 +59,7 @@ const digests = (() => {
 /** What a registered client's id looks like (src/clients/clients.service.ts: 16 random bytes, base64url). */
 const clientId = () => randomBytes(16).toString('base64url');
 
-const TABLES = {
+export const TABLES = {
   users: ['id', 'username', 'password_hash', 'email', 'name', 'is_admin', 'disabled_at', 'created_at', 'updated_at'],
   clients: [
     'client_id', 'secret_hash', 'name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'scope',
@@ -75,12 +75,17 @@ const TABLES = {
 
 /**
  * Seeds `databaseUrl` (migrated, the provider's tables empty but for the bench's own fixtures) with
- * `rows` grants and the rest in proportion. `passwordHash`: the digest every seeded user gets;
- * `refreshTokenTtl`: the provider's REFRESH_TOKEN_TTL, in seconds. Answers the counts and the time taken.
+ * `rows` grants and the rest in proportion. Every seeded user gets the password digest of user
+ * `username`; `refreshTokenTtl`: the provider's REFRESH_TOKEN_TTL, in seconds. Answers the counts
+ * and the time taken.
  */
-export async function seed({ databaseUrl, rows, passwordHash, refreshTokenTtl, log = () => {} }) {
+export async function seed({ databaseUrl, rows, username, refreshTokenTtl, log = () => {} }) {
   const counts = seedCounts(rows);
   const started = performance.now();
+  const passwordHash = await withDatabase(
+    databaseUrl,
+    async (query) => (await query('SELECT password_hash FROM users WHERE username = ?', [username]))[0].password_hash,
+  );
   const sink = databaseUrl.startsWith('mysql://') ? await mysqlSink(databaseUrl) : sqliteSink(databaseUrl);
   const now = Date.now();
   const random = (min, max) => min + Math.floor(Math.random() * (max - min));
@@ -176,52 +181,6 @@ export async function tableRows(databaseUrl) {
     for (const table of Object.keys(TABLES)) out[table] = Number((await query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
   });
   return out;
-}
-
-/**
- * The database's size on disk, in bytes: SQLite's file and its write-ahead log (`free`: pages of the
- * file on its free list, reused by later writes, given back only by VACUUM); MySQL's data and
- * indexes of the schema's tables as InnoDB counts them after ANALYZE (`free`: data_free).
- */
-export async function databaseSize(databaseUrl) {
-  if (!databaseUrl.startsWith('mysql://')) {
-    const file = databaseUrl.slice('sqlite:'.length);
-    const size = (path) => statSync(path, { throwIfNoEntry: false })?.size ?? 0;
-    const db = new Database(file, { readonly: true, timeout: 5000 });
-    try {
-      const free = db.pragma('freelist_count', { simple: true }) * db.pragma('page_size', { simple: true });
-      return { bytes: size(file) + size(`${file}-wal`), wal: size(`${file}-wal`), free };
-    } finally {
-      db.close();
-    }
-  }
-  let out;
-  await withDatabase(databaseUrl, async (query) => {
-    for (const table of Object.keys(TABLES)) await query(`ANALYZE TABLE ${table}`);
-    const [row] = await query(
-      'SELECT SUM(data_length + index_length) AS bytes, SUM(data_free) AS free FROM information_schema.TABLES WHERE table_schema = DATABASE()',
-    );
-    out = { bytes: Number(row.bytes), free: Number(row.free) };
-  });
-  return out;
-}
-
-/** Runs `work(query)` on a connection of its own to the database, closed after. */
-async function withDatabase(databaseUrl, work) {
-  if (databaseUrl.startsWith('mysql://')) {
-    const connection = await mysql.createConnection({ uri: databaseUrl });
-    try {
-      return await work(async (sql, params = []) => (await connection.query(sql, params))[0]);
-    } finally {
-      await connection.end();
-    }
-  }
-  const db = new Database(databaseUrl.slice('sqlite:'.length), { timeout: 10000 });
-  try {
-    return await work(async (sql, params = []) => db.prepare(sql).all(...params));
-  } finally {
-    db.close();
-  }
 }
 
 /**
