@@ -87,7 +87,8 @@ export async function dataScale({ root, dist, rows, mysqlUrl, settings, provider
     log(`data scale: ${rows.toLocaleString('en-US')} grants; starting two instances (${mysqlUrl ? 'MariaDB' : 'SQLite'})`);
     children.push(empty, seeded);
     await Promise.all([empty.start(), seeded.start()]);
-    await Promise.all([empty, seeded].map((s) => s.createFixtures({ flowUsers: settings.flowConnections })));
+    // One after the other: each makes its users through the CLI (scrypt) four at a time already.
+    for (const server of [empty, seeded]) await server.createFixtures({ flowUsers: settings.flowConnections });
 
     const refreshTokenTtl = Number(providerSettings.REFRESH_TOKEN_TTL);
     log('seeding');
