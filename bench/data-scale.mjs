@@ -263,7 +263,7 @@ async function retentionUnderLoad({ seeded, refreshTokenTtl, settings, databaseP
 }
 
 function targets(compared, retention, plans) {
-  const pct = (ratio) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)} %`;
+  const pct = (ratio) => (Number.isFinite(ratio) ? `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)} %` : '–');
   const out = [];
   for (const row of compared) {
     out.push({
@@ -317,7 +317,7 @@ export function dataScaleMarkdown(r) {
   const database = r.compared.some((row) => row.seeded.databaseCpuPerRequest !== null);
   lines.push(`| # | scenario | req/s empty | req/s seeded | Δ | CPU µs/req empty | CPU µs/req seeded | Δ |${database ? ' DB µs/req empty | DB µs/req seeded |' : ''} p99 ms empty | p99 ms seeded |`);
   lines.push(`|---|---|---:|---:|---:|---:|---:|---:|${database ? '---:|---:|' : ''}---:|---:|`);
-  const pct = (ratio) => `${ratio >= 1 ? '+' : ''}${num((ratio - 1) * 100, 1)} %`;
+  const pct = (ratio) => (Number.isFinite(ratio) ? `${ratio >= 1 ? '+' : ''}${num((ratio - 1) * 100, 1)} %` : '–');
   for (const row of r.compared) {
     const db = database ? ` ${num(row.empty.databaseCpuPerRequest)} | ${num(row.seeded.databaseCpuPerRequest)} |` : '';
     lines.push(`| ${row.id} | ${row.scenario} | ${num(row.empty.rps)} | ${num(row.seeded.rps)} | ${pct(row.rpsRatio)} | ${num(row.empty.cpuPerRequest)} | ${num(row.seeded.cpuPerRequest)} | ${pct(row.cpuRatio)} |${db} ${num(row.empty.p99, 1)} | ${num(row.seeded.p99, 1)} |`);
