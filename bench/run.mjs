@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { dataScale, dataScaleMarkdown } from './data-scale.mjs';
 import { Instances } from './instances.mjs';
 import { freshDatabase, galeraCluster } from './lib/galera.mjs';
 import { request } from './lib/http.mjs';
@@ -31,6 +32,10 @@ import { Theirs } from './theirs.mjs';
 
 const USAGE = `usage: npm run bench [-- OPTION...]
   --db sqlite|mysql  the provider's database; mysql takes DATABASE_URL (default sqlite; mysql with --galera)
+  --rows N           data scale: N grants (and N/10 users, N/100 clients, a refresh token per grant,
+                     N audit events) seeded into one database, scenarios 1, 2, 3, 4 and 6 compared with
+                     an empty one, then retention under load (bench/data-scale.mjs); with --db mysql
+                     on two fresh databases of DATABASE_URL's server, dropped after
   --galera           scenarios 1, 2 and 3 on one instance on DATABASE_URL's server beside two instances
                      on the Galera cluster at GALERA_HAPROXY_URL (scripts/galera.sh start, then env);
                      no oidc-provider, no reference servers
@@ -62,6 +67,7 @@ const OPTIONS = {
   options: {
     db: { type: 'string' },
     galera: { type: 'boolean', default: false },
+    rows: { type: 'string' },
     short: { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'bench/results.json') },
     rounds: { type: 'string' },
@@ -167,6 +173,8 @@ function buildIfNeeded() {
   });
 }
 
+const seedRows = flags.rows === undefined ? null : bounded(flags.rows, 0, 1000, 100_000_000, 'rows');
+if (seedRows && flags.galera) usageError('--rows and --galera are separate runs');
 const db = flags.db ?? (flags.galera ? 'mysql' : 'sqlite');
 if (!['sqlite', 'mysql'].includes(db)) usageError('--db must be sqlite or mysql');
 if (flags.galera && db !== 'mysql') usageError('--galera runs beside a MariaDB server: --db must be mysql');
@@ -289,6 +297,16 @@ async function main() {
   let clusterDatabase;
 
   try {
+    if (seedRows) {
+      const results = await dataScale({
+        root, dist, rows: seedRows, mysqlUrl, settings, providerSettings, tempDir, logDir, log, children,
+      });
+      writeFileSync(flags.out, `${JSON.stringify({ command, startedAt: startedAt.toISOString(), ...results }, null, 2)}\n`);
+      process.stdout.write(`${dataScaleMarkdown(results)}\n`);
+      log(`JSON written to ${flags.out}; ${Math.round((Date.now() - startedAt.getTime()) / 1000)} s in all`);
+      if (results.targets.some((t) => t.target === 'no failed valid request' && !t.met)) process.exitCode = 1;
+      return;
+    }
     const ours = new Ours({ root, dist, databaseUrl: databaseUrl(tempDir), logDir, settings: providerSettings });
     if (mysqlUrl) databasePids.set(ours, databaseProcesses('MariaDB', [portOf(mysqlUrl)]));
     clusterDatabase = galeraPorts && (await freshDatabase(galeraUrl));

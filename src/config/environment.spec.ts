@@ -27,6 +27,7 @@ describe('validateEnvironment', () => {
       REFRESH_TOKEN_TTL: 2592000,
       ACCESS_TOKEN_SIGNING_ALG: 'ES256',
       CLOCK_TOLERANCE: 30,
+      RETENTION_INTERVAL: 600,
       RATE_LIMIT_FAILURE_WINDOW: 3600,
       RATE_LIMIT_LOGIN_FAILURES: 100,
       RATE_LIMIT_CLIENT_AUTH_FAILURES: 100,
@@ -183,6 +184,8 @@ describe('validateEnvironment', () => {
     // Five minutes at most: more would let a token outlive its lifetime, or be dated ahead, by that much.
     [{ CLOCK_TOLERANCE: '301' }, 'CLOCK_TOLERANCE: must be a whole number of seconds from 0 to 300'],
     [{ CLOCK_TOLERANCE: '-1' }, 'CLOCK_TOLERANCE: must be a whole number of seconds from 0 to 300'],
+    [{ RETENTION_INTERVAL: '0' }, 'RETENTION_INTERVAL: must be a whole number of seconds from 1 to 86400'],
+    [{ RETENTION_INTERVAL: '86401' }, 'RETENTION_INTERVAL: must be a whole number of seconds from 1 to 86400'],
     [{ RATE_LIMIT_WINDOW: '0' }, 'RATE_LIMIT_WINDOW: must be a whole number of seconds from 1 to 3600'],
     [{ RATE_LIMIT_LOGIN_FAILURES: '0' }, 'RATE_LIMIT_LOGIN_FAILURES: must be a whole number, at least 1'],
     [

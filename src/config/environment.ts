@@ -163,6 +163,13 @@ export class Environment {
   @Min(1, { message: 'must be a whole number of seconds, at least 1' })
   REFRESH_TOKEN_ABSOLUTE_TTL = 7776000;
 
+  /** Seconds between two runs of the retention clean-up on each instance (RetentionService). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds from 1 to 86400' })
+  @Min(1, { message: 'must be a whole number of seconds from 1 to 86400' })
+  @Max(86400, { message: 'must be a whole number of seconds from 1 to 86400' })
+  RETENTION_INTERVAL = 600;
+
   /**
    * Seconds by which the clocks of the provider's instances may differ: a token whose `iat` lies
    * further in the future is refused, and so is one whose lifetime (`exp` − `iat`) exceeds its

@@ -17,7 +17,7 @@ import { TransactionsService } from '../database/transactions.service';
 import { InitialAccessTokenEntity } from '../registration/entities/initial-access-token.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
 import { RefreshTokenStore } from '../tokens/refresh-token.store';
-import { FAILED_SIGN_IN_RETENTION_MS, PRUNE_EVERY_MS, RetentionService } from './retention.service';
+import { FAILED_SIGN_IN_RETENTION_MS, RetentionService } from './retention.service';
 
 const SECOND = 1000;
 const HOUR = 60 * 60 * SECOND;
@@ -43,6 +43,7 @@ describe('RetentionService', () => {
         AUTH_CODE_TTL: '600',
         ACCESS_TOKEN_TTL: '3600',
         REFRESH_TOKEN_TTL: '86400',
+        RETENTION_INTERVAL: '60',
       }),
     );
     const transactions = new TransactionsService(db);
@@ -181,14 +182,14 @@ describe('RetentionService', () => {
       jest.restoreAllMocks();
     });
 
-    /** The app starts, runs for one PRUNE_EVERY_MS, and shuts down, which waits for the run then under way. */
+    /** The app starts, runs for one RETENTION_INTERVAL, and shuts down, which waits for the run then under way. */
     async function runScheduled(): Promise<void> {
       retention.onApplicationBootstrap();
-      await jest.advanceTimersByTimeAsync(PRUNE_EVERY_MS);
+      await jest.advanceTimersByTimeAsync(60 * SECOND);
       await retention.beforeApplicationShutdown();
     }
 
-    it('prunes every PRUNE_EVERY_MS; a run that fails is logged, and the next one does the work', async () => {
+    it('prunes every RETENTION_INTERVAL; a run that fails is logged, and the next one does the work', async () => {
       const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation();
       const log = jest.spyOn(Logger.prototype, 'log').mockImplementation();
       await db.getRepository(SessionEntity).save(session('ended', new Date(Date.now() - 13 * HOUR)));

@@ -15,8 +15,6 @@ import { deleteExpiredRows } from '../database/expired-rows';
 import { TransactionsService } from '../database/transactions.service';
 import { RefreshTokenStore } from '../tokens/refresh-token.store';
 
-/** How often each instance deletes what has outlived its retention. */
-export const PRUNE_EVERY_MS = 10 * 60 * 1000;
 /**
  * Rows deleted per statement: short statements, so that no request waits long behind one. On
  * SQLite, a backlog of 100,000 refresh tokens goes in about 4 s, the longest wait about 25 ms.
@@ -39,7 +37,7 @@ interface Retention {
 }
 
 /**
- * Deletes the rows that no longer serve any purpose, every PRUNE_EVERY_MS on every instance, a
+ * Deletes the rows that no longer serve any purpose, every RETENTION_INTERVAL seconds on every instance, a
  * batch at a time, so that the tables every token request reads stay the size of what is live.
  * A row expired a moment ago still matters: a spent code or refresh token presented again
  * revokes its grant, and a logged-out session's tombstone keeps a request still in flight from
@@ -61,6 +59,7 @@ interface Retention {
 export class RetentionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RetentionService.name);
   private readonly retentions: Retention[];
+  private readonly intervalMs: number;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 
@@ -72,6 +71,7 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
     config: ConfigService<ProviderEnvironment, true>,
     private readonly metrics: ProviderMetrics,
   ) {
+    this.intervalMs = config.get('RETENTION_INTERVAL') * 1000;
     const ttl = (name: 'AUTH_CODE_TTL' | 'REFRESH_TOKEN_TTL' | 'ACCESS_TOKEN_TTL') => config.get(name) * 1000;
     this.retentions = [
       this.rows(SessionEntity, 'expiresAt', SESSION_TTL_SECONDS * 1000),
@@ -96,7 +96,7 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
     this.timer = setInterval(() => {
       // A run still going (a long backlog) is not joined by a second one.
       this.running ??= this.pruneAndLog().finally(() => (this.running = undefined));
-    }, PRUNE_EVERY_MS).unref();
+    }, this.intervalMs).unref();
   }
 
   /** Lets a run under way finish before the database closes. */
