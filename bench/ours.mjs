@@ -277,8 +277,8 @@ export function flowSummary(stats, seconds) {
   };
 }
 
-/** The code exchange for either provider: each request redeems the next code of `codes` ({code, verifier}), consumed from the front. */
-export function codeRequests(base, path, authorization, codes) {
+/** A token request for either provider, its form body made afresh for each request by `body()`; `onResponse` sees each answer. */
+function tokenRequests(base, path, authorization, body, onResponse) {
   return {
     url: base,
     requests: [
@@ -286,37 +286,34 @@ export function codeRequests(base, path, authorization, codes) {
         method: 'POST',
         path,
         headers: { authorization, 'content-type': FORM },
-        setupRequest: (req) => {
-          // Out of codes (never, when `amount` matches): a bad code, counted as a failure, not a crash.
-          const next = codes.shift() ?? { code: 'exhausted', verifier: 'x'.repeat(43) };
-          const body = form({ grant_type: 'authorization_code', code: next.code, redirect_uri: REDIRECT_URI, code_verifier: next.verifier });
-          return { ...req, body };
-        },
+        setupRequest: (req) => ({ ...req, body: body() }),
+        ...(onResponse && { onResponse }),
       },
     ],
   };
 }
 
+/** The code exchange for either provider: each request redeems the next code of `codes` ({code, verifier}), consumed from the front. */
+export function codeRequests(base, path, authorization, codes) {
+  return tokenRequests(base, path, authorization, () => {
+    // Out of codes (never, when `amount` matches): a bad code, counted as a failure, not a crash.
+    const next = codes.shift() ?? { code: 'exhausted', verifier: 'x'.repeat(43) };
+    return form({ grant_type: 'authorization_code', code: next.code, redirect_uri: REDIRECT_URI, code_verifier: next.verifier });
+  });
+}
+
 /** Refresh token rotation for either provider: pop a token, push back the one the answer carries. */
 export function refreshRequests(base, path, authorization, tokens) {
-  return {
-    url: base,
-    requests: [
-      {
-        method: 'POST',
-        path,
-        headers: { authorization, 'content-type': FORM },
-        setupRequest: (req) => {
-          // An empty pool (a chain broke) sends a bad token, counted as a failure, rather than stopping the run.
-          const token = tokens.shift() ?? 'exhausted';
-          return { ...req, body: form({ grant_type: 'refresh_token', refresh_token: token }) };
-        },
-        onResponse: (status, body) => {
-          if (status !== 200) return;
-          const next = JSON.parse(body).refresh_token;
-          if (next) tokens.push(next);
-        },
-      },
-    ],
-  };
+  return tokenRequests(
+    base,
+    path,
+    authorization,
+    // An empty pool (a chain broke) sends a bad token, counted as a failure, rather than stopping the run.
+    () => form({ grant_type: 'refresh_token', refresh_token: tokens.shift() ?? 'exhausted' }),
+    (status, body) => {
+      if (status !== 200) return;
+      const next = JSON.parse(body).refresh_token;
+      if (next) tokens.push(next);
+    },
+  );
 }
