@@ -166,7 +166,8 @@ describe('resource servers: the access-token verifier and the MCP server', () =>
   });
 
   it('answers 503, not invalid_token, while the provider cannot be reached for its keys', async () => {
-    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    // Port 1, where nothing listens: a free port could meanwhile be taken by a server of a spec running alongside.
+    const nowhere = 'http://127.0.0.1:1';
     const orphan = await startMcpServer(nowhere, await freePort(), scopeA);
     try {
       const token = await tokenFor(a.url, scopeA);
