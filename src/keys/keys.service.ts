@@ -169,13 +169,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   async rotate(by: AuditOrigin = {}, options: RotationOptions = {}): Promise<Rotation> {
     const rotation =
       options.now || options.withdraw ? await this.switchNow(options.withdraw === true) : await this.stage();
-    if (rotation.made) {
-      await this.audit.record({
-        type: 'keys.rotated',
-        ...by,
-        detail: { kids: rotation.keys.map((key) => key.kid), activates_at: rotation.activatesAt.toISOString() },
-      });
-    }
+    if (rotation.made) await this.recordRotation(rotation, by);
     if (rotation.withdrawn)
       await this.audit.record({ type: 'keys.withdrawn', ...by, detail: { kids: rotation.withdrawn } });
     return rotation;
@@ -267,15 +261,21 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     if (Date.now() < deadline - this.publishAheadMs - this.reloadIntervalMs) return undefined;
     const rotation = await this.stage(new Date(deadline));
     if (!rotation.made) return undefined;
-    await this.audit.record({
+    await this.recordRotation(rotation, {}, { scheduled: true });
+    return rotation;
+  }
+
+  /** The audit trail's `keys.rotated`: the new keys and when they sign. */
+  private recordRotation(rotation: Rotation, by: AuditOrigin, detail: object = {}): Promise<void> {
+    return this.audit.record({
       type: 'keys.rotated',
+      ...by,
       detail: {
         kids: rotation.keys.map((key) => key.kid),
         activates_at: rotation.activatesAt.toISOString(),
-        scheduled: true,
+        ...detail,
       },
     });
-    return rotation;
   }
 
   /** Every key, newest first, without its private half: for the console's list of keys. */

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../data-source-options';
+import { privateDatabase } from '../../../test/helpers/database-state';
 import { MIGRATIONS } from '.';
 
 const THIS_ONE = MIGRATIONS.findIndex((migration) => migration.name === 'IdTokenSignedResponseAlg1795862000000');
@@ -13,31 +13,13 @@ const THIS_ONE = MIGRATIONS.findIndex((migration) => migration.name === 'IdToken
  * schema of every migration before this one; `drop()` removes it.
  */
 async function databaseBefore(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const shared = process.env.DATABASE_URL ?? '';
-  let url: string;
-  let drop: () => Promise<void>;
-  if (shared.startsWith('mysql://')) {
-    const server = new URL(shared);
-    const name = `id_token_alg_${process.pid}`;
-    const admin = async (sql: string) => {
-      const connection = await createConnection({
-        host: server.hostname,
-        port: Number(server.port || 3306),
-        user: decodeURIComponent(server.username),
-        password: decodeURIComponent(server.password),
-      });
-      await connection.query(sql).finally(() => connection.end());
-    };
-    await admin(`DROP DATABASE IF EXISTS ${name}`);
-    await admin(`CREATE DATABASE ${name} CHARACTER SET utf8mb4`);
-    server.pathname = `/${name}`;
-    url = server.toString();
-    drop = () => admin(`DROP DATABASE IF EXISTS ${name}`);
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'id-token-alg-'));
-    url = `sqlite:${join(dir, 'provider.sqlite')}`;
-    drop = async () => rmSync(dir, { recursive: true, force: true });
-  }
+  const database = await privateDatabase('id_token_alg');
+  const dir = mkdtempSync(join(tmpdir(), 'id-token-alg-'));
+  const url = database.env.DATABASE_URL ?? `sqlite:${join(dir, 'provider.sqlite')}`;
+  const drop = async () => {
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  };
   const before = new DataSource({ ...dataSourceOptions(url), migrations: MIGRATIONS.slice(0, THIS_ONE) });
   await before.initialize();
   try {
