@@ -16,6 +16,10 @@ import { mysqlDriver } from './mysql-driver';
 const MYSQL_CONNECT_TIMEOUT_MS = 3000;
 const MYSQL_ACQUIRE_TIMEOUT_MS = 5000;
 
+/** SQLite's page cache per connection (its default is 16 MiB), and how much of the file reads map. */
+const SQLITE_CACHE_KIB = 64 * 1024;
+const SQLITE_MMAP_BYTES = 2 ** 30;
+
 /**
  * The one set of database options, used by the application, the CLI and the
  * TypeORM CLI (ormconfig.ts). The schema comes only from migrations, which
@@ -57,6 +61,10 @@ export function dataSourceOptions(databaseUrl: string, poolSize = DEFAULT_DATABA
     prepareDatabase: (db: { pragma(source: string): unknown }) => {
       db.pragma('foreign_keys = ON');
       db.pragma('synchronous = NORMAL');
+      // Millions of rows: the indexes' upper pages stay in the 64 MiB page cache, and reads map the
+      // first GiB of the file instead of copying each page out of the kernel's cache.
+      db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+      db.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
     },
   };
 }
