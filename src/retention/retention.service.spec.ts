@@ -4,6 +4,7 @@ import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { inMemoryMetrics } from '../../test/helpers/fakes';
 import { failNextWrite } from '../../test/helpers/fail-next-write';
 import { privateDatabase } from '../../test/helpers/database-state';
+import { until } from '../../test/helpers/until';
 import { codeRow, GrantOwners, insertGrant, refreshTokenRow } from '../../test/helpers/grant-rows';
 import { RevokedAccessTokenEntity } from '../access-tokens/revoked-access-token.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
@@ -175,6 +176,20 @@ describe('RetentionService', () => {
     expect(order).toEqual(['other work', 'pruned']);
   });
 
+  it('stops a run under way at shutdown, after the batch in hand', async () => {
+    await db
+      .getRepository(RevokedAccessTokenEntity)
+      .save(Array.from({ length: 20 }, (_, i) => revocation(`old-${i}`, at(-2 * HOUR - i * SECOND))));
+    retention.onApplicationBootstrap();
+    const run = retention.prune(now, 1);
+    await until(async () => (await keys(RevokedAccessTokenEntity)).length < 20, 'a batch is deleted', 10_000, 5);
+
+    await retention.beforeApplicationShutdown();
+    const { revoked_access_tokens: deleted } = await run;
+    expect(deleted).toBeLessThan(20);
+    expect(await keys(RevokedAccessTokenEntity)).toHaveLength(20 - deleted);
+  });
+
   describe('on its schedule', () => {
     beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] }));
     afterEach(() => {
@@ -182,10 +197,11 @@ describe('RetentionService', () => {
       jest.restoreAllMocks();
     });
 
-    /** The app starts, runs for one RETENTION_INTERVAL, and shuts down, which waits for the run then under way. */
+    /** The app starts, runs for one RETENTION_INTERVAL, lets that run end, and shuts down. */
     async function runScheduled(): Promise<void> {
       retention.onApplicationBootstrap();
       await jest.advanceTimersByTimeAsync(60 * SECOND);
+      await retention['running'];
       await retention.beforeApplicationShutdown();
     }
 

@@ -11,7 +11,7 @@ import { SESSION_TTL_SECONDS, SessionEntity } from '../auth/session.entity';
 import { ProviderEnvironment } from '../config/environment';
 import { ProviderMetrics } from '../metrics/provider-metrics';
 import { InitialAccessTokenEntity } from '../registration/entities/initial-access-token.entity';
-import { deleteExpiredRows } from '../database/expired-rows';
+import { deleteExpiredRows, ExpiredRows } from '../database/expired-rows';
 import { TransactionsService } from '../database/transactions.service';
 import { RefreshTokenStore } from '../tokens/refresh-token.store';
 
@@ -34,7 +34,7 @@ export const INITIAL_ACCESS_TOKEN_RETENTION_MS = 24 * 60 * 60 * 1000;
 interface Retention {
   table: string;
   keepMs: number;
-  prune(before: Date, batchSize: number): Promise<number>;
+  prune(rows: ExpiredRows): Promise<number>;
 }
 
 /**
@@ -63,6 +63,8 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
   private readonly intervalMs: number;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  /** Aborted at shutdown: a run under way stops after the batch in hand. */
+  private stopping = new AbortController();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -79,12 +81,12 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
       {
         table: 'authorization_codes',
         keepMs: ttl('AUTH_CODE_TTL'),
-        prune: (before, batch) => codes.pruneExpired(before, batch),
+        prune: (rows) => codes.pruneExpired(rows),
       },
       {
         table: 'refresh_tokens',
         keepMs: ttl('REFRESH_TOKEN_TTL'),
-        prune: (before, batch) => refreshTokens.pruneExpired(before, batch),
+        prune: (rows) => refreshTokens.pruneExpired(rows),
       },
       this.rows(RevokedAccessTokenEntity, 'expiresAt', ttl('ACCESS_TOKEN_TTL')),
       this.rows(LoginAttemptEntity, 'lastAttemptAt', FORGET_AFTER_MS),
@@ -94,23 +96,33 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   onApplicationBootstrap(): void {
+    this.stopping = new AbortController();
     this.timer = setInterval(() => {
       // A run still going (a long backlog) is not joined by a second one.
       this.running ??= this.pruneAndLog().finally(() => (this.running = undefined));
     }, this.intervalMs).unref();
   }
 
-  /** Lets a run under way finish before the database closes. */
+  /**
+   * Lets the batch in hand finish before the database closes, and starts no other: a backlog of
+   * millions would otherwise hold a shutdown for an hour.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    this.stopping.abort();
     await this.running;
   }
 
-  /** Deletes every row past its retention at `now`, `batchSize` at a time; returns how many, by table. */
+  /**
+   * Deletes every row past its retention at `now`, `batchSize` at a time, until done or shut
+   * down; returns how many, by table.
+   */
   async prune(now = new Date(), batchSize = BATCH_SIZE): Promise<Record<string, number>> {
     const deleted: Record<string, number> = {};
+    const { signal } = this.stopping;
     for (const { table, keepMs, prune } of this.retentions) {
-      deleted[table] = await prune(new Date(now.getTime() - keepMs), batchSize);
+      if (signal.aborted) break;
+      deleted[table] = await prune({ before: new Date(now.getTime() - keepMs), batchSize, signal });
       this.metrics.retention.deleted(table, deleted[table]);
     }
     return deleted;
@@ -143,8 +155,7 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
     return {
       table: repository.metadata.tableName,
       keepMs,
-      prune: (before, batchSize) =>
-        deleteExpiredRows(repository, this.transactions, { column, where, before, batchSize }),
+      prune: (rows) => deleteExpiredRows(repository, this.transactions, { ...rows, column, where }),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { deleteExpiredRows } from '../database/expired-rows';
+import { deleteExpiredRows, ExpiredRows } from '../database/expired-rows';
 import { RowReader } from '../database/row-reader';
 import { RowWriter } from '../database/row-writer';
 import { TransactionsService } from '../database/transactions.service';
@@ -67,7 +67,7 @@ export class RefreshTokenStore {
   }
 
   /** Deletes tokens that expired before `before`, rotated or not, `batchSize` per statement; answers how many. */
-  pruneExpired(before: Date, batchSize: number): Promise<number> {
-    return deleteExpiredRows(this.tokens, this.transactions, { column: 'expiresAt', before, batchSize });
+  pruneExpired(rows: ExpiredRows): Promise<number> {
+    return deleteExpiredRows(this.tokens, this.transactions, { ...rows, column: 'expiresAt' });
   }
 }
