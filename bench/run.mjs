@@ -36,6 +36,8 @@ const USAGE = `usage: npm run bench [-- OPTION...]
                      N audit events) seeded into one database, scenarios 1, 2, 3, 4 and 6 compared with
                      an empty one, then retention under load (bench/data-scale.mjs); with --db mysql
                      on two fresh databases of DATABASE_URL's server, dropped after
+  --retention-limit S with --rows: the most seconds retention runs under load (default 3600); what
+                     it has not deleted by then is reported as left
   --galera           scenarios 1, 2 and 3 on one instance on DATABASE_URL's server beside two instances
                      on the Galera cluster at GALERA_HAPROXY_URL (scripts/galera.sh start, then env);
                      no oidc-provider, no reference servers
@@ -68,6 +70,7 @@ const OPTIONS = {
     db: { type: 'string' },
     galera: { type: 'boolean', default: false },
     rows: { type: 'string' },
+    'retention-limit': { type: 'string' },
     short: { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'bench/results.json') },
     rounds: { type: 'string' },
@@ -112,6 +115,8 @@ const settings = {
   /** Codes redeemed in scenario 2 (each one made beforehand through authorize + consent). */
   codes: flags.short ? 300 : 3000,
   warmupCodes: flags.short ? 50 : 300,
+  /** --rows: seconds retention may run under load before the bench stops it. */
+  retentionLimit: bounded(flags['retention-limit'], 3600, 10, 86400, 'retention-limit'),
 };
 /** --galera measures the scenarios that write: client_credentials (its audit rows), the code exchange, refresh rotation. */
 const GALERA_SCENARIOS = ['1', '2', '3'];
