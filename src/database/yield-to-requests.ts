@@ -14,8 +14,8 @@ export const LONGEST_PAUSE_MS = 1000;
  * deletes: better-sqlite3 is synchronous, and every request that arrives meanwhile waits for it):
  * until the loop has been idle IDLE_PER_WORK times as long, or LONGEST_PAUSE_MS. On an idle
  * instance the work goes on with three quarters of the time left over; under load the pauses
- * stretch, so that the work takes a quarter of the time the loop would otherwise spend idle, and
- * never the time requests need.
+ * stretch, so that the work takes a quarter of the time the loop would otherwise spend idle
+ * rather than a quarter of all of it.
  */
 export async function yieldToRequests(workMs: number): Promise<void> {
   const owed = workMs * IDLE_PER_WORK;
