@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { basic, browser, FORM, form, hiddenFields, pkcePair, pool, request } from './lib/http.mjs';
 import { freePort, startNode, stop, waitForHttp } from './lib/process.mjs';
-import { percentile } from './lib/load.mjs';
+import { percentile } from './lib/stats.mjs';
 
 const run = promisify(execFile);
 export const REDIRECT_URI = 'http://127.0.0.1:9/cb';

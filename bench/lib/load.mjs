@@ -1,10 +1,13 @@
-// Drives a server with autocannon, in this process, and reduces the result to what the table shows.
+// Drives a server with autocannon (or, at a set rate, with paced.mjs), in this process, and reduces the result to what the table shows.
 import autocannon from 'autocannon';
 import { cpuWatch, memoryWatch, processTree } from './process.mjs';
+import { paced } from './paced.mjs';
 
 function cannon(given) {
   // An option set to undefined (a warm-up by amount dropping the duration) is left out, as autocannon wants.
   const options = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  // A load at a given rate is sent evenly spaced (paced.mjs says why not by autocannon).
+  if (options.overallRate) return paced(options);
   return new Promise((resolve, reject) => {
     const instance = autocannon({ sampleInt: 100, timeout: 10, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
     // A guard on top of autocannon's own stop, so that no run can hang the bench.
@@ -54,16 +57,3 @@ export async function measure({ pid, options, warmup, databasePids = [] }) {
     memory?.stop();
   }
 }
-
-export const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-/** Percentile of a list of numbers (nearest rank). */
-export const percentile = (values, p) => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-};
