@@ -93,7 +93,7 @@ describe('authorization code flow', () => {
     expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
     expect(location.searchParams.get('state')).toBe('xyz-state');
     expect(location.searchParams.get('iss')).toBe('http://localhost:3000');
-    expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(code).toMatch(/^[A-Za-z0-9_-]{51}$/);
 
     const res = await exchange(code, verifier).expect(200);
     expect(res.headers['cache-control']).toBe('no-store');

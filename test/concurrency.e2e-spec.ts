@@ -3,7 +3,7 @@ import { DataSource, In } from 'typeorm';
 import { AuthorizationCodeEntity } from '../src/auth-codes/entities/authorization-code.entity';
 import { GrantEntity } from '../src/grants/grant.entity';
 import { ClientWithSecret } from '../src/clients/clients.service';
-import { sha256 } from '../src/common/crypto/tokens';
+import { tokenDigest } from '../src/common/crypto/tokens';
 import { RefreshTokenEntity } from '../src/tokens/entities/refresh-token.entity';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { inBatches } from './helpers/in-batches';
@@ -117,7 +117,7 @@ describe('200 concurrent token requests of mixed kinds', () => {
     // The database agrees: each redeemed code made exactly one grant, a refused one none.
     const db = t.app.get(DataSource);
     const codeRows = async (list: Code[]) =>
-      db.getRepository(AuthorizationCodeEntity).findBy({ codeHash: In(list.map((c) => sha256(c.code))) });
+      db.getRepository(AuthorizationCodeEntity).findBy({ codeHash: In(list.map((c) => tokenDigest(c.code))) });
     for (const row of await codeRows([...fresh, ...raced, ...spent]))
       expect(row.consumedAt && row.grantId).toBeTruthy();
     for (const row of await codeRows(guarded))
@@ -132,7 +132,7 @@ describe('200 concurrent token requests of mixed kinds', () => {
 
     // Each refresh token was used at most once, with at most one successor.
     const grantOf = async (refreshToken: string) =>
-      (await db.getRepository(RefreshTokenEntity).findOneByOrFail({ tokenHash: sha256(refreshToken) })).grantId;
+      (await db.getRepository(RefreshTokenEntity).findOneByOrFail({ tokenHash: tokenDigest(refreshToken) })).grantId;
     const chain = async (refreshToken: string) => {
       const grantId = await grantOf(refreshToken);
       const rows = await db.getRepository(RefreshTokenEntity).findBy({ grantId });

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { AuthorizationCodeEntity } from '../src/auth-codes/entities/authorization-code.entity';
 import { ConsentEntity } from '../src/auth-codes/entities/consent.entity';
 import { ClientWithSecret } from '../src/clients/clients.service';
-import { sha256 } from '../src/common/crypto/tokens';
+import { tokenDigest } from '../src/common/crypto/tokens';
 import { describeScope } from '../src/common/oauth/scope-descriptions';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { authorizeUrl, hiddenFields, pkcePair, signIn } from './helpers/oauth-client';
@@ -60,7 +60,9 @@ describe('the scope a user is asked to allow', () => {
     const code = new URL(answer.headers.location).searchParams.get('code')!;
 
     const database = t.app.get(DataSource);
-    const stored = await database.getRepository(AuthorizationCodeEntity).findOneByOrFail({ codeHash: sha256(code) });
+    const stored = await database
+      .getRepository(AuthorizationCodeEntity)
+      .findOneByOrFail({ codeHash: tokenDigest(code) });
     expect(stored.scope).toBe('openid');
     const consent = await database
       .getRepository(ConsentEntity)

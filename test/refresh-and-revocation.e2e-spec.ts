@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ClientWithSecret } from '../src/clients/clients.service';
-import { sha256 } from '../src/common/crypto/tokens';
+import { randomToken, sha256, tokenDigest } from '../src/common/crypto/tokens';
 import { RefreshTokenEntity } from '../src/tokens/entities/refresh-token.entity';
 import { createTestApp, TestApp } from './helpers/create-test-app';
 import { authorize, pkcePair } from './helpers/oauth-client';
@@ -66,7 +66,7 @@ describe('refresh tokens, revocation and introspection', () => {
 
   it('issues a refresh token with the code exchange and rotates it on every use', async () => {
     const first = await tokens();
-    expect(first.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(first.refresh_token).toMatch(/^[A-Za-z0-9_-]{51}$/);
     const second = await refresh(first.refresh_token).expect(200);
     expect(second.headers['cache-control']).toBe('no-store');
     expect(second.body).toMatchObject({
@@ -96,12 +96,31 @@ describe('refresh tokens, revocation and introspection', () => {
     await t.app
       .get(DataSource)
       .getRepository(RefreshTokenEntity)
-      .update({ tokenHash: sha256(first.refresh_token) }, { usedAt: new Date() });
+      .update({ tokenHash: tokenDigest(first.refresh_token) }, { usedAt: new Date() });
     const asOwner = await oauth.introspect(t.http(), client, first.refresh_token).expect(200);
     expect(asOwner.body).toEqual({ active: false });
     oauth.expectOAuthError(await refresh(first.refresh_token), 400, 'invalid_grant');
     // Reuse: the grant, and the access token it gave, are revoked.
     expect(await introspect(first.access_token)).toEqual({ active: false });
+  });
+
+  it('rotates a token made before tokens began with their time (43 characters, stored by its whole SHA-256)', async () => {
+    const first = await tokens();
+    // The same row, as an earlier version stored it for an earlier token.
+    const earlier = randomToken(32);
+    await t.app
+      .get(DataSource)
+      .getRepository(RefreshTokenEntity)
+      .update({ tokenHash: tokenDigest(first.refresh_token) }, { tokenHash: sha256(earlier) });
+    expect(tokenDigest(earlier)).toBe(sha256(earlier));
+    oauth.expectOAuthError(await refresh(first.refresh_token), 400, 'invalid_grant');
+
+    const rotated = await refresh(earlier).expect(200);
+    expect(rotated.body.refresh_token).not.toHaveLength(earlier.length);
+    await refresh(rotated.body.refresh_token).expect(200);
+    // Presented again, the earlier token is reuse: its grant is revoked.
+    oauth.expectOAuthError(await refresh(earlier), 400, 'invalid_grant');
+    expect(await introspect(rotated.body.access_token)).toEqual({ active: false });
   });
 
   it('gives exactly one success to 10 concurrent refreshes of one token', async () => {

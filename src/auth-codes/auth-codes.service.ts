@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SessionUser } from '../auth/session.types';
-import { randomToken, sha256 } from '../common/crypto/tokens';
+import { timeOrderedToken, tokenDigest } from '../common/crypto/tokens';
 import { ProviderEnvironment } from '../config/environment';
 import { AuthorizationCodeStore } from './authorization-code.store';
 import { AuthorizationRequest } from './authorization-request';
@@ -23,14 +23,14 @@ export class AuthCodesService {
   }
 
   /**
-   * Makes a code for what the user allowed: 256 random bits, stored only as their SHA-256.
+   * Makes a code for what the user allowed: 256 random bits after its time, stored only as its digest (tokenDigest).
    * The request's scope is already what this user may grant (AuthorizationService.signedIn).
    */
   async issue(request: AuthorizationRequest, user: SessionUser, ip: string): Promise<string> {
     const scope = request.scope.join(' ');
-    const code = randomToken(32);
+    const code = timeOrderedToken();
     await this.codes.create({
-      codeHash: sha256(code),
+      codeHash: tokenDigest(code),
       clientId: request.client.clientId,
       userId: user.id,
       redirectUri: request.redirectUri,
@@ -54,7 +54,7 @@ export class AuthCodesService {
   }
 
   find(code: string): Promise<AuthorizationCodeEntity | null> {
-    return this.codes.find(sha256(code));
+    return this.codes.find(tokenDigest(code));
   }
 
   /** Marks the code used by the grant it produced, in the caller's transaction: of concurrent redemptions exactly one sees true. */

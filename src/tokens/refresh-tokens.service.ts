@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EntityManager } from 'typeorm';
-import { randomToken, sha256 } from '../common/crypto/tokens';
+import { timeOrderedToken, tokenDigest } from '../common/crypto/tokens';
 import { ProviderEnvironment } from '../config/environment';
 import { GrantEntity } from '../grants/grant.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { NewRefreshToken, RefreshTokenStore } from './refresh-token.store';
 
 /**
- * Refresh tokens: opaque, 256 random bits, stored only hashed, rotated on every use
- * (refresh-token.entity.ts). Each lasts REFRESH_TOKEN_TTL, and no token of a grant outlasts
+ * Refresh tokens: opaque, 256 random bits after the time they were made, stored only as their
+ * digest (tokenDigest), rotated on every use (refresh-token.entity.ts). Each lasts REFRESH_TOKEN_TTL, and no token of a grant outlasts
  * REFRESH_TOKEN_ABSOLUTE_TTL from the grant's start: rotation never extends a grant (RFC 9700 §4.14.2).
  */
 @Injectable()
@@ -30,7 +30,7 @@ export class RefreshTokensService {
    * (TransactionsService) stores the same value as the one whose answer it replaces.
    */
   newToken(): string {
-    return randomToken(32);
+    return timeOrderedToken();
   }
 
   /** Stores `token` as the first refresh token of a grant, with the grant's scope, in the caller's transaction. */
@@ -53,13 +53,13 @@ export class RefreshTokensService {
   }
 
   find(token: string): Promise<RefreshTokenEntity | null> {
-    return this.tokens.find(sha256(token));
+    return this.tokens.find(tokenDigest(token));
   }
 
   /** The row that stores a token of the grant, by its digest. */
   private row(token: string, grant: GrantEntity, scope: string): NewRefreshToken {
     return {
-      tokenHash: sha256(token),
+      tokenHash: tokenDigest(token),
       grantId: grant.id,
       clientId: grant.clientId,
       userId: grant.userId,

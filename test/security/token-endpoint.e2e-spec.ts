@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
 import { AuthorizationCodeEntity } from '../../src/auth-codes/entities/authorization-code.entity';
-import { sha256 } from '../../src/common/crypto/tokens';
+import { tokenDigest } from '../../src/common/crypto/tokens';
 import { pkcePair } from '../helpers/oauth-client';
 import * as oauth from '../helpers/partner';
 import { REDIRECT, codeFlow, Tokens, expectNotFound, useSecurityWorld } from './world';
@@ -100,7 +100,7 @@ describe('The token endpoint (docs/security.md, Checklist)', () => {
       const { code, verifier } = await w.codeFor(w.partner);
       await w.db
         .getRepository(AuthorizationCodeEntity)
-        .update({ codeHash: sha256(code) }, { expiresAt: new Date(Date.now() - 1000) });
+        .update({ codeHash: tokenDigest(code) }, { expiresAt: new Date(Date.now() - 1000) });
       oauth.expectOAuthError(await w.exchange(code, verifier), 400, 'invalid_grant');
     });
   });

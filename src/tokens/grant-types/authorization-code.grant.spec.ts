@@ -14,7 +14,7 @@ import { AuthCodesService } from '../../auth-codes/auth-codes.service';
 import { AuthorizationCodeStore } from '../../auth-codes/authorization-code.store';
 import { AuthorizationRequest } from '../../auth-codes/authorization-request';
 import { ClientEntity } from '../../clients/entities/client.entity';
-import { sha256 } from '../../common/crypto/tokens';
+import { tokenDigest } from '../../common/crypto/tokens';
 import { InvalidGrantError } from '../../common/oauth/oauth.error';
 import { GrantStore } from '../../grants/grant.store';
 import { UserEntity } from '../../users/entities/user.entity';
@@ -80,7 +80,7 @@ describe('AuthorizationCodeGrant', () => {
     await expect(redeem(code)).resolves.toMatchObject({ scope: 'openid api', refresh_token: 'rt' });
     expect(onlyGrant()).toMatchObject({ clientId: 'partner', userId: 'user-1', scope: 'openid api', revokedAt: null });
     expect(storeRefreshToken).toHaveBeenCalledWith(expect.anything(), onlyGrant(), 'rt');
-    expect(store.codes.get(sha256(code))).toMatchObject({ consumedAt: expect.any(Date), grantId: onlyGrant().id });
+    expect(store.codes.get(tokenDigest(code))).toMatchObject({ consumedAt: expect.any(Date), grantId: onlyGrant().id });
   });
 
   it('refuses an unknown code with invalid_grant (RFC 6749 §5.2)', async () => {
@@ -90,7 +90,7 @@ describe('AuthorizationCodeGrant', () => {
   it('refuses a code issued to another client (RFC 6749 §4.1.3)', async () => {
     const code = await issue({}, aClient({ clientId: 'other' }));
     await expect(redeem(code)).rejects.toThrow(InvalidGrantError);
-    expect(store.codes.get(sha256(code))!.consumedAt).toBeNull();
+    expect(store.codes.get(tokenDigest(code))!.consumedAt).toBeNull();
   });
 
   it('refuses a code used twice and revokes the grant it produced (RFC 6749 §4.1.2)', async () => {
@@ -128,7 +128,7 @@ describe('AuthorizationCodeGrant', () => {
 
   it('refuses an expired code (RFC 6749 §4.1.2)', async () => {
     const code = await issue();
-    store.codes.get(sha256(code))!.expiresAt = new Date(Date.now() - 1);
+    store.codes.get(tokenDigest(code))!.expiresAt = new Date(Date.now() - 1);
     await expect(redeem(code)).rejects.toThrow(InvalidGrantError);
   });
 

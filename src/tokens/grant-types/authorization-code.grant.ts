@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ApisService } from '../../apis/apis.service';
 import { AuditRecord, AuditService } from '../../audit/audit.service';
 import { AuthCodesService } from '../../auth-codes/auth-codes.service';
 import { ClientEntity } from '../../clients/entities/client.entity';
-import { safeEqual, sha256 } from '../../common/crypto/tokens';
+import { safeEqual, sha256, timeOrderedUuid } from '../../common/crypto/tokens';
 import { InvalidGrantError } from '../../common/oauth/oauth.error';
 import { TransactionsService } from '../../database/transactions.service';
 import { GrantEntity } from '../../grants/grant.entity';
@@ -99,7 +98,7 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodePar
 
     // Consuming the code and storing what it yields happen in one transaction: never both, never neither.
     // The grant's id and refresh token are made once: an attempt run again (TransactionsService) stores the same.
-    const grantId = randomUUID();
+    const grantId = timeOrderedUuid();
     const refreshToken = this.responses.firstRefreshToken(client);
     const stored = await this.transactions.run(async (manager) => {
       if (!(await this.codes.consume(manager, code, grantId))) return null;

@@ -10,7 +10,7 @@ import {
   FakeRefreshTokenStore,
   inMemoryMetrics,
 } from '../../../test/helpers/fakes';
-import { sha256 } from '../../common/crypto/tokens';
+import { tokenDigest } from '../../common/crypto/tokens';
 import { InvalidGrantError, InvalidScopeError } from '../../common/oauth/oauth.error';
 import { GrantEntity } from '../../grants/grant.entity';
 import { GrantStore } from '../../grants/grant.store';
@@ -76,7 +76,7 @@ describe('RefreshTokenGrant', () => {
     const response = await sut.handle({ refresh_token: token }, client, '10.0.0.1');
     expect(response).toMatchObject({ scope: 'openid profile api', refresh_token: expect.any(String) });
     expect(response.refresh_token).not.toBe(token);
-    expect((await store.find(sha256(token)))!.isRotated).toBe(true);
+    expect((await store.find(tokenDigest(token)))!.isRotated).toBe(true);
     await expect(sut.handle({ refresh_token: response.refresh_token! }, client, '10.0.0.1')).resolves.toBeDefined();
     expect(audit.recorded.map((e) => e.type)).toEqual(['token.refreshed', 'token.refreshed']);
   });
@@ -116,7 +116,7 @@ describe('RefreshTokenGrant', () => {
 
   it('refuses an expired refresh token with invalid_grant', async () => {
     const token = await firstToken();
-    store.tokens.get(sha256(token))!.expiresAt = new Date(Date.now() - 1000);
+    store.tokens.get(tokenDigest(token))!.expiresAt = new Date(Date.now() - 1000);
     await expect(sut.handle({ refresh_token: token }, client, '10.0.0.1')).rejects.toThrow(InvalidGrantError);
   });
 
@@ -130,8 +130,8 @@ describe('RefreshTokenGrant', () => {
     const old = grants.add({ id: 'grant-old', scope: 'openid' }, 30 * 24 * HOUR - 1000);
     const token = await firstToken(old);
     // Rotation never extends the grant: the token lasts only as long as the grant has left.
-    expect(store.tokens.get(sha256(token))!.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
-    store.tokens.get(sha256(token))!.expiresAt = new Date(Date.now() + HOUR);
+    expect(store.tokens.get(tokenDigest(token))!.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    store.tokens.get(tokenDigest(token))!.expiresAt = new Date(Date.now() + HOUR);
     old.createdAt = new Date(Date.now() - 30 * 24 * HOUR);
     await expect(sut.handle({ refresh_token: token }, client, '10.0.0.1')).rejects.toThrow(InvalidGrantError);
   });
@@ -152,7 +152,7 @@ describe('RefreshTokenGrant', () => {
     const token = await firstToken();
     const response = await sut.handle({ refresh_token: token, scope: 'api' }, client, '10.0.0.1');
     expect(response.scope).toBe('api');
-    expect(store.tokens.get(sha256(response.refresh_token!))!.scope).toBe('openid profile api');
+    expect(store.tokens.get(tokenDigest(response.refresh_token!))!.scope).toBe('openid profile api');
   });
 
   it('refuses a scope wider than the grant with invalid_scope (RFC 6749 §6)', async () => {
@@ -167,7 +167,7 @@ describe('RefreshTokenGrant', () => {
     const narrowed = aClient({ scope: 'openid api' });
     const response = await sut.handle({ refresh_token: token }, narrowed, '10.0.0.1');
     expect(response.scope).toBe('openid api');
-    expect(store.tokens.get(sha256(response.refresh_token!))!.scope).toBe('openid api');
+    expect(store.tokens.get(tokenDigest(response.refresh_token!))!.scope).toBe('openid api');
     await expect(sut.handle({ refresh_token: response.refresh_token!, scope: 'profile' }, client, '1')).rejects.toThrow(
       InvalidScopeError,
     );
