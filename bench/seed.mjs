@@ -56,6 +56,16 @@ const digests = (() => {
   };
 })();
 
+/** A digest of a token made at `ms`, as the provider stores it (src/common/crypto/tokens.ts tokenDigest): its time in hex first. */
+const timeOrderedDigest = (ms) => ms.toString(16).padStart(12, '0') + digests().slice(12);
+
+/** A grant's id made at `ms`: an RFC 9562 version 7 UUID (timeOrderedUuid there). */
+const timeOrderedUuid = (ms) => {
+  const hex = timeOrderedDigest(ms);
+  const variant = ((parseInt(hex[16], 16) & 3) | 8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
+
 /** What a registered client's id looks like (src/clients/clients.service.ts: 16 random bytes, base64url). */
 const clientId = () => randomBytes(16).toString('base64url');
 
@@ -125,8 +135,8 @@ export async function seed({ databaseUrl, rows, username, refreshTokenTtl, log =
         const expires = expired ? now - ttlMs - random(DAY, 300 * DAY) : now + random(60000, ttlMs);
         const issued = expires - ttlMs;
         const granted = issued - random(0, 60 * DAY);
-        const id = randomUUID();
-        token = [digests(), id, client, user, 'openid profile email', datetime(expires), null, null, datetime(issued)];
+        const id = timeOrderedUuid(granted);
+        token = [timeOrderedDigest(issued), id, client, user, 'openid profile email', datetime(expires), null, null, datetime(issued)];
         const revoked = i % 50 === 0 ? datetime(issued) : null;
         return [id, client, user, 'openid profile email', null, datetime(granted), revoked, datetime(granted)];
       },
