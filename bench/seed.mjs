@@ -130,9 +130,15 @@ export async function seed({ databaseUrl, rows, username, refreshTokenTtl, log =
       (i) => {
         const user = userIds[random(0, userIds.length)];
         const client = clientIds[random(0, clientIds.length)];
-        const expired = i % 10 < EXPIRED_SHARE * 10;
-        // Expired: over for a day to ten months beyond REFRESH_TOKEN_TTL; live: expiring within its TTL.
-        const expires = expired ? now - ttlMs - random(DAY, 300 * DAY) : now + random(60000, ttlMs);
+        // In the order they were made, as a database that has run for a while holds them: first the
+        // expired (over for ten months down to a day beyond REFRESH_TOKEN_TTL), then the live
+        // (expiring within its TTL).
+        const expiredRows = Math.round(counts.grants * EXPIRED_SHARE);
+        const expires = Math.floor(
+          i < expiredRows
+            ? now - ttlMs - 300 * DAY + (299 * DAY * i) / expiredRows
+            : now + 60000 + ((ttlMs - 60000) * (i - expiredRows)) / (counts.grants - expiredRows),
+        );
         const issued = expires - ttlMs;
         const granted = issued - random(0, 60 * DAY);
         const id = timeOrderedUuid(granted);
@@ -144,12 +150,13 @@ export async function seed({ databaseUrl, rows, username, refreshTokenTtl, log =
     );
     log(`seeded ${counts.grants} grants and as many refresh tokens`);
     const cumulative = AUDIT_MIX.reduce((acc, [type, share]) => [...acc, [type, (acc.at(-1)?.[1] ?? 0) + share]], []);
-    await sink.fill('audit_events', counts.audit_events, () => {
+    await sink.fill('audit_events', counts.audit_events, (i) => {
       const draw = Math.random();
       const type = (cumulative.find(([, upTo]) => draw < upTo) ?? cumulative.at(-1))[0];
       const user = userIds[random(0, userIds.length)];
       const client = clientIds[random(0, clientIds.length)];
-      const created = now - random(0, TRAIL_SPAN_MS);
+      // Oldest first, as they were written.
+      const created = now - TRAIL_SPAN_MS + (TRAIL_SPAN_MS * i) / counts.audit_events;
       const ip = `198.51.100.${random(1, 255)}`;
       if (type === 'login.failed') {
         return [type, null, null, null, ip, JSON.stringify({ username: `seed-${random(0, userIds.length)}@example.org` }), datetime(created)];
