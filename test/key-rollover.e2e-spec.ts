@@ -22,11 +22,13 @@ import { spawnInstance, SpawnedInstance } from './helpers/spawned-instance';
  */
 /**
  * A key is published PUBLISH_AHEAD_S before it signs, and the test asks for half of that (the JWKS
- * max-age) as seen from outside: the other half is what a commit on a loaded cluster, a reload and
- * the poller's own requests may take. At 4 s, a Galera cluster sharing two cores with the rest of
- * the suite once took more.
+ * max-age) as seen from outside: a staged key signs a reload interval after KEY_PUBLISH_AHEAD, so
+ * that every instance has read it, and the other half is what a commit on a loaded cluster and the
+ * poller's own requests may take. At 4 s, a Galera cluster sharing two cores with the rest of
+ * the suite once took more. The interval leaves room for the publish-ahead time, that reload, and
+ * one more for the rollover check to come round.
  */
-const INTERVAL_S = 10;
+const INTERVAL_S = 13;
 const PUBLISH_AHEAD_S = 8;
 const TOKEN_TTL_S = 2;
 /** How often an instance reads the keys again (KeysService: a quarter of the publish-ahead time). */

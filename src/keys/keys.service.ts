@@ -113,6 +113,11 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   private readonly publishAheadMs: number;
   /** How often this instance reads the keys again: four times per KEY_PUBLISH_AHEAD, and at least every 5 s. */
   readonly reloadIntervalMs: number;
+  /**
+   * How long after it is stored a staged key signs: KEY_PUBLISH_AHEAD, and one reload for the other
+   * instances to read it, so that every instance publishes it that long before any signs with it.
+   */
+  private readonly stagedAheadMs: number;
   /** The longest any token lives (ID and access tokens, the provider's and every API's), refreshed at each reload. */
   private tokenLifetimeMs: number;
   /** Counts this instance's rotations: a read that began before one is not taken up after it. */
@@ -135,6 +140,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
       this.publishAheadMs > 0
         ? Math.min(MAX_RELOAD_INTERVAL_MS, Math.max(250, this.publishAheadMs / 4))
         : MAX_RELOAD_INTERVAL_MS;
+    this.stagedAheadMs = this.publishAheadMs > 0 ? this.publishAheadMs + this.reloadIntervalMs : 0;
   }
 
   async onModuleInit(): Promise<void> {
@@ -184,7 +190,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     const fresh = SIGNING_ALGORITHMS.map((alg) => generate(alg, new Date()));
     const made = await this.transactions.run(async (manager) => {
       const now = Date.now();
-      const activatesAt = new Date(Math.max(now + this.publishAheadMs, notBefore?.getTime() ?? 0));
+      const activatesAt = new Date(Math.max(now + this.stagedAheadMs, notBefore?.getTime() ?? 0));
       const current = await manager.find(SigningKeyEntity, { where: { retiredAt: IsNull(), withdrawnAt: IsNull() } });
       const waiting = current
         .filter((row) => row.activatesAt.getTime() > now)
@@ -250,15 +256,15 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * When a scheduled rollover is due, stages it: signing `interval` after the current keys began to,
-   * published KEY_PUBLISH_AHEAD before that (and up to one reload sooner, so that a check that comes
-   * a little late does not push the rollover back). Does nothing while a rotation is staged or not
+   * stored KEY_PUBLISH_AHEAD and a reload before that (stagedAheadMs), and up to one reload sooner
+   * still, so that a check that comes a little late does not push the rollover back. Does nothing while a rotation is staged or not
    * yet due; of several instances due at once, one stages it. Returns the rotation if this one did.
    */
   async rollOverIfDue(intervalMs: number): Promise<Rotation | undefined> {
     const queues = [...this.signers.values()];
     if (queues.length === 0 || queues.some((queue) => queue.length !== 1)) return undefined;
     const deadline = Math.max(...queues.map(([current]) => current.activatesAt)) + intervalMs;
-    if (Date.now() < deadline - this.publishAheadMs - this.reloadIntervalMs) return undefined;
+    if (Date.now() < deadline - this.stagedAheadMs - this.reloadIntervalMs) return undefined;
     const rotation = await this.stage(new Date(deadline));
     if (!rotation.made) return undefined;
     await this.recordRotation(rotation, {}, { scheduled: true });
