@@ -257,8 +257,9 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   /**
    * When a scheduled rollover is due, stages it: signing `interval` after the current keys began to,
    * stored KEY_PUBLISH_AHEAD and a reload before that (stagedAheadMs), and up to one reload sooner
-   * still, so that a check that comes a little late does not push the rollover back. Does nothing while a rotation is staged or not
-   * yet due; of several instances due at once, one stages it. Returns the rotation if this one did.
+   * still, so that a check that comes a little late does not push the rollover back. Does nothing
+   * while a rotation is staged or not yet due; of several instances due at once, one stages it.
+   * Returns the rotation if this one did.
    */
   async rollOverIfDue(intervalMs: number): Promise<Rotation | undefined> {
     const queues = [...this.signers.values()];
