@@ -241,15 +241,27 @@ describe('validateEnvironment', () => {
     );
   });
 
-  it('takes a key rollover schedule whose publish-ahead is shorter than its interval', () => {
+  it('takes a key rollover schedule whose interval leaves time to publish each new key first', () => {
     expect(validateEnvironment({})).toMatchObject({ KEY_ROTATION_INTERVAL: 0, KEY_PUBLISH_AHEAD: 3600 });
     expect(validateEnvironment({ KEY_ROTATION_INTERVAL: '7776000', KEY_PUBLISH_AHEAD: '86400' })).toMatchObject({
       KEY_ROTATION_INTERVAL: 7776000,
       KEY_PUBLISH_AHEAD: 86400,
     });
-    expect(problemWith({ KEY_ROTATION_INTERVAL: '3600' })).toBe(
-      'KEY_PUBLISH_AHEAD: must be shorter than KEY_ROTATION_INTERVAL',
+    expect(problemWith({ KEY_ROTATION_INTERVAL: '3609' })).toBe(
+      'KEY_ROTATION_INTERVAL: must be at least 3610 s, KEY_PUBLISH_AHEAD and two reloads of the keys, the time a new key is staged before it signs',
     );
+    expect(validateEnvironment({ KEY_ROTATION_INTERVAL: '3610' })).toMatchObject({ KEY_ROTATION_INTERVAL: 3610 });
+    // A short publish-ahead reloads four times within it: 8 s and two reloads of 2 s.
+    expect(problemWith({ KEY_ROTATION_INTERVAL: '11', KEY_PUBLISH_AHEAD: '8' })).toMatch(
+      /^KEY_ROTATION_INTERVAL: must be at least 12 s,/,
+    );
+    expect(validateEnvironment({ KEY_ROTATION_INTERVAL: '12', KEY_PUBLISH_AHEAD: '8' })).toMatchObject({
+      KEY_ROTATION_INTERVAL: 12,
+    });
+    // Nothing published ahead: the keys switch at the deadline, whatever the interval.
+    expect(validateEnvironment({ KEY_ROTATION_INTERVAL: '1', KEY_PUBLISH_AHEAD: '0' })).toMatchObject({
+      KEY_ROTATION_INTERVAL: 1,
+    });
     expect(problemWith({ KEY_ROTATION_INTERVAL: '-1' })).toBe(
       'KEY_ROTATION_INTERVAL: must be a whole number of seconds, 0 for no scheduled rollover',
     );

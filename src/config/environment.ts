@@ -13,6 +13,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { parseTrustProxy } from '../common/http/trust-proxy';
+import { keyReloadIntervalMs } from './key-reload-interval';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
@@ -359,12 +360,14 @@ export function validateEnvironment(raw: Record<string, unknown>): ProviderEnvir
   if (!problems.some((p) => p.startsWith('REFRESH_TOKEN_')) && env.REFRESH_TOKEN_ABSOLUTE_TTL < env.REFRESH_TOKEN_TTL) {
     problems.push('REFRESH_TOKEN_ABSOLUTE_TTL: must be at least REFRESH_TOKEN_TTL');
   }
-  if (
-    !problems.some((p) => p.startsWith('KEY_')) &&
-    env.KEY_ROTATION_INTERVAL > 0 &&
-    env.KEY_PUBLISH_AHEAD >= env.KEY_ROTATION_INTERVAL
-  ) {
-    problems.push('KEY_PUBLISH_AHEAD: must be shorter than KEY_ROTATION_INTERVAL');
+  if (!problems.some((p) => p.startsWith('KEY_')) && env.KEY_ROTATION_INTERVAL > 0 && env.KEY_PUBLISH_AHEAD > 0) {
+    // The next keys are staged this long before they sign; a shorter interval would push each rollover back.
+    const staged = env.KEY_PUBLISH_AHEAD + (2 * keyReloadIntervalMs(env.KEY_PUBLISH_AHEAD)) / 1000;
+    if (env.KEY_ROTATION_INTERVAL < staged) {
+      problems.push(
+        `KEY_ROTATION_INTERVAL: must be at least ${staged} s, KEY_PUBLISH_AHEAD and two reloads of the keys, the time a new key is staged before it signs`,
+      );
+    }
   }
   // Joined on one line: the operator sees every problem at once, and logs keep it together.
   if (problems.length > 0) throw new ConfigurationError(problems.join('; '));

@@ -7,14 +7,12 @@ import { ApisService } from '../apis/apis.service';
 import { AuditOrigin } from '../audit/audit-event-types';
 import { AuditService } from '../audit/audit.service';
 import { ProviderEnvironment } from '../config/environment';
+import { keyReloadIntervalMs } from '../config/key-reload-interval';
 import { TransactionsService } from '../database/transactions.service';
 import { ProviderMetrics } from '../metrics/provider-metrics';
 import { SigningAlgorithm, SigningKeyEntity } from './entities/signing-key.entity';
 
 export const SIGNING_ALGORITHMS: SigningAlgorithm[] = ['ES256', 'RS256'];
-
-/** The longest an instance waits before it looks for keys made elsewhere (another instance, the CLI's keys:rotate). */
-const MAX_RELOAD_INTERVAL_MS = 5000;
 
 /** How long the published key set is reused; a rotation by another instance or the CLI shows within this time. */
 const JWKS_CACHE_MS = 1000;
@@ -135,11 +133,9 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   ) {
     this.accessTokenTtlMs = config.get('ACCESS_TOKEN_TTL', { infer: true }) * 1000;
     this.tokenLifetimeMs = this.accessTokenTtlMs;
-    this.publishAheadMs = config.get('KEY_PUBLISH_AHEAD', { infer: true }) * 1000;
-    this.reloadIntervalMs =
-      this.publishAheadMs > 0
-        ? Math.min(MAX_RELOAD_INTERVAL_MS, Math.max(250, this.publishAheadMs / 4))
-        : MAX_RELOAD_INTERVAL_MS;
+    const publishAhead = config.get('KEY_PUBLISH_AHEAD', { infer: true });
+    this.publishAheadMs = publishAhead * 1000;
+    this.reloadIntervalMs = keyReloadIntervalMs(publishAhead);
     this.stagedAheadMs = this.publishAheadMs > 0 ? this.publishAheadMs + this.reloadIntervalMs : 0;
   }
 
