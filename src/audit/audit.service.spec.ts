@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, EntitySubscriberInterface, Repository } from 'typeorm';
 import { BeforeQueryEvent } from 'typeorm/subscriber/event/QueryEvent';
 import { dataSourceOptions, openDataSource } from '../database/data-source-options';
+import { TransactionsService } from '../database/transactions.service';
 import { AuditDetail } from './audit-event-types';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditService } from './audit.service';
@@ -11,12 +12,14 @@ import { AuditService } from './audit.service';
 describe('AuditService.record', () => {
   let db: DataSource;
   let events: Repository<AuditEventEntity>;
+  let transactions: TransactionsService;
   /** The INSERTs into audit_events sent to the database, as TypeORM's subscribers see every query. */
   const inserts: string[] = [];
 
   beforeAll(async () => {
     db = await openDataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'sqlite::memory:'));
     events = db.getRepository(AuditEventEntity);
+    transactions = new TransactionsService(db);
     const watcher: EntitySubscriberInterface = {
       beforeQuery: (event: BeforeQueryEvent<unknown>) => {
         if (/^INSERT INTO [`"]audit_events[`"]/.test(event.query)) inserts.push(event.query);
@@ -39,7 +42,7 @@ describe('AuditService.record', () => {
   it('writes the event with the time it happened', async () => {
     const by = actor();
     const before = Date.now();
-    await new AuditService(events).record({ type: 'client.deleted', actor: by, clientId: 'c1' });
+    await new AuditService(events, transactions).record({ type: 'client.deleted', actor: by, clientId: 'c1' });
     const row = await events.findOneByOrFail({ actor: by });
     expect(row).toMatchObject({ type: 'client.deleted', userId: null, clientId: 'c1', ip: null, detail: null });
     // MySQL's DATETIME keeps whole seconds.
@@ -49,7 +52,7 @@ describe('AuditService.record', () => {
 
   it('writes the events recorded at the same moment in one INSERT, each caller waiting for it', async () => {
     const [a, b] = [actor(), actor()];
-    const sut = new AuditService(events);
+    const sut = new AuditService(events, transactions);
     await Promise.all([
       sut.record({ type: 'token.issued', actor: a, clientId: 'a', detail: { scope: 'api' } }),
       sut.record({ type: 'token.issued', actor: b, clientId: 'b' }),
@@ -59,11 +62,27 @@ describe('AuditService.record', () => {
     expect(await events.findOneByOrFail({ actor: b })).toMatchObject({ clientId: 'b', detail: null });
   });
 
+  it('keeps an event recorded while another write is under way, even when that write is rolled back', async () => {
+    const by = actor();
+    const sut = new AuditService(events, transactions);
+    let recorded!: Promise<void>;
+    const failed = transactions.run(async (manager) => {
+      await manager.query('SELECT 1');
+      // On SQLite's one connection, an INSERT sent now would land inside this transaction.
+      recorded = sut.record({ type: 'client.deleted', actor: by, clientId: 'c1' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw new Error('this write fails');
+    });
+    await expect(failed).rejects.toThrow('this write fails');
+    await recorded;
+    expect(await events.findOneBy({ actor: by })).toMatchObject({ type: 'client.deleted', clientId: 'c1' });
+  });
+
   it('logs a failed write instead of failing the action it records, and keeps no part of the event', async () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const by = actor();
     await expect(
-      new AuditService(events).record({ type: 'login.failed', actor: by, detail: unserializable() }),
+      new AuditService(events, transactions).record({ type: 'login.failed', actor: by, detail: unserializable() }),
     ).resolves.toBeUndefined();
     expect(error).toHaveBeenCalledWith(expect.stringMatching(/^audit event login\.failed not recorded: .*circular/i));
     expect(await events.findOneBy({ actor: by })).toBeNull();
@@ -72,7 +91,7 @@ describe('AuditService.record', () => {
   it('retries the events of a failed INSERT one by one, so one bad event loses no other', async () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const [good, bad, alsoGood] = [actor(), actor(), actor()];
-    const sut = new AuditService(events);
+    const sut = new AuditService(events, transactions);
     await Promise.all([
       sut.record({ type: 'login.succeeded', actor: good }),
       sut.record({ type: 'login.failed', actor: bad, detail: unserializable() }),
