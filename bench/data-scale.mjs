@@ -267,6 +267,7 @@ async function retentionUnderLoad({ seeded, refreshTokenTtl, settings, databaseP
     rps: list.length ? median(list.map((s) => s.rps)) : null,
     p99Median: list.length ? median(list.map((s) => s.p99)) : null,
     p99Max: list.length ? Math.max(...list.map((s) => s.p99)) : null,
+    cpuPerRequest: list.length ? median(list.map((s) => s.cpuPerRequest)) : null,
   });
   return {
     finished,
@@ -350,7 +351,7 @@ export function dataScaleMarkdown(r) {
   const a = t.after.size;
   const rowsLine = (rows) => Object.entries(rows).map(([table, n]) => `${table} ${num(n)}`).join(', ');
   lines.push(`Retention under load (${t.scenario}, ${s.connections} connections, capped at ${num(t.rate)} req/s, ${LOAD_SHARE * 100} % of scenario 3's seeded rate): backlog ${num(t.before.backlog.refresh_tokens)} refresh tokens and ${num(t.before.backlog.audit_events)} failed sign-ins; deleted ${num(t.pruned)} rows in ${num(t.seconds, 1)} s (${num(t.rowsPerSecond)} rows/s)${t.finished ? '' : `, then stopped at the limit of ${num(t.limit)} s with ${num(t.after.backlog.refresh_tokens)} refresh tokens and ${num(t.after.backlog.audit_events)} failed sign-ins left`}.`);
-  lines.push(`The load while retention ran: ${num(t.load.rps)} req/s, p99 median ${num(t.load.p99Median)} ms, worst ${num(t.load.p99Max)} ms over ${t.load.slices} slice(s) of ${SLICE_S} s; before it started: ${num(t.idle.rps)} req/s, p99 ${num(t.idle.p99Median)} ms.`);
+  lines.push(`The load while retention ran: ${num(t.load.rps)} req/s, p99 median ${num(t.load.p99Median)} ms, worst ${num(t.load.p99Max)} ms over ${t.load.slices} slice(s) of ${SLICE_S} s, ${num(t.load.cpuPerRequest)} µs CPU a request; before it started: ${num(t.idle.rps)} req/s, p99 ${num(t.idle.p99Median)} ms, ${num(t.idle.cpuPerRequest)} µs CPU a request.`);
   lines.push(`Rows before: ${rowsLine(t.before.rows)}; after (the load adds its own): ${rowsLine(t.after.rows)}.`);
   lines.push(`Database on disk: ${mb(b.bytes)} before retention${b.free ? ` (${mb(b.free)} of it free)` : ''}, ${mb(a.bytes)} after, of which ${mb(a.free)} free for reuse${r.database.startsWith('SQLite') ? ' (SQLite reuses free pages for new rows; only VACUUM gives them back to the file system)' : ' (InnoDB data_free: reused by new rows; OPTIMIZE TABLE gives it back)'}.`);
   lines.push('');
