@@ -16,6 +16,7 @@ import { parseTrustProxy } from './common/http/trust-proxy';
 import { onPagesOnly } from './common/http/pages-only';
 import { addSecurityHeaders, securityHeaders } from './common/http/security-headers';
 import { resolveSessionSecret } from './config/session-secret';
+import { TransactionsService } from './database/transactions.service';
 import { echoRequestId, requestId } from './logging/request-id';
 import { logRequests } from './logging/request-log';
 import { observeResponses, serveMetrics } from './metrics/metrics-listener';
@@ -99,7 +100,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     secret: sessionSecret,
     cookieName: 'sid',
     saveUninitialized: false,
-    store: new TypeOrmSessionStore(app.get(DataSource), SESSION_TTL_SECONDS),
+    store: new TypeOrmSessionStore(app.get(DataSource), app.get(TransactionsService), SESSION_TTL_SECONDS),
     cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_TTL_SECONDS * 1000 },
   });
   app.setViewEngine({

@@ -1,6 +1,7 @@
 import type { Session } from 'fastify';
-import { DataSource, MoreThan, Repository } from 'typeorm';
+import { DataSource, EntityManager, MoreThan, Repository } from 'typeorm';
 import { sha256 } from '../common/crypto/tokens';
+import { TransactionsService } from '../database/transactions.service';
 import { SessionEntity } from './session.entity';
 
 type Callback = (err?: unknown) => void;
@@ -29,12 +30,16 @@ export const tombstone = (): Pick<SessionEntity, 'data' | 'expiresAt' | 'userId'
  * Rows are keyed by the SHA-256 of the session id, as codes and tokens are: whoever reads the table
  * learns no cookie that signs anyone in. The user, User-Agent and address the session holds are
  * written to columns of their own, to find and show the sessions of a user.
+ *
+ * Writes go through TransactionsService like every store's: on SQLite's one connection, a statement
+ * sent on its own would run inside whatever transaction was open, and be lost if that rolled back.
  */
 export class TypeOrmSessionStore {
   private readonly sessions: Repository<SessionEntity>;
 
   constructor(
     dataSource: DataSource,
+    private readonly transactions: TransactionsService,
     private readonly ttlSeconds: number,
   ) {
     this.sessions = dataSource.getRepository(SessionEntity);
@@ -49,7 +54,8 @@ export class TypeOrmSessionStore {
       userAgent: session.userAgent ?? null,
       ip: session.ip ?? null,
     };
-    this.save(sessionRowId(id), fields).then(() => callback(), callback);
+    const row = sessionRowId(id);
+    this.transactions.run((manager) => this.save(manager, row, fields)).then(() => callback(), callback);
   }
 
   get(id: string, callback: (err: unknown, session?: Session | null) => void): void {
@@ -60,16 +66,23 @@ export class TypeOrmSessionStore {
   }
 
   destroy(id: string, callback: Callback): void {
-    this.sessions.update({ id: sessionRowId(id) }, tombstone()).then(() => callback(), callback);
+    const row = sessionRowId(id);
+    this.transactions
+      .write((manager) => manager.update(SessionEntity, { id: row }, tombstone()))
+      .then(() => callback(), callback);
   }
 
   /** Updates a live session in one conditional statement; only an id never stored before is inserted. */
-  private async save(id: string, fields: Omit<SessionEntity, 'id' | 'createdAt'>): Promise<void> {
-    const { affected } = await this.sessions.update({ id, expiresAt: MoreThan(new Date()) }, fields);
+  private async save(
+    manager: EntityManager,
+    id: string,
+    fields: Omit<SessionEntity, 'id' | 'createdAt'>,
+  ): Promise<void> {
+    const { affected } = await manager.update(SessionEntity, { id, expiresAt: MoreThan(new Date()) }, fields);
     if (affected) return;
     // A row that exists here is dead (destroyed or expired): ignoring the insert keeps it dead.
-    await this.sessions
-      .createQueryBuilder()
+    await manager
+      .createQueryBuilder(SessionEntity, 'session')
       .insert()
       .values({ id, ...fields, createdAt: new Date() })
       .orIgnore()

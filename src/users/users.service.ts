@@ -9,6 +9,7 @@ import { contains } from '../database/contains';
 import { HeldUntilChange } from '../database/held-until-change';
 import { RowReader } from '../database/row-reader';
 import { isUniqueViolation } from '../database/unique-violation';
+import { TransactionsService } from '../database/transactions.service';
 import { UserEntity } from './entities/user.entity';
 
 export interface NewUser {
@@ -44,6 +45,7 @@ export class UsersService implements OnModuleInit {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly passwords: PasswordHasher,
+    private readonly transactions: TransactionsService,
     counters: ChangeCounters,
   ) {
     this.byId = new RowReader(users, ['id']);
@@ -57,21 +59,21 @@ export class UsersService implements OnModuleInit {
   async create(input: NewUser): Promise<UserEntity> {
     if (await this.users.existsBy({ username: input.username })) throw new UsernameTakenError(input.username);
     // The unique index decides between two that asked for the same name at once.
-    const saved = this.users.save(
-      this.users.create({
-        id: randomUUID(),
-        username: input.username,
-        passwordHash: await this.hashPassword(input.password),
-        email: input.email ?? null,
-        name: input.name ?? null,
-        isAdmin: input.isAdmin ?? false,
-        // Set here, not by the column default, which keeps only whole seconds on SQLite: the newest first, to the millisecond.
-        createdAt: new Date(),
-      }),
-    );
-    return saved.catch((error: unknown) => {
-      throw isUniqueViolation(error) ? new UsernameTakenError(input.username) : error;
+    const user = this.users.create({
+      id: randomUUID(),
+      username: input.username,
+      passwordHash: await this.hashPassword(input.password),
+      email: input.email ?? null,
+      name: input.name ?? null,
+      isAdmin: input.isAdmin ?? false,
+      // Set here, not by the column default, which keeps only whole seconds on SQLite: the newest first, to the millisecond.
+      createdAt: new Date(),
     });
+    return this.transactions
+      .write((manager) => manager.save(user))
+      .catch((error: unknown) => {
+        throw isUniqueViolation(error) ? new UsernameTakenError(input.username) : error;
+      });
   }
 
   /** A page of users, newest first, and how many match; `q` is a substring of the username, name or email. */
