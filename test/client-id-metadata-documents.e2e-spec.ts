@@ -232,7 +232,8 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
       const url = documents.url('/redirect/client.json');
       documents.serve('/redirect/client.json', { status: 302, headers: { location: 'http://10.0.0.1/client.json' } });
       await refusedEverywhere(url, 'redirects (HTTP 302)');
-      expect(documents.hits('/redirect/client.json')).toBe(2);
+      // Fetched once: the token endpoint is given the refusal held since the authorization request.
+      expect(documents.hits('/redirect/client.json')).toBe(1);
     });
 
     it('an answer that is not application/json, or not a success', async () => {
@@ -304,6 +305,27 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
     const later = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 121_000);
     try {
       expect((await authorizeAs(url)).text).toContain('Version two');
+      expect(documents.hits(path)).toBe(2);
+    } finally {
+      later.mockRestore();
+    }
+  });
+
+  it('refuses a document it could not use for a minute without fetching it again, then fetches it', async () => {
+    const path = '/broken/client.json';
+    const url = documents.url(path);
+    documents.serve(path, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'down' });
+    expectErrorPage(await authorizeAs(url), 'answered HTTP 500');
+    documents.serveJson(path, documentFor(url));
+    expectErrorPage(await authorizeAs(url), 'answered HTTP 500');
+    const res = await oauth.exchange(t.http(), asPartner(url), { code: 'x'.repeat(43), verifier: 'y'.repeat(43) });
+    oauth.expectOAuthError(res, 401, 'invalid_client');
+    expect(documents.hits(path)).toBe(1);
+
+    const realNow = Date.now.bind(Date);
+    const later = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 61_000);
+    try {
+      expect((await authorizeAs(url)).status).toBe(200);
       expect(documents.hits(path)).toBe(2);
     } finally {
       later.mockRestore();

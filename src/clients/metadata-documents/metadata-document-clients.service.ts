@@ -7,12 +7,21 @@ import { isUniqueViolation } from '../../database/unique-violation';
 import { ClientStore } from '../client.store';
 import { ClientEntity } from '../entities/client.entity';
 import { clientIdUrlProblem } from './client-id-url';
-import { DocumentFetcher } from './document-fetcher';
+import { CACHE_MIN_SECONDS, DocumentFetcher } from './document-fetcher';
 import { DocumentedClient, documentedClient } from './metadata-document';
 import { MetadataDocumentError } from './metadata-document.error';
 
-/** At most this many documents' freshness is remembered; past it, the longest remembered goes first. */
+/**
+ * At most this many documents' freshness, and as many refusals, are remembered; past it, the
+ * longest remembered goes first.
+ */
 const DOCUMENTS_HELD = 1000;
+/**
+ * How long a document that could not be fetched, or was refused, is answered with the same refusal
+ * without fetching it again: as long as a good document is used at least. Otherwise every request
+ * naming a broken or slow URL would send the provider to fetch it once more.
+ */
+const REFUSAL_HELD_MS = CACHE_MIN_SECONDS * 1000;
 
 /**
  * Clients known by their Client ID Metadata Document (draft-ietf-oauth-client-id-metadata-document):
@@ -22,7 +31,7 @@ const DOCUMENTS_HELD = 1000;
  * once its Cache-Control allows (within DocumentFetcher's bounds); until then the row serves, as
  * ClientStore holds it (a row deleted meanwhile is made again from a new fetch). The row changes
  * only when a fetched document differs from it. Requests for a URL whose fetch is under way wait
- * for that one fetch.
+ * for that one fetch; a refused document is refused again, unfetched, for REFUSAL_HELD_MS.
  */
 @Injectable()
 export class MetadataDocumentClients {
@@ -32,6 +41,8 @@ export class MetadataDocumentClients {
   private readonly fresh = new Map<string, number>();
   /** By URL, the fetch under way. */
   private readonly fetching = new Map<string, Promise<ClientEntity>>();
+  /** By URL, why its document was refused, and until when (ms since the epoch) that answer stands. */
+  private readonly refused = new Map<string, { error: MetadataDocumentError; until: number }>();
 
   constructor(
     config: ConfigService<ProviderEnvironment, true>,
@@ -52,18 +63,32 @@ export class MetadataDocumentClients {
       const row = await this.clients.findById(url);
       if (row) return row;
     }
+    const refusal = this.refused.get(url);
+    if (refusal && refusal.until > Date.now()) throw refusal.error;
     let fetching = this.fetching.get(url);
     if (!fetching) {
-      fetching = this.fetch(url).finally(() => this.fetching.delete(url));
+      fetching = this.fetch(url)
+        .catch((error: unknown) => {
+          if (error instanceof MetadataDocumentError) this.refuse(url, error);
+          throw error;
+        })
+        .finally(() => this.fetching.delete(url));
       this.fetching.set(url, fetching);
     }
     return fetching;
+  }
+
+  private refuse(url: string, error: MetadataDocumentError): void {
+    this.refused.delete(url);
+    if (this.refused.size >= DOCUMENTS_HELD) this.refused.delete(this.refused.keys().next().value!);
+    this.refused.set(url, { error, until: Date.now() + REFUSAL_HELD_MS });
   }
 
   private async fetch(url: string): Promise<ClientEntity> {
     const { body, maxAge } = await this.fetcher.fetch(new URL(url));
     const described = documentedClient(body, url, await this.apis.supportedScopes());
     const client = Object.freeze(await this.keep(url, described));
+    this.refused.delete(url);
     this.fresh.delete(url);
     if (maxAge > 0) {
       if (this.fresh.size >= DOCUMENTS_HELD) this.fresh.delete(this.fresh.keys().next().value!);
