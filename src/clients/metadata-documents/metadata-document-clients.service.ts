@@ -69,7 +69,8 @@ export class MetadataDocumentClients {
     if (!fetching) {
       fetching = this.fetch(url)
         .catch((error: unknown) => {
-          if (error instanceof MetadataDocumentError) this.refuse(url, error);
+          if (error instanceof MetadataDocumentError)
+            remember(this.refused, url, { error, until: Date.now() + REFUSAL_HELD_MS });
           throw error;
         })
         .finally(() => this.fetching.delete(url));
@@ -78,22 +79,13 @@ export class MetadataDocumentClients {
     return fetching;
   }
 
-  private refuse(url: string, error: MetadataDocumentError): void {
-    this.refused.delete(url);
-    if (this.refused.size >= DOCUMENTS_HELD) this.refused.delete(this.refused.keys().next().value!);
-    this.refused.set(url, { error, until: Date.now() + REFUSAL_HELD_MS });
-  }
-
   private async fetch(url: string): Promise<ClientEntity> {
     const { body, maxAge } = await this.fetcher.fetch(new URL(url));
     const described = documentedClient(body, url, await this.apis.supportedScopes());
     const client = Object.freeze(await this.keep(url, described));
     this.refused.delete(url);
     this.fresh.delete(url);
-    if (maxAge > 0) {
-      if (this.fresh.size >= DOCUMENTS_HELD) this.fresh.delete(this.fresh.keys().next().value!);
-      this.fresh.set(url, Date.now() + maxAge * 1000);
-    }
+    if (maxAge > 0) remember(this.fresh, url, Date.now() + maxAge * 1000);
     return client;
   }
 
@@ -128,6 +120,13 @@ export class MetadataDocumentClients {
     });
     return client;
   }
+}
+
+/** Sets `url` in `map` as its newest entry; past DOCUMENTS_HELD entries, the oldest goes. */
+function remember<T>(map: Map<string, T>, url: string, value: T): void {
+  map.delete(url);
+  if (map.size >= DOCUMENTS_HELD) map.delete(map.keys().next().value!);
+  map.set(url, value);
 }
 
 /** What every document client is, whatever its row says: public, with PKCE, not a resource server. */
