@@ -133,6 +133,15 @@ describe('administration CLI', () => {
       );
     });
 
+    it('creates users from several processes at once while the app runs, each of them stored', async () => {
+      const names = Array.from({ length: 6 }, () => uniqueName('parallel'));
+      const runs = await Promise.all(
+        names.map((name) => cli('user:create', `--username=${name}`, '--password=pw-123456', '--json')),
+      );
+      expect(runs.map((run) => jsonOf(run).username)).toEqual(names);
+      for (const name of names) expect(await t.app.get(UsersService).findByUsername(name)).not.toBeNull();
+    });
+
     it('reads the password from standard input, one trailing newline dropped, and the running app can log the user in', async () => {
       const username = uniqueName('cli-stdin');
       const body = jsonOf(

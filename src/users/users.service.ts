@@ -69,11 +69,14 @@ export class UsersService implements OnModuleInit {
       // Set here, not by the column default, which keeps only whole seconds on SQLite: the newest first, to the millisecond.
       createdAt: new Date(),
     });
-    return this.transactions
-      .write((manager) => manager.save(user))
+    // One INSERT, where save() would read first: on SQLite a transaction that has read cannot wait
+    // for another process's write (the CLI beside a running provider) and fails at once.
+    await this.transactions
+      .write((manager) => manager.insert(UserEntity, user))
       .catch((error: unknown) => {
         throw isUniqueViolation(error) ? new UsernameTakenError(input.username) : error;
       });
+    return user;
   }
 
   /** A page of users, newest first, and how many match; `q` is a substring of the username, name or email. */
