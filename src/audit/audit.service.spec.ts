@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntitySubscriberInterface, Repository } from 'typeorm';
 import { BeforeQueryEvent } from 'typeorm/subscriber/event/QueryEvent';
+import { writeDuringFailedTransaction } from '../../test/helpers/during-failed-transaction';
 import { dataSourceOptions, openDataSource } from '../database/data-source-options';
 import { TransactionsService } from '../database/transactions.service';
 import { AuditDetail } from './audit-event-types';
@@ -65,16 +66,9 @@ describe('AuditService.record', () => {
   it('keeps an event recorded while another write is under way, even when that write is rolled back', async () => {
     const by = actor();
     const sut = new AuditService(events, transactions);
-    let recorded!: Promise<void>;
-    const failed = transactions.run(async (manager) => {
-      await manager.query('SELECT 1');
-      // On SQLite's one connection, an INSERT sent now would land inside this transaction.
-      recorded = sut.record({ type: 'client.deleted', actor: by, clientId: 'c1' });
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      throw new Error('this write fails');
-    });
-    await expect(failed).rejects.toThrow('this write fails');
-    await recorded;
+    await writeDuringFailedTransaction(transactions, () =>
+      sut.record({ type: 'client.deleted', actor: by, clientId: 'c1' }),
+    );
     expect(await events.findOneBy({ actor: by })).toMatchObject({ type: 'client.deleted', clientId: 'c1' });
   });
 

@@ -1,7 +1,7 @@
 import type { Session } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { writeDuringFailedTransaction } from '../../test/helpers/during-failed-transaction';
 import { dataSourceOptions, openDataSource } from '../database/data-source-options';
 import { TransactionsService } from '../database/transactions.service';
 import { TypeOrmSessionStore } from './typeorm-session.store';
@@ -45,16 +45,7 @@ describe('TypeOrmSessionStore', () => {
 
   it('keeps a session saved while another write is under way, even when that write is rolled back', async () => {
     const id = sessionId();
-    let saved!: Promise<void>;
-    const failed = transactions.run(async (manager) => {
-      await manager.query('SELECT 1');
-      // On SQLite's one connection, a statement sent now would land inside this transaction.
-      saved = set(id, session('bob'));
-      await sleep(20);
-      throw new Error('this write fails');
-    });
-    await expect(failed).rejects.toThrow('this write fails');
-    await saved;
+    await writeDuringFailedTransaction(transactions, () => set(id, session('bob')));
     expect(await get(id)).toMatchObject({ userId: 'bob' });
   });
 });
