@@ -71,7 +71,7 @@ const HOT_QUERIES = [
  * files in `tempDir`. Answers the results (JSON) and their Markdown; `children` collects the
  * processes started, for the caller to stop on failure.
  */
-export async function dataScale({ root, dist, rows, mysqlUrl, settings, providerSettings, tempDir, logDir, log, children }) {
+export async function dataScale({ root, dist, rows, mysqlUrl, settings, providerSettings, tempDir, logDir, log, children, nodeArgs }) {
   const databases = [];
   try {
     const url = async (name) => {
@@ -87,7 +87,7 @@ export async function dataScale({ root, dist, rows, mysqlUrl, settings, provider
     const databasePids = mysqlUrl ? databaseServerPids(Number(new URL(mysqlUrl).port || 3306)) : [];
     log(`data scale: ${rows.toLocaleString('en-US')} grants; starting two instances (${mysqlUrl ? 'MariaDB' : 'SQLite'})`);
     children.push(empty, seeded);
-    await Promise.all([empty.start(), seeded.start()]);
+    await Promise.all([empty.start({ nodeArgs }), seeded.start({ nodeArgs })]);
     // One after the other: each makes its users through the CLI (scrypt) four at a time already.
     for (const server of [empty, seeded]) await server.createFixtures({ flowUsers: settings.flowConnections });
 
@@ -162,7 +162,7 @@ export async function dataScale({ root, dist, rows, mysqlUrl, settings, provider
     // server driven at its limit queues every request (50 connections at 1,000 req/s wait 50 ms each
     // on average), and the p99 would measure the queue rather than what retention adds to it.
     const rate = Math.max(1, Math.round(compared.find((row) => row.id === '3').seeded.rps * LOAD_SHARE));
-    const retention = await retentionUnderLoad({ seeded, refreshTokenTtl, settings, databasePids, log, chains, rate });
+    const retention = await retentionUnderLoad({ seeded, refreshTokenTtl, settings, databasePids, log, chains, rate, nodeArgs });
     const results = {
       kind: 'data-scale',
       rows,
@@ -188,7 +188,7 @@ export async function dataScale({ root, dist, rows, mysqlUrl, settings, provider
  * retention starts until its log says the backlog is gone. The database's size and rows before and
  * after, the instance stopped (SQLite's write-ahead log then folded into the file).
  */
-async function retentionUnderLoad({ seeded, refreshTokenTtl, settings, databasePids, log, chains, rate }) {
+async function retentionUnderLoad({ seeded, refreshTokenTtl, settings, databasePids, log, chains, rate, nodeArgs }) {
   await seeded.stop();
   const tables = Object.keys(TABLES);
   const before = {
@@ -199,7 +199,7 @@ async function retentionUnderLoad({ seeded, refreshTokenTtl, settings, databaseP
   log(`retention: backlog ${JSON.stringify(before.backlog)}; restarting the seeded instance with RETENTION_INTERVAL=${RETENTION_DELAY_S}`);
   const instance = seeded.sibling('ours-seeded-retention');
   instance.env = { ...instance.env, RETENTION_INTERVAL: String(RETENTION_DELAY_S) };
-  await instance.start();
+  await instance.start({ nodeArgs });
   const startedAt = performance.now();
   const since = (t) => (t - startedAt) / 1000;
   const logFile = instance.child.logFile;

@@ -302,10 +302,19 @@ async function main() {
   const databaseOf = (server) => databasePids.get(server) ?? [];
   let clusterDatabase;
 
+  const profileArgs = flags.profile
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${resolve(flags.profile)}`,
+        '--require',
+        join(root, 'bench/lib/exit-on-signal.cjs'),
+      ]
+    : [];
+
   try {
     if (seedRows) {
       const results = await dataScale({
-        root, dist, rows: seedRows, mysqlUrl, settings, providerSettings, tempDir, logDir, log, children,
+        root, dist, rows: seedRows, mysqlUrl, settings, providerSettings, tempDir, logDir, log, children, nodeArgs: profileArgs,
       });
       writeFileSync(flags.out, `${JSON.stringify({ command, startedAt: startedAt.toISOString(), ...results }, null, 2)}\n`);
       process.stdout.write(`${dataScaleMarkdown(results)}\n`);
@@ -352,14 +361,6 @@ async function main() {
       ceiling: new ReferenceServer({ root, logDir, label: 'node:http', script: 'ceiling.mjs' }),
       nest: new ReferenceServer({ root, logDir, label: 'Nest', script: 'nest-one-route.mjs' }),
     };
-    const profileArgs = flags.profile
-      ? [
-          '--cpu-prof',
-          `--cpu-prof-dir=${resolve(flags.profile)}`,
-          '--require',
-          join(root, 'bench/lib/exit-on-signal.cjs'),
-        ]
-      : [];
     log(
       `starting the provider (${db})${compare ? `, oidc-provider${onRedis ? ' (in memory and on Redis)' : ''} and the reference servers` : ''}` +
         `${onCluster ? ` and two instances on the Galera cluster (database ${clusterDatabase.name})` : ''}`,
