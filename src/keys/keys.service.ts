@@ -322,7 +322,11 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
       // The newest of those that sign by now, and every staged one.
       const signing = ofAlg.filter((row) => row.activatesAt <= now).length;
       const queue = ofAlg.slice(Math.max(0, signing - 1));
-      if (queue.length === 0 && createMissing) queue.push(await this.keys.save(generate(alg, now)));
+      if (queue.length === 0 && createMissing) {
+        const key = generate(alg, now);
+        await this.transactions.write((manager) => manager.insert(SigningKeyEntity, key));
+        queue.push(key);
+      }
       const before = this.signers.get(alg) ?? [];
       if (queue.length === 0) continue;
       retiredSinceLastRead ||= before.some((key) => !queue.some((row) => row.kid === key.kid));
