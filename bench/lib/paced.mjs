@@ -7,18 +7,20 @@ const TICK_MS = 1;
 
 /**
  * Sends `rate` requests a second for `duration` seconds over at most `connections` kept-alive
- * connections, described as autocannon describes them (`url`, and one entry of `requests` with
- * method, path, headers, setupRequest and onResponse). Requests are sent as they fall due, whether or
- * not earlier ones have been answered, and each latency counts from the moment its request was due:
- * a server that stalls is charged for every request that waited, including those still queued on
- * this side for a free connection. (autocannon's `overallRate` sends each connection's share of a
- * second as fast as it can at the start of that second, and then waits: at half a server's rate, its
- * latencies measure a queue of every connection at once.) Answers what autocannon answers, as far as
- * measure() reads it.
+ * connections, described as autocannon describes them (`url` with method, headers and body, or one
+ * entry of `requests` with method, path, headers, setupRequest and onResponse). Requests are sent
+ * as they fall due, whether or not earlier ones have been answered, and each latency counts from the
+ * moment its request was due: a server that stalls is charged for every request that waited,
+ * including those still queued on this side for a free connection. (autocannon's `overallRate`
+ * sends each connection's share of a second as fast as it can at the start of that second, and
+ * then waits: at half a server's rate, its latencies measure a queue of every connection at once.)
+ * Answers what autocannon answers, as far as measure() reads it.
  */
-export function paced({ url, requests: [spec], connections, duration, overallRate: rate, timeout = 10 }) {
+export function paced({ url, method = 'GET', headers, body, requests: [spec = {}] = [], connections, duration, overallRate: rate, timeout = 10 }) {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(url);
+  // As autocannon: the options' method, headers and body, unless the request's own say otherwise.
+  const fixed = { method: spec.method ?? method, path: spec.path ?? target.pathname, headers: spec.headers ?? headers, body: spec.body ?? body };
   const latencies = [];
   const statusCodeStats = {};
   let errors = 0;
@@ -30,7 +32,7 @@ export function paced({ url, requests: [spec], connections, duration, overallRat
 
   const send = (due) =>
     new Promise((resolve) => {
-      const { method, path, headers, body } = spec.setupRequest({ method: spec.method, path: spec.path, headers: spec.headers });
+      const { method, path, headers, body } = spec.setupRequest?.({ ...fixed }) ?? fixed;
       const req = request({ agent, host: target.hostname, port: target.port, method, path, headers, timeout: timeout * 1000 }, (res) => {
         const chunks = [];
         res.on('data', (chunk) => chunks.push(chunk));
