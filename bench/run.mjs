@@ -27,6 +27,7 @@ import { median } from './lib/stats.mjs';
 import { databaseServerPids, lastOutput } from './lib/process.mjs';
 import { pingRedis, runPrefix } from './lib/redis.mjs';
 import { machine, markdown } from './lib/report.mjs';
+import { BENCH_SETTINGS } from './lib/settings.mjs';
 import { flowSummary, newFlowStats, Ours } from './ours.mjs';
 import { ReferenceServer } from './reference.mjs';
 import { Theirs } from './theirs.mjs';
@@ -128,17 +129,9 @@ if (flags.galera && [...only].some((id) => !GALERA_SCENARIOS.includes(id))) {
 /** --only 1,3,5 picks scenarios; 5 means 5a and 5b, 1w2 scenario 1 with two workers. */
 const wanted = (id) => !only || only.has(id) || only.has(id.replace(/[a-z]$/, ''));
 
-/** The provider's settings for the run, given to oidc-provider too; no rate limit may cap the bench. */
+/** The provider's settings for the run (bench/lib/settings.mjs), and what the command line adds. */
 const providerSettings = {
-  ACCESS_TOKEN_TTL: '3600',
-  REFRESH_TOKEN_TTL: '2592000',
-  AUTH_CODE_TTL: '600',
-  ACCESS_TOKEN_SIGNING_ALG: 'ES256',
-  // The per-address limits would answer 429 to a load generator on one address; the bench lifts them
-  // (they are still counted, in the production window).
-  RATE_LIMIT_OAUTH: '1000000000',
-  RATE_LIMIT_LOGIN_FAILURES: '1000000000',
-  RATE_LIMIT_CLIENT_AUTH_FAILURES: '1000000000',
+  ...BENCH_SETTINGS,
   // Everything else, logging included, stays at its production default unless asked (--log-level).
   ...(flags['log-level'] && { LOG_LEVEL: flags['log-level'] }),
   ...Object.fromEntries(
