@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { AccountModule } from './account/account.module';
@@ -11,7 +11,7 @@ import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
 import { ConsoleModule } from './console/console.module';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
-import { validateEnvironment } from './config/environment';
+import { ProviderEnvironment, validateEnvironment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { WalCheckpointer } from './database/wal-checkpointer';
 import { DiscoveryModule } from './discovery/discovery.module';
@@ -27,33 +27,44 @@ import { TokensModule } from './tokens/tokens.module';
 import { UserInfoModule } from './userinfo/userinfo.module';
 import { UsersModule } from './users/users.module';
 
-@Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }),
-    LoggingModule,
-    DatabaseModule,
-    MetricsModule,
-    RateLimitModule,
-    AuditModule,
-    UsersModule,
-    AuthModule,
-    KeysModule,
-    KeyRolloverModule,
-    ClientsModule,
-    RegistrationModule,
-    AuthCodesModule,
-    AccountsModule,
-    TokensModule,
-    UserInfoModule,
-    DiscoveryModule,
-    HealthModule,
-    AdminModule,
-    RetentionModule,
-    AccountModule,
-    ConsoleModule,
-  ],
-  controllers: [AssetsController],
-  // The server's alone: the CLI's short runs leave checkpoints to SQLite.
-  providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }, WalCheckpointer],
-})
-export class AppModule {}
+/**
+ * The provider, for the settings it starts with (main.ts, the tests' apps). The registration
+ * endpoints exist only while DYNAMIC_REGISTRATION is not off: otherwise /oauth/register is a path
+ * like any unknown one, 404 to every method, where routes present but refused would answer 405
+ * naming the methods they take.
+ */
+@Module({})
+export class AppModule {
+  static for(environment: ProviderEnvironment): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }),
+        LoggingModule,
+        DatabaseModule,
+        MetricsModule,
+        RateLimitModule,
+        AuditModule,
+        UsersModule,
+        AuthModule,
+        KeysModule,
+        KeyRolloverModule,
+        ClientsModule,
+        ...(environment.DYNAMIC_REGISTRATION === 'off' ? [] : [RegistrationModule]),
+        AuthCodesModule,
+        AccountsModule,
+        TokensModule,
+        UserInfoModule,
+        DiscoveryModule,
+        HealthModule,
+        AdminModule,
+        RetentionModule,
+        AccountModule,
+        ConsoleModule,
+      ],
+      controllers: [AssetsController],
+      // The server's alone: the CLI's short runs leave checkpoints to SQLite.
+      providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }, WalCheckpointer],
+    };
+  }
+}

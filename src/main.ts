@@ -11,8 +11,8 @@ async function bootstrap(): Promise<void> {
   // Nest's start-up logs are held back until the server listens. On a failed start
   // Nest would log the error itself (with a stack trace, on stderr) before rethrowing
   // it to us; held back, it never prints, and the operator sees only the line below.
-  const adapter = createAdapter(validateEnvironment(process.env));
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+  const environment = validateEnvironment(process.env);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.for(environment), createAdapter(environment), {
     abortOnError: false,
     bufferLogs: true,
     autoFlushLogs: false,

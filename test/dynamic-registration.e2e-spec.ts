@@ -69,6 +69,19 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
       expect(await clientCount(t)).toBe(before);
     });
 
+    it.each([
+      ['get', '/oauth/register'],
+      ['put', '/oauth/register'],
+      ['delete', '/oauth/register'],
+      ['post', '/oauth/register/some-client'],
+      ['patch', '/oauth/register/some-client'],
+    ] as const)('answers %s %s 404 too, naming no methods it would take', async (method, path) => {
+      const res = await t.http()[method](path);
+      expect(res.status).toBe(404);
+      expect(res.body.error_description).toBe(`Cannot ${method.toUpperCase()} ${path}`);
+      expect(res.headers).not.toHaveProperty('allow');
+    });
+
     it('publishes no registration_endpoint', async () => {
       for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
         const res = await t.http().get(path).expect(200);
@@ -97,6 +110,15 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
       const { code, verifier } = await codeThroughConsent(t.browser(), client, user, { scope, state: 'st' }, REDIRECT);
       return (await oauth.exchange(t.http(), client, { code, verifier }).expect(200)).body;
     }
+
+    it.each([
+      ['get', '/oauth/register', 'POST'],
+      ['post', '/oauth/register/some-client', 'GET, HEAD, PUT, DELETE'],
+    ] as const)('answers %s %s 405, naming the methods it takes (%s)', async (method, path, allow) => {
+      const res = await t.http()[method](path);
+      oauth.expectOAuthError(res, 405, 'invalid_request');
+      expect(res.headers.allow).toBe(allow);
+    });
 
     it('publishes registration_endpoint in both discovery documents', async () => {
       for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {

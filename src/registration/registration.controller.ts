@@ -2,7 +2,6 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, UseG
 import { RegistrationMetadataDto } from './dto/registration-metadata.dto';
 import { registrationMetadataPipe } from './dto/registration-metadata.pipe';
 import { RegistrationBudgetGuard } from './registration-budget.guard';
-import { RegistrationEnabledGuard } from './registration-enabled.guard';
 import { InitialAccessTokenGuard } from './initial-access-token.guard';
 import { RegistrationAccessTokenGuard } from './registration-access-token.guard';
 import { Caller, RegistrationCaller } from './registration-caller.decorator';
@@ -10,10 +9,9 @@ import { RegistrationService } from './registration.service';
 
 /**
  * RFC 7591 §3 client registration endpoint and RFC 7592 §2 client configuration endpoint, while
- * DYNAMIC_REGISTRATION is not off. Answers carry credentials, so no cache keeps them (RFC 7591 §3.2.1).
+ * DYNAMIC_REGISTRATION is not off (AppModule). Answers carry credentials, so no cache keeps them (RFC 7591 §3.2.1).
  */
 @Controller('oauth/register')
-@UseGuards(RegistrationEnabledGuard)
 export class RegistrationController {
   constructor(private readonly registration: RegistrationService) {}
 
