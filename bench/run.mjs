@@ -36,10 +36,10 @@ const USAGE = `usage: npm run bench [-- OPTION...]
   --db sqlite|mysql  the provider's database; mysql takes DATABASE_URL (default sqlite; mysql with --galera)
   --rows N           data scale: N grants (and N/10 users, N/100 clients, a refresh token per grant,
                      N audit events) seeded into one database, scenarios 1, 2, 3, 4 and 6 compared with
-                     an empty one, then retention under load (bench/data-scale.mjs); with --db mysql
-                     on two fresh databases of DATABASE_URL's server, dropped after
-  --retention-limit S with --rows: the most seconds retention runs under load (default 3600); what
-                     it has not deleted by then is reported as left
+                     an empty one, then the load alone and retention under it (bench/data-scale.mjs);
+                     with --db mysql on two fresh databases of DATABASE_URL's server, dropped after
+  --retention-limit S with --rows: the most seconds retention runs under load (default 3600; the load
+                     alone runs 120 s, or S if less); what is not deleted by then is reported as left
   --galera           scenarios 1, 2 and 3 on one instance on DATABASE_URL's server beside two instances
                      on the Galera cluster at GALERA_HAPROXY_URL (scripts/galera.sh start, then env);
                      no oidc-provider, no reference servers
