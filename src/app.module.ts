@@ -35,7 +35,7 @@ import { UsersModule } from './users/users.module';
  */
 @Module({})
 export class AppModule {
-  static for(environment: ProviderEnvironment): DynamicModule {
+  static forRoot(environment: ProviderEnvironment): DynamicModule {
     return {
       module: AppModule,
       imports: [

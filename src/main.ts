@@ -12,11 +12,15 @@ async function bootstrap(): Promise<void> {
   // Nest would log the error itself (with a stack trace, on stderr) before rethrowing
   // it to us; held back, it never prints, and the operator sees only the line below.
   const environment = validateEnvironment(process.env);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.for(environment), createAdapter(environment), {
-    abortOnError: false,
-    bufferLogs: true,
-    autoFlushLogs: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(environment),
+    createAdapter(environment),
+    {
+      abortOnError: false,
+      bufferLogs: true,
+      autoFlushLogs: false,
+    },
+  );
   await configureApp(app);
   const config = app.get<ConfigService<ProviderEnvironment, true>>(ConfigService);
   await app.listen(config.get('PORT', { infer: true }), config.get('HOST', { infer: true }));

@@ -114,7 +114,7 @@ export async function createTestApp(
     ...env,
   });
   const config = new ConfigService(environment);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.for(environment)] })
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(environment)] })
     .overrideProvider(ConfigService)
     .useValue(config)
     .overrideProvider(LOG_DESTINATION)
