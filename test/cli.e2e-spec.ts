@@ -7,7 +7,6 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../src/audit/audit.service';
 import { ClientsService } from '../src/clients/clients.service';
 import { DEFAULT_GRANT_TYPES } from '../src/common/oauth/grant-types';
-import { InitialAccessTokensService } from '../src/registration/initial-access-tokens.service';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, TEST_API, TestApp, uniqueName } from './helpers/create-test-app';
 import { privateDatabase } from './helpers/database-state';
@@ -15,6 +14,7 @@ import { issueCode, REDIRECT } from './helpers/issue-code';
 import { signIn } from './helpers/oauth-client';
 import { until } from './helpers/until';
 import * as oauth from './helpers/partner';
+import { register } from './helpers/registration';
 
 // The built CLI (`npm test` builds first), run as an administrator would, against the
 // database of a provider app that is running at the same time in this process.
@@ -36,8 +36,9 @@ describe('administration CLI', () => {
     workDir = mkdtempSync(join(tmpdir(), 'provider-cli-'));
     const configured = process.env.DATABASE_URL ?? '';
     databaseUrl = configured.startsWith('mysql://') ? configured : `sqlite:${join(workDir, 'provider.sqlite')}`;
-    // The app migrates the database first; the CLI then writes to it while the app runs.
-    t = await createTestApp({ DATABASE_URL: databaseUrl });
+    // The app migrates the database first; the CLI then writes to it while the app runs. It takes
+    // registrations with an initial access token, such as registration-token:create makes.
+    t = await createTestApp({ DATABASE_URL: databaseUrl, DYNAMIC_REGISTRATION: 'token' });
   });
 
   afterAll(async () => {
@@ -514,7 +515,12 @@ describe('administration CLI', () => {
       const token = body.registration_token as string;
       const day = Date.now() / 1000 + 86_400;
       expect(Math.abs((body.expires_at as number) - day)).toBeLessThan(600);
-      await expect(t.app.get(InitialAccessTokensService).verify(token)).resolves.toBeUndefined();
+      const registered = await register(
+        t.http(),
+        { client_name: uniqueName('cli-token'), redirect_uris: [oauth.PARTNER_REDIRECT], scope: 'openid' },
+        token,
+      );
+      expect(registered.status).toBe(201);
       const [row] = await t.app
         .get(DataSource)
         .query('SELECT * FROM registration_tokens WHERE token_hash = ?', [
