@@ -10,10 +10,12 @@ import { createTestApp, TestApp, uniqueName } from './helpers/create-test-app';
 import { codeThroughConsent } from './helpers/oauth-client';
 import * as oauth from './helpers/partner';
 import {
+  configurationPath,
   deleteRegistration,
   readRegistration,
   register,
   RegisteredClient,
+  REGISTRATION_ENDPOINT,
   updateRegistration,
 } from './helpers/registration';
 
@@ -70,11 +72,11 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
     });
 
     it.each([
-      ['get', '/oauth/register'],
-      ['put', '/oauth/register'],
-      ['delete', '/oauth/register'],
-      ['post', '/oauth/register/some-client'],
-      ['patch', '/oauth/register/some-client'],
+      ['get', REGISTRATION_ENDPOINT],
+      ['put', REGISTRATION_ENDPOINT],
+      ['delete', REGISTRATION_ENDPOINT],
+      ['post', configurationPath('some-client')],
+      ['patch', configurationPath('some-client')],
     ] as const)('answers %s %s 404 too, naming no methods it would take', async (method, path) => {
       const res = await t.http()[method](path);
       expect(res.status).toBe(404);
@@ -112,8 +114,8 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
     }
 
     it.each([
-      ['get', '/oauth/register', 'POST'],
-      ['post', '/oauth/register/some-client', 'GET, HEAD, PUT, DELETE'],
+      ['get', REGISTRATION_ENDPOINT, 'POST'],
+      ['post', configurationPath('some-client'), 'GET, HEAD, PUT, DELETE'],
     ] as const)('answers %s %s 405, naming the methods it takes (%s)', async (method, path, allow) => {
       const res = await t.http()[method](path);
       oauth.expectOAuthError(res, 405, 'invalid_request');
